@@ -1,0 +1,23 @@
+using System;
+
+namespace Tessera.Transport;
+
+/// <summary>Limits shared by every transport.</summary>
+public sealed record TransportOptions
+{
+    /// <summary>Largest frame body accepted or sent. Larger inbound frames close the connection.</summary>
+    public int MaxFrameSize { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Frames queued per connection before <see cref="IFrameConnection.SendAsync"/> waits.</summary>
+    public int SendQueueCapacity { get; init; } = 1024;
+
+    /// <summary>How long a dial may take before it fails.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public void Validate()
+    {
+        if (MaxFrameSize < 64) throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), MaxFrameSize, "A frame limit below 64 bytes cannot carry a handshake.");
+        if (SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, "The send queue needs room for at least one frame.");
+        if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "The connect timeout must be positive.");
+    }
+}
