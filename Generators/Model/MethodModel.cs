@@ -1,0 +1,31 @@
+namespace Tessera.Generators.Model;
+
+internal enum ReturnShape
+{
+    Void,
+    Value,
+    Task,
+    TaskOfT,
+    ValueTask,
+    ValueTaskOfT,
+}
+
+/// <param name="Name">The method's name.</param>
+/// <param name="Id">Stable id: a hash of the name and parameter types, so reordering declarations changes nothing.</param>
+/// <param name="DeclaredReturnType">The return type as declared, fully qualified.</param>
+/// <param name="Result">The value that travels back (the T of Task&lt;T&gt;), or null when none does.</param>
+internal sealed record MethodModel(
+    string Name,
+    uint Id,
+    ReturnShape Shape,
+    string DeclaredReturnType,
+    ValueModel? Result,
+    EquatableArray<ParameterModel> Parameters);
+
+/// <param name="Name">The parameter's name, escaped if it is a keyword.</param>
+internal sealed record ParameterModel(string Name, ValueModel Value, bool IsCancellationToken);
+
+/// <summary>A type that crosses the wire: copied by MemoryPack, or sent as a reference when distributed.</summary>
+/// <param name="Type">Fully qualified, with nullable annotations.</param>
+/// <param name="ReferenceTypeInfo">For a distributed class, the expression of its type info; otherwise null.</param>
+internal sealed record ValueModel(string Type, string? ReferenceTypeInfo);

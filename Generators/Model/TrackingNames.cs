@@ -1,0 +1,8 @@
+namespace Tessera.Generators.Model;
+
+/// <summary>Names of the incremental steps, so tests can check what was cached.</summary>
+public static class TrackingNames
+{
+    public const string StationaryClasses = nameof(StationaryClasses);
+    public const string StationaryModels = nameof(StationaryModels);
+}

@@ -1,0 +1,147 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Tessera.Generators.Model;
+
+namespace Tessera.Generators.Parsing;
+
+/// <summary>
+/// Turns a <c>[Stationary]</c> class symbol into a <see cref="StationaryClassModel"/>. Classes and
+/// methods the generator cannot serve (generic, not partial, by-ref parameters) are left out here and
+/// reported by Tessera.Analyzers, so the generator never emits code that fails to compile.
+/// </summary>
+internal static class Parser
+{
+    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    public static StationaryClassModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || !IsSupported(type)) return null;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var methods = RemotableMethods(type)
+            .Select(ParseMethod)
+            .Where(m => m is not null)
+            .Select(m => m!)
+            .OrderBy(m => m.Id)
+            .ToEquatableArray();
+
+        var metadataName = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None));
+        var containing = new List<string>();
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType) containing.Insert(0, DeclarationOf(outer));
+
+        return new StationaryClassModel(
+            HintName: metadataName.Replace('+', '.') + ".Tessera.g.cs",
+            Namespace: type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
+            ContainingTypes: containing.ToEquatableArray(),
+            ClassName: type.Name,
+            FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            MetadataName: metadataName,
+            HasOnlyImplicitConstructor: type.InstanceConstructors.All(c => c.IsImplicitlyDeclared),
+            Fingerprint: Fingerprint(metadataName, methods),
+            Methods: methods);
+    }
+
+    /// <summary>Whether a type is a distributed class, whose values travel as references.</summary>
+    public static bool IsStationary(ITypeSymbol type)
+        => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.StationaryAttribute);
+
+    public static bool IsSupported(INamedTypeSymbol type)
+        => type.TypeKind == TypeKind.Class
+           && !type.IsGenericType
+           && !type.IsStatic
+           && !type.IsSealed
+           && !type.IsAbstract
+           && IsPartialAll(type);
+
+    /// <summary>The public instance methods a proxy overrides.</summary>
+    public static IEnumerable<IMethodSymbol> RemotableMethods(INamedTypeSymbol type)
+        => type.GetMembers().OfType<IMethodSymbol>().Where(m =>
+            m.MethodKind == MethodKind.Ordinary
+            && m.DeclaredAccessibility == Accessibility.Public
+            && !m.IsStatic
+            && (m.IsVirtual || m.IsOverride || m.IsAbstract)
+            && !m.IsSealed);
+
+    /// <summary>Why a remotable method cannot be served, or null if it can.</summary>
+    public static string? Unsupported(IMethodSymbol method)
+    {
+        if (method.IsGenericMethod) return "generic methods";
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly) return "ref returns";
+        if (method.Parameters.Any(p => p.RefKind != RefKind.None)) return "ref, out and in parameters";
+        if (method.Parameters.Any(p => p.Type.IsRefLikeType) || method.ReturnType.IsRefLikeType) return "ref struct types";
+        if (method.Parameters.Any(p => p.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol)) return "pointer types";
+        return null;
+    }
+
+    private static MethodModel? ParseMethod(IMethodSymbol method)
+    {
+        if (Unsupported(method) is not null) return null;
+        var parameters = method.Parameters.Select(p => new ParameterModel(
+            Escape(p.Name),
+            ValueOf(p.Type),
+            p.Type.ToDisplayString() == KnownNames.CancellationToken)).ToEquatableArray();
+
+        var (shape, result) = ShapeOf(method.ReturnType);
+        var signature = method.Name + "(" + string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
+        return new MethodModel(method.Name, StableHash.Hash32(signature), shape, method.ReturnType.ToDisplayString(TypeFormat), result, parameters);
+    }
+
+    private static (ReturnShape, ValueModel?) ShapeOf(ITypeSymbol returnType)
+    {
+        if (returnType.SpecialType == SpecialType.System_Void) return (ReturnShape.Void, null);
+        if (returnType is INamedTypeSymbol named)
+        {
+            var name = named.ConstructedFrom.ToDisplayString();
+            if (name == KnownNames.Task) return (ReturnShape.Task, null);
+            if (name == KnownNames.ValueTask) return (ReturnShape.ValueTask, null);
+            if (name == KnownNames.Task + "<TResult>") return (ReturnShape.TaskOfT, ValueOf(named.TypeArguments[0]));
+            if (name == KnownNames.ValueTask + "<TResult>") return (ReturnShape.ValueTaskOfT, ValueOf(named.TypeArguments[0]));
+        }
+        return (ReturnShape.Value, ValueOf(returnType));
+    }
+
+    private static ValueModel ValueOf(ITypeSymbol type)
+    {
+        var typeInfo = IsStationary(type) ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ".TesseraType" : null;
+        return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo);
+    }
+
+    private static ulong Fingerprint(string metadataName, EquatableArray<MethodModel> methods)
+    {
+        var shape = new StringBuilder(metadataName);
+        foreach (var method in methods.OrderBy(m => m.Name, System.StringComparer.Ordinal).ThenBy(m => m.Id))
+        {
+            shape.Append('|').Append(method.DeclaredReturnType).Append(' ').Append(method.Name).Append('(');
+            shape.Append(string.Join(",", method.Parameters.Select(p => p.Value.Type)));
+            shape.Append(')');
+        }
+        return StableHash.Hash64(shape.ToString());
+    }
+
+    private static bool IsPartialAll(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsGenericType) return false;
+            var partial = current.DeclaringSyntaxReferences.All(r =>
+                r.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax declaration
+                && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!partial) return false;
+        }
+        return true;
+    }
+
+    private static string DeclarationOf(INamedTypeSymbol type) => type.TypeKind switch
+    {
+        TypeKind.Struct => (type.IsRecord ? "partial record struct " : "partial struct ") + type.Name,
+        TypeKind.Interface => "partial interface " + type.Name,
+        _ => (type.IsRecord ? "partial record " : "partial class ") + type.Name,
+    };
+
+    private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+}

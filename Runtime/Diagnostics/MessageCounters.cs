@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Tessera.Wire;
+
+namespace Tessera;
+
+/// <summary>
+/// Messages this site sent and received, by kind. Handshake frames are not messages and are not
+/// counted, so a stationary call on a live connection shows exactly one Call and one Reply.
+/// </summary>
+public sealed class MessageCounters
+{
+    private static readonly MessageKind[] Kinds = Enum.GetValues<MessageKind>();
+    private readonly long[] _sent = new long[Kinds.Length];
+    private readonly long[] _received = new long[Kinds.Length];
+
+    public long Sent(MessageKind kind) => Volatile.Read(ref _sent[(int)kind]);
+
+    public long Received(MessageKind kind) => Volatile.Read(ref _received[(int)kind]);
+
+    public long TotalSent => Sum(_sent);
+
+    public long TotalReceived => Sum(_received);
+
+    /// <summary>A consistent-enough copy for printing or diffing; each counter is read once.</summary>
+    public IReadOnlyDictionary<MessageKind, (long Sent, long Received)> Snapshot()
+    {
+        var snapshot = new Dictionary<MessageKind, (long, long)>(Kinds.Length);
+        foreach (var kind in Kinds) snapshot[kind] = (Sent(kind), Received(kind));
+        return snapshot;
+    }
+
+    public override string ToString() => $"messages sent={TotalSent} received={TotalReceived}";
+
+    internal void OnSent(MessageKind kind)
+    {
+        Interlocked.Increment(ref _sent[(int)kind]);
+        TesseraMetrics.MessagesSent.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
+    }
+
+    internal void OnReceived(MessageKind kind)
+    {
+        Interlocked.Increment(ref _received[(int)kind]);
+        TesseraMetrics.MessagesReceived.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
+    }
+
+    private static long Sum(long[] counters)
+    {
+        long total = 0;
+        for (var i = 0; i < counters.Length; i++) total += Volatile.Read(ref counters[i]);
+        return total;
+    }
+}

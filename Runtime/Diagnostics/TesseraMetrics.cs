@@ -1,0 +1,20 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Tessera;
+
+/// <summary>The <c>Tessera</c> meter and activity source, for OpenTelemetry or dotnet-counters.</summary>
+public static class TesseraMetrics
+{
+    public const string MeterName = "Tessera";
+
+    private static readonly Meter Meter = new(MeterName, "0.1.0");
+
+    internal static readonly ActivitySource ActivitySource = new(MeterName, "0.1.0");
+
+    internal static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>("tessera.messages.sent", description: "Wire messages sent, by kind.");
+
+    internal static readonly Counter<long> MessagesReceived = Meter.CreateCounter<long>("tessera.messages.received", description: "Wire messages received, by kind.");
+
+    internal static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>("tessera.call.duration", unit: "ms", description: "Caller-side duration of stationary calls.");
+}

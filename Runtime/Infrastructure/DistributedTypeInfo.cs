@@ -1,0 +1,32 @@
+using System;
+using System.ComponentModel;
+using System.Threading.Tasks;
+
+namespace Tessera.Infrastructure;
+
+/// <summary>
+/// What the generator emits for each distributed class: its identity, how to make a proxy, and how
+/// to dispatch a call at home. Used by generated code; not meant to be written by hand.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class DistributedTypeInfo
+{
+    protected DistributedTypeInfo(string typeName, ulong fingerprint)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(typeName);
+        TypeName = typeName;
+        Fingerprint = fingerprint;
+    }
+
+    /// <summary>The class's full metadata name; written in tickets.</summary>
+    public string TypeName { get; }
+
+    /// <summary>A hash of the remotable shape (methods, parameter and return types); two builds agree only if it matches.</summary>
+    public ulong Fingerprint { get; }
+
+    public abstract Type ClrType { get; }
+
+    internal abstract object CreateProxyObject(ProxyHandle handle);
+
+    internal abstract ValueTask<byte[]> InvokeObjectAsync(object target, uint methodId, byte[] arguments, InvocationContext context);
+}

@@ -1,0 +1,29 @@
+using System.Buffers;
+using System.ComponentModel;
+using MemoryPack;
+using Tessera.Serialization;
+
+namespace Tessera.Infrastructure;
+
+/// <summary>
+/// Writes and reads distributed objects as references, never as copies. Generated code calls this
+/// for every parameter or result whose type is a distributed class.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ReferenceMarshaller
+{
+    public static void Write<TBufferWriter, T>(ref MemoryPackWriter<TBufferWriter> writer, Site site, T? value, StationaryTypeInfo<T> type)
+        where TBufferWriter : IBufferWriter<byte>
+        where T : class
+    {
+        var reference = value is null ? null : site.References.ToWire(value, type);
+        writer.WriteValue(reference);
+    }
+
+    public static T? Read<T>(ref MemoryPackReader reader, Site site, StationaryTypeInfo<T> type)
+        where T : class
+    {
+        var reference = reader.ReadValue<WireReference>();
+        return reference is null ? null : (T)site.References.FromWire(reference, type);
+    }
+}

@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+using MemoryPack;
+using Microsoft.Extensions.Logging;
+using Tessera.Infrastructure;
+using Tessera.Sites;
+using Tessera.Wire;
+
+namespace Tessera.Protocols.Stationary;
+
+/// <summary>
+/// The home side of the stationary protocol. Calls run concurrently on the thread pool, as threads
+/// calling a local object would, never on a connection's reader loop.
+/// </summary>
+internal sealed class StationaryServer
+{
+    private readonly Site _site;
+    private readonly ReferenceTable _references;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _maxTimeout;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<(PeerConnection Caller, long CallId), CancellationTokenSource> _running = new();
+
+    public StationaryServer(Site site, ReferenceTable references, TimeProvider time, TimeSpan maxTimeout, ILogger logger)
+    {
+        _site = site;
+        _references = references;
+        _time = time;
+        _maxTimeout = maxTimeout;
+        _logger = logger;
+    }
+
+    public int RunningCount => _running.Count;
+
+    public void OnCall(PeerConnection caller, CallRequest request)
+        => ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Server.RunAsync(state.Caller, state.Request), (Server: this, Caller: caller, Request: request), preferLocal: false);
+
+    public void OnCancel(PeerConnection caller, CancelCall cancel)
+    {
+        if (_running.TryGetValue((caller, cancel.CallId), out var running)) running.Cancel();
+    }
+
+    private async Task RunAsync(PeerConnection caller, CallRequest request)
+    {
+        WireMessage reply;
+        if (!_references.TryGetExport(request.ObjectKey, out var entity))
+        {
+            reply = Fault(request, CallFaultCode.UnknownObject, "EntityNotFound", "No exported object has this key.");
+        }
+        else
+        {
+            var timeout = request.TimeoutMilliseconds > 0 ? TimeSpan.FromMilliseconds(Math.Min(request.TimeoutMilliseconds, _maxTimeout.TotalMilliseconds)) : _maxTimeout;
+            using var cancellation = new CancellationTokenSource(timeout, _time);
+            _running[(caller, request.CallId)] = cancellation;
+            try
+            {
+                var result = await entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, new InvocationContext(_site, cancellation.Token)).ConfigureAwait(false);
+                reply = new CallReply { CallId = request.CallId, Result = result };
+            }
+            catch (UnknownMethodException ex)
+            {
+                reply = Fault(request, CallFaultCode.UnknownMethod, ex.GetType().FullName!, ex.Message);
+            }
+            catch (MemoryPackSerializationException ex)
+            {
+                reply = Fault(request, CallFaultCode.BadArguments, ex.GetType().FullName!, ex.Message);
+            }
+            catch (OperationCanceledException ex) when (cancellation.IsCancellationRequested)
+            {
+                reply = Fault(request, CallFaultCode.Cancelled, ex.GetType().FullName!, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                reply = new CallFault
+                {
+                    CallId = request.CallId,
+                    Code = CallFaultCode.MethodThrew,
+                    ExceptionType = ex.GetType().FullName ?? ex.GetType().Name,
+                    Message = ex.Message,
+                    StackTrace = ex.StackTrace,
+                };
+            }
+            finally
+            {
+                _running.TryRemove((caller, request.CallId), out _);
+            }
+        }
+        await SendReplyAsync(caller, reply).ConfigureAwait(false);
+    }
+
+    private async Task SendReplyAsync(PeerConnection caller, WireMessage reply)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(_maxTimeout, _time);
+            await caller.SendAsync(reply, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
+        {
+            _logger.LogDebug("Dropped a reply to {Caller}: {Reason}", caller, ex.Message);
+        }
+    }
+
+    private static CallFault Fault(CallRequest request, CallFaultCode code, string type, string message)
+        => new() { CallId = request.CallId, Code = code, ExceptionType = type, Message = message };
+}

@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Tessera.Transport;
+using Tessera.Wire;
+
+namespace Tessera.Sites;
+
+/// <summary>
+/// Keeps one connection per peer site, opened on demand. When two sites dial each other at once,
+/// both keep the connection dialed by the site with the smaller identity, so exactly one remains.
+/// </summary>
+internal sealed class ConnectionTable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<SiteIdentity, PeerSlot> _slots = new();
+    private readonly HashSet<PeerConnection> _live = new();
+    private readonly ITransport _transport;
+    private readonly TransportOptions _transportOptions;
+    private bool _stopping;
+
+    public ConnectionTable(SiteIdentity self, ITransport transport, TransportOptions transportOptions, IMessageHandler handler, MessageCounters counters, ILogger logger)
+    {
+        Self = self;
+        _transport = transport;
+        _transportOptions = transportOptions;
+        Handler = handler;
+        Counters = counters;
+        Logger = logger;
+    }
+
+    public SiteIdentity Self { get; }
+
+    public IMessageHandler Handler { get; }
+
+    public MessageCounters Counters { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Live, established connections: for tests and diagnostics.</summary>
+    public int EstablishedCount
+    {
+        get
+        {
+            lock (_gate) return _slots.Values.Count(slot => slot.Connection is { IsClosed: false } && slot.Established.Task.IsCompletedSuccessfully);
+        }
+    }
+
+    /// <summary>Returns the connection to <paramref name="peer"/>, dialing its hints in order if there is none.</summary>
+    public ValueTask<PeerConnection> GetAsync(SiteIdentity peer, ImmutableArray<string> hints, CancellationToken cancellationToken)
+    {
+        PeerSlot slot;
+        bool dial;
+        lock (_gate)
+        {
+            if (_stopping) throw new ObjectDisposedException(nameof(Site), "The site is stopping.");
+            if (!_slots.TryGetValue(peer, out slot!))
+            {
+                slot = new PeerSlot();
+                _slots[peer] = slot;
+            }
+            if (slot.Established.Task.IsCompletedSuccessfully) return new ValueTask<PeerConnection>(slot.Established.Task.Result);
+            dial = !slot.Dialing;
+            slot.Dialing = true;
+        }
+        if (dial) _ = DialAsync(peer, hints, slot);
+        var deadline = _transportOptions.ConnectTimeout * Math.Max(1, hints.Length) + _transportOptions.ConnectTimeout;
+        return new ValueTask<PeerConnection>(WaitForSlotAsync(peer, slot, deadline, cancellationToken));
+    }
+
+    public void Accept(IFrameConnection raw)
+    {
+        var connection = PeerConnection.ForAcceptor(raw, this);
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                raw.Abort(new ObjectDisposedException(nameof(Site), "The site is stopping."));
+                return;
+            }
+            _live.Add(connection);
+        }
+        Logger.LogDebug("Accepted a connection from {Remote}.", raw.RemoteAddress);
+        connection.Start();
+    }
+
+    /// <summary>Decides whether an inbound Hello from <paramref name="peer"/> becomes the connection to it.</summary>
+    public HandshakeRejection ReserveInbound(PeerConnection connection, SiteIdentity peer)
+    {
+        lock (_gate)
+        {
+            if (_stopping) return HandshakeRejection.ShuttingDown;
+            if (!_slots.TryGetValue(peer, out var slot))
+            {
+                slot = new PeerSlot();
+                _slots[peer] = slot;
+            }
+            if (slot.Connection is { IsClosed: false }) return HandshakeRejection.Duplicate;
+            if (slot.Dialing && Compare(Self, peer) < 0) return HandshakeRejection.Duplicate;
+            slot.Connection = connection;
+            return HandshakeRejection.None;
+        }
+    }
+
+    /// <summary>Makes a reserved or dialed connection visible to senders, after its Accept is queued.</summary>
+    public void Publish(PeerConnection connection)
+    {
+        PeerSlot? slot;
+        lock (_gate) _slots.TryGetValue(connection.Peer, out slot);
+        if (slot?.Connection == connection) slot.Established.TrySetResult(connection);
+        Logger.LogDebug("Connection to site {Peer} at {Remote} is up.", connection.Peer, connection.RemoteAddress);
+    }
+
+    public void OnClosed(PeerConnection connection, Exception? reason)
+    {
+        lock (_gate)
+        {
+            _live.Remove(connection);
+            if (_slots.TryGetValue(connection.Peer, out var slot) && slot.Connection == connection) _slots.Remove(connection.Peer);
+        }
+        if (reason is null) Logger.LogDebug("Connection {Connection} closed.", connection);
+        else Logger.LogInformation("Connection {Connection} closed: {Reason}", connection, reason.Message);
+    }
+
+    /// <summary>Refuses new connections, lets queued frames flush, then closes every connection.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        PeerConnection[] live;
+        lock (_gate)
+        {
+            _stopping = true;
+            live = _live.ToArray();
+        }
+        var closing = Task.WhenAll(live.Select(c => c.CloseGracefullyAsync().AsTask()));
+        try
+        {
+            await closing.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var connection in live) connection.Abort(new TimeoutException("The site stopped before this connection flushed."));
+        }
+    }
+
+    private async Task DialAsync(SiteIdentity peer, ImmutableArray<string> hints, PeerSlot slot)
+    {
+        var failures = new List<string>();
+        foreach (var hint in hints)
+        {
+            try
+            {
+                if (await TryDialAsync(peer, hint, slot).ConfigureAwait(false)) return;
+                failures.Add($"{hint}: refused");
+            }
+            catch (ProtocolVersionMismatchException ex)
+            {
+                Fail(peer, slot, ex);
+                return;
+            }
+            catch (Exception ex) when (ex is TesseraException or OperationCanceledException or TimeoutException)
+            {
+                failures.Add($"{hint}: {ex.Message}");
+            }
+        }
+        var tried = failures.Count == 0 ? "the reference names no address" : string.Join("; ", failures);
+        Fail(peer, slot, new SiteUnreachableException($"Site {peer} is unreachable ({tried})."));
+    }
+
+    /// <returns>True when this dial settled the slot, false when the peer refused it.</returns>
+    private async Task<bool> TryDialAsync(SiteIdentity peer, string address, PeerSlot slot)
+    {
+        using var timeout = new CancellationTokenSource(_transportOptions.ConnectTimeout);
+        var raw = await _transport.ConnectAsync(address, timeout.Token).ConfigureAwait(false);
+        var connection = PeerConnection.ForDialer(raw, this, peer);
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                raw.Abort(new ObjectDisposedException(nameof(Site), "The site is stopping."));
+                return false;
+            }
+            _live.Add(connection);
+        }
+        connection.Start();
+        connection.SendHello();
+        var answer = await connection.Handshake.WaitAsync(_transportOptions.ConnectTimeout).ConfigureAwait(false);
+        if (answer.Kind == HandshakeKind.Accept)
+        {
+            lock (_gate)
+            {
+                slot.Dialing = false;
+                slot.Connection = connection;
+            }
+            Publish(connection);
+            return true;
+        }
+        _ = connection.CloseGracefullyAsync();
+        switch (answer.Rejection)
+        {
+            case HandshakeRejection.VersionMismatch:
+                throw new ProtocolVersionMismatchException(ProtocolVersion.Current, answer.Version, $"The site at {address}");
+            case HandshakeRejection.Duplicate:
+                // The peer's own dial won the tie-break; its inbound connection will fill the slot.
+                lock (_gate) slot.Dialing = false;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Fail(SiteIdentity peer, PeerSlot slot, Exception error)
+    {
+        lock (_gate)
+        {
+            slot.Dialing = false;
+            if (_slots.TryGetValue(peer, out var current) && current == slot && slot.Connection is null) _slots.Remove(peer);
+        }
+        slot.Established.TrySetException(error);
+    }
+
+    private async Task<PeerConnection> WaitForSlotAsync(SiteIdentity peer, PeerSlot slot, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await slot.Established.Task.WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new SiteUnreachableException($"No connection to site {peer} within {deadline.TotalSeconds:0.#} s.", ex);
+        }
+    }
+
+    private static int Compare(SiteIdentity a, SiteIdentity b)
+    {
+        var byId = a.Id.CompareTo(b.Id);
+        return byId != 0 ? byId : a.Incarnation.CompareTo(b.Incarnation);
+    }
+
+    private sealed class PeerSlot
+    {
+        public TaskCompletionSource<PeerConnection> Established { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Dialing { get; set; }
+
+        public PeerConnection? Connection { get; set; }
+    }
+}

@@ -1,0 +1,223 @@
+using System;
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Tessera.Transport;
+using Tessera.Wire;
+
+namespace Tessera.Sites;
+
+/// <summary>
+/// One connection to one peer site: runs the handshake, then encodes, counts and matches messages.
+/// Requests awaiting a reply live here, so when the connection drops they fail at once.
+/// </summary>
+internal sealed class PeerConnection : IFrameSink
+{
+    private enum Phase
+    {
+        AwaitingHello,
+        AwaitingAccept,
+        Established,
+        Closed,
+    }
+
+    private readonly IFrameConnection _connection;
+    private readonly ConnectionTable _table;
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<WireMessage>> _pending = new();
+    private readonly TaskCompletionSource<HandshakeFrame> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SiteIdentity? _expectedPeer;
+    private long _nextRequestId;
+    private volatile Phase _phase;
+    private Exception? _closeReason;
+
+    private PeerConnection(IFrameConnection connection, ConnectionTable table, Phase phase, SiteIdentity? expectedPeer)
+    {
+        _connection = connection;
+        _table = table;
+        _phase = phase;
+        _expectedPeer = expectedPeer;
+    }
+
+    public SiteIdentity Peer { get; private set; }
+
+    public string RemoteAddress => _connection.RemoteAddress;
+
+    public bool IsClosed => _phase == Phase.Closed;
+
+    /// <summary>Completes with the peer's Accept or Reject; faults if the connection closes first.</summary>
+    public Task<HandshakeFrame> Handshake => _handshake.Task;
+
+    public static PeerConnection ForDialer(IFrameConnection connection, ConnectionTable table, SiteIdentity expectedPeer)
+        => new(connection, table, Phase.AwaitingAccept, expectedPeer);
+
+    public static PeerConnection ForAcceptor(IFrameConnection connection, ConnectionTable table)
+        => new(connection, table, Phase.AwaitingHello, null);
+
+    public void Start() => _connection.Start(this);
+
+    public void SendHello() => SendHandshake(HandshakeKind.Hello, HandshakeRejection.None);
+
+    public async ValueTask SendAsync(WireMessage message, CancellationToken cancellationToken)
+    {
+        if (_phase == Phase.Closed) throw Closed();
+        await _connection.SendAsync(WireCodec.Encode(message), cancellationToken).ConfigureAwait(false);
+        _table.Counters.OnSent(message.Kind);
+    }
+
+    /// <summary>Sends the request built for a fresh id and waits for the reply that carries that id.</summary>
+    public async Task<WireMessage> RequestAsync(Func<long, WireMessage> buildRequest, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextRequestId);
+        var reply = new TaskCompletionSource<WireMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = reply;
+        try
+        {
+            if (_phase == Phase.Closed) throw Closed();
+            await SendAsync(buildRequest(id), cancellationToken).ConfigureAwait(false);
+            using (cancellationToken.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), reply))
+            {
+                return await reply.Task.ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    public void Abort(Exception? reason) => _connection.Abort(reason);
+
+    /// <summary>Lets queued frames flush, then closes.</summary>
+    public ValueTask CloseGracefullyAsync() => _connection.DisposeAsync();
+
+    public Task Completion => _connection.Completion;
+
+    void IFrameSink.OnFrame(IFrameConnection connection, ReadOnlySequence<byte> frame)
+    {
+        switch (_phase)
+        {
+            case Phase.Established:
+                OnMessage(WireCodec.Decode(frame));
+                break;
+            case Phase.AwaitingHello:
+                OnHello(HandshakeFrame.Decode(frame));
+                break;
+            case Phase.AwaitingAccept:
+                OnHandshakeAnswer(HandshakeFrame.Decode(frame));
+                break;
+            default:
+                throw new ProtocolViolationException("A frame arrived on a connection that was already closing.");
+        }
+    }
+
+    void IFrameSink.OnClosed(IFrameConnection connection, Exception? reason)
+    {
+        _closeReason = reason;
+        _phase = Phase.Closed;
+        var closed = Closed();
+        _handshake.TrySetException(closed);
+        foreach (var pending in _pending.Values) pending.TrySetException(closed);
+        _table.OnClosed(this, reason);
+    }
+
+    private void OnMessage(WireMessage message)
+    {
+        _table.Counters.OnReceived(message.Kind);
+        var replyTo = message switch
+        {
+            CallReply reply => reply.CallId,
+            CallFault fault => fault.CallId,
+            TakeReply reply => reply.RequestId,
+            _ => 0L,
+        };
+        if (replyTo == 0)
+        {
+            _table.Handler.OnRequest(this, message);
+            return;
+        }
+        // A reply whose caller already gave up (deadline, cancellation) finds nobody and is dropped.
+        if (_pending.TryGetValue(replyTo, out var waiting)) waiting.TrySetResult(message);
+    }
+
+    private void OnHello(HandshakeFrame hello)
+    {
+        if (hello.Kind != HandshakeKind.Hello)
+            throw new ProtocolViolationException($"Expected a Hello to open the connection but got {hello.Kind}.");
+        if (hello.Version != ProtocolVersion.Current)
+        {
+            RejectAndClose(HandshakeRejection.VersionMismatch);
+            _table.Logger.LogWarning("Refused a connection from {Remote}: it speaks protocol version {Version}, this site speaks {Current}.", RemoteAddress, hello.Version, ProtocolVersion.Current);
+            return;
+        }
+        Peer = hello.Site;
+        var rejection = _table.ReserveInbound(this, hello.Site);
+        if (rejection != HandshakeRejection.None)
+        {
+            RejectAndClose(rejection);
+            return;
+        }
+        _phase = Phase.Established;
+        SendHandshake(HandshakeKind.Accept, HandshakeRejection.None);
+        _table.Publish(this);
+    }
+
+    private void OnHandshakeAnswer(HandshakeFrame answer)
+    {
+        if (answer.Kind == HandshakeKind.Accept)
+        {
+            if (answer.Site != _expectedPeer)
+            {
+                _phase = Phase.Closed;
+                _handshake.TrySetException(new SiteUnreachableException(
+                    $"The site at {RemoteAddress} is {answer.Site}, not {_expectedPeer}: the site the reference names has stopped or restarted."));
+                _ = _connection.DisposeAsync();
+                return;
+            }
+            Peer = answer.Site;
+            _phase = Phase.Established;
+        }
+        else if (answer.Kind == HandshakeKind.Reject)
+        {
+            _phase = Phase.Closed;
+        }
+        else
+        {
+            throw new ProtocolViolationException($"Expected Accept or Reject but got {answer.Kind}.");
+        }
+        _handshake.TrySetResult(answer);
+    }
+
+    private void RejectAndClose(HandshakeRejection rejection)
+    {
+        SendHandshake(HandshakeKind.Reject, rejection);
+        _phase = Phase.Closed;
+        _ = _connection.DisposeAsync();
+    }
+
+    private void SendHandshake(HandshakeKind kind, HandshakeRejection rejection)
+    {
+        var frame = new HandshakeFrame(ProtocolVersion.Current, kind, rejection, _table.Self).Encode();
+        // The send queue is empty while handshaking, so this completes synchronously; a failure means
+        // the connection is already closing, which OnClosed reports.
+        var send = _connection.SendAsync(OutboundFrame.Copy(frame), CancellationToken.None);
+        if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send);
+    }
+
+    private static async Task ObserveAsync(ValueTask send)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (TesseraException)
+        {
+        }
+    }
+
+    private ConnectionClosedException Closed()
+        => new($"The connection to {(Peer == default ? RemoteAddress : Peer.ToString())} closed{(_closeReason is null ? "" : ": " + _closeReason.Message)}", _closeReason);
+
+    public override string ToString() => $"{Peer}@{RemoteAddress}";
+}

@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Immutable;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Infrastructure;
+using Tessera.Protocols.Stationary;
+using Tessera.Sites;
+using Tessera.Transport;
+using Tessera.Transport.Tcp;
+using Tessera.Wire;
+
+namespace Tessera;
+
+/// <summary>
+/// One process's presence in a Tessera system: it listens, holds the tables of exported objects and
+/// proxies, and runs the protocols. A restarted process is a new site (a new incarnation).
+/// </summary>
+public sealed class Site : IAsyncDisposable, IMessageHandler
+{
+    private readonly ITransport _transport;
+    private readonly bool _ownsTransport;
+    private readonly ILogger _logger;
+    private readonly TicketExchange _tickets;
+    private readonly StationaryServer _stationaryServer;
+    private int _stopped;
+
+    private Site(SiteOptions options, ITransport transport, bool ownsTransport)
+    {
+        Options = options;
+        _transport = transport;
+        _ownsTransport = ownsTransport;
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger("Tessera.Site");
+        Identity = SiteIdentity.NewIncarnation(options.SiteId ?? Guid.NewGuid());
+        References = new ReferenceTable(this);
+        Connections = new ConnectionTable(Identity, transport, options.TransportOptions, this, Counters, loggerFactory.CreateLogger("Tessera.Connections"));
+        StationaryCalls = new StationaryCaller(Connections, options.TimeProvider, options.DefaultCallTimeout);
+        _stationaryServer = new StationaryServer(this, References, options.TimeProvider, options.DefaultCallTimeout, loggerFactory.CreateLogger("Tessera.Stationary"));
+        _tickets = new TicketExchange(this, loggerFactory.CreateLogger("Tessera.Tickets"));
+    }
+
+    /// <summary>This run's identity: an id and an incarnation no other run shares.</summary>
+    public SiteIdentity Identity { get; }
+
+    /// <summary>The address this site listens on, e.g. <c>127.0.0.1:50123</c>.</summary>
+    public string Address { get; private set; } = "";
+
+    /// <summary>The addresses this site writes into tickets and references.</summary>
+    public ImmutableArray<string> EndpointHints { get; private set; } = ImmutableArray<string>.Empty;
+
+    /// <summary>Messages sent and received, by kind.</summary>
+    public MessageCounters Counters { get; } = new();
+
+    public SiteOptions Options { get; }
+
+    /// <summary>Established connections to other sites.</summary>
+    public int ConnectionCount => Connections.EstablishedCount;
+
+    internal ReferenceTable References { get; }
+
+    internal ConnectionTable Connections { get; }
+
+    internal StationaryCaller StationaryCalls { get; }
+
+    /// <summary>Starts a site: by default on loopback, an ephemeral port, over TCP.</summary>
+    public static async Task<Site> StartAsync(SiteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SiteOptions();
+        options.Validate();
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var transport = options.Transport ?? new TcpTransport(options.TransportOptions, loggerFactory.CreateLogger("Tessera.Transport"));
+        var site = new Site(options, transport, ownsTransport: options.Transport is null);
+        try
+        {
+            site.Address = await transport.ListenAsync(options.ListenAddress, site.Connections.Accept, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (site._ownsTransport) await transport.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        site.EndpointHints = options.AdvertisedAddresses is { Length: > 0 } advertised ? ImmutableArray.Create(advertised) : ImmutableArray.Create(site.Address);
+        site._logger.LogInformation("Site {Site} listening on {Address}.", site.Identity, site.Address);
+        return site;
+    }
+
+    /// <summary>Issues a ticket for <paramref name="target"/>. Generated <c>Offer</c> helpers call this.</summary>
+    public string Offer<T>(T target, StationaryTypeInfo<T> type, bool unlimited = false) where T : class
+    {
+        ThrowIfStopped();
+        return _tickets.Offer(target, type, unlimited);
+    }
+
+    /// <summary>Takes a ticket: the same object, as a proxy (or the original, if it lives here).</summary>
+    public async Task<T> TakeAsync<T>(string ticket, StationaryTypeInfo<T> type, CancellationToken cancellationToken = default) where T : class
+    {
+        ThrowIfStopped();
+        return (T)await _tickets.TakeAsync(ticket, type, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Withdraws a ticket this site issued; taking it afterwards fails with <see cref="TicketNotFoundException"/>.</summary>
+    public bool Retract(string ticket) => _tickets.Retract(ticket);
+
+    /// <summary>Stops gracefully: refuses new connections, flushes queued replies, closes connections.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        _logger.LogInformation("Site {Site} stopping.", Identity);
+        await Connections.StopAsync(Options.ShutdownTimeout).ConfigureAwait(false);
+        if (_ownsTransport) await _transport.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    public override string ToString() => $"Site {Identity} at {Address}";
+
+    void IMessageHandler.OnRequest(PeerConnection connection, WireMessage message)
+    {
+        switch (message)
+        {
+            case CallRequest call:
+                _stationaryServer.OnCall(connection, call);
+                break;
+            case CancelCall cancel:
+                _stationaryServer.OnCancel(connection, cancel);
+                break;
+            case TakeRequest take:
+                _tickets.OnTake(connection, take);
+                break;
+            default:
+                throw new ProtocolViolationException($"Unexpected {message.Kind} message from {connection}.");
+        }
+    }
+
+    private void ThrowIfStopped() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
+}

@@ -1,0 +1,45 @@
+using System;
+using Microsoft.Extensions.Logging;
+using Tessera.Transport;
+
+namespace Tessera;
+
+/// <summary>How a <see cref="Site"/> starts. Every property has a working default.</summary>
+public sealed record SiteOptions
+{
+    /// <summary>Where to listen. The default is loopback with an ephemeral port.</summary>
+    public string ListenAddress { get; init; } = "127.0.0.1:0";
+
+    /// <summary>Addresses written into tickets and references; defaults to the bound listen address.</summary>
+    public string[]? AdvertisedAddresses { get; init; }
+
+    /// <summary>A stable site id across restarts; null draws a random one. The incarnation is always fresh.</summary>
+    public Guid? SiteId { get; init; }
+
+    /// <summary>The transport; null uses TCP. Supply an in-memory transport for deterministic tests.</summary>
+    public ITransport? Transport { get; init; }
+
+    public TransportOptions TransportOptions { get; init; } = new();
+
+    /// <summary>The deadline of a call that was given none. No call waits longer than this.</summary>
+    public TimeSpan DefaultCallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long taking a ticket may take, connection included.</summary>
+    public TimeSpan TakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest a graceful stop waits for in-flight work before closing connections.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ListenAddress, nameof(ListenAddress));
+        TransportOptions.Validate();
+        if (DefaultCallTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DefaultCallTimeout), DefaultCallTimeout, "The default call timeout must be positive.");
+        if (TakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TakeTimeout), TakeTimeout, "The take timeout must be positive.");
+        if (ShutdownTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "The shutdown timeout cannot be negative.");
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using MemoryPack;
+
+namespace Tessera.Wire;
+
+/// <summary>A call on a stationary object. <see cref="TimeoutMilliseconds"/> lets home stop work nobody waits for.</summary>
+[MemoryPackable]
+public sealed partial class CallRequest : WireMessage
+{
+    public long CallId { get; init; }
+
+    public ulong ObjectKey { get; init; }
+
+    public uint MethodId { get; init; }
+
+    public long TimeoutMilliseconds { get; init; }
+
+    public byte[] Arguments { get; init; } = Array.Empty<byte>();
+
+    public override MessageKind Kind => MessageKind.Call;
+}
+
+/// <summary>The successful end of a call: the MemoryPack-encoded result (empty for void).</summary>
+[MemoryPackable]
+public sealed partial class CallReply : WireMessage
+{
+    public long CallId { get; init; }
+
+    public byte[] Result { get; init; } = Array.Empty<byte>();
+
+    public override MessageKind Kind => MessageKind.Reply;
+}
+
+/// <summary>Why a call ended without a result.</summary>
+public enum CallFaultCode : byte
+{
+    /// <summary>The method threw; the exception's type, message and stack travel back.</summary>
+    MethodThrew = 0,
+    UnknownObject = 1,
+    UnknownMethod = 2,
+    BadArguments = 3,
+    Cancelled = 4,
+}
+
+/// <summary>The faulted end of a call. Counted as a reply: a call is still exactly two messages.</summary>
+[MemoryPackable]
+public sealed partial class CallFault : WireMessage
+{
+    public long CallId { get; init; }
+
+    public CallFaultCode Code { get; init; }
+
+    public string ExceptionType { get; init; } = "";
+
+    public string Message { get; init; } = "";
+
+    public string? StackTrace { get; init; }
+
+    public override MessageKind Kind => MessageKind.Reply;
+}
+
+/// <summary>The caller gave up on a call (cancelled or past its deadline); home cancels the method's token.</summary>
+[MemoryPackable]
+public sealed partial class CancelCall : WireMessage
+{
+    public long CallId { get; init; }
+
+    public override MessageKind Kind => MessageKind.Cancel;
+}

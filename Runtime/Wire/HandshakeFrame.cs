@@ -1,0 +1,61 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Tessera.Wire;
+
+public enum HandshakeKind : byte
+{
+    Hello = 1,
+    Accept = 2,
+    Reject = 3,
+}
+
+public enum HandshakeRejection : byte
+{
+    None = 0,
+    VersionMismatch = 1,
+    Duplicate = 2,
+    ShuttingDown = 3,
+    WrongIncarnation = 4,
+}
+
+/// <summary>
+/// The first frame each way on a connection, in a fixed layout rather than MemoryPack so that
+/// any future version can still read the magic and the version and refuse cleanly:
+/// magic "TSRA" (4) | version u16 | kind u8 | rejection u8 | site id (16) | incarnation u64.
+/// </summary>
+public readonly record struct HandshakeFrame(int Version, HandshakeKind Kind, HandshakeRejection Rejection, SiteIdentity Site)
+{
+    public const int Size = 32;
+
+    private static ReadOnlySpan<byte> Magic => "TSRA"u8;
+
+    public byte[] Encode()
+    {
+        var bytes = new byte[Size];
+        Magic.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), (ushort)Version);
+        bytes[6] = (byte)Kind;
+        bytes[7] = (byte)Rejection;
+        Site.Id.TryWriteBytes(bytes.AsSpan(8, 16));
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(24), Site.Incarnation);
+        return bytes;
+    }
+
+    /// <exception cref="ProtocolViolationException">Not a Tessera handshake.</exception>
+    public static HandshakeFrame Decode(in ReadOnlySequence<byte> frame)
+    {
+        if (frame.Length != Size)
+            throw new ProtocolViolationException($"Expected a {Size}-byte Tessera handshake but got a {frame.Length}-byte frame; this peer does not speak Tessera.");
+        Span<byte> bytes = stackalloc byte[Size];
+        frame.CopyTo(bytes);
+        if (!bytes[..4].SequenceEqual(Magic))
+            throw new ProtocolViolationException("The first frame does not start with the Tessera magic; this peer does not speak Tessera.");
+        var kind = (HandshakeKind)bytes[6];
+        if (kind is not (HandshakeKind.Hello or HandshakeKind.Accept or HandshakeKind.Reject))
+            throw new ProtocolViolationException($"Unknown handshake kind {(byte)kind}.");
+        var site = new SiteIdentity(new Guid(bytes.Slice(8, 16)), BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]));
+        return new HandshakeFrame(BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]), kind, (HandshakeRejection)bytes[7], site);
+    }
+}

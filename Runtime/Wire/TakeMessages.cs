@@ -1,0 +1,46 @@
+using System;
+using MemoryPack;
+
+namespace Tessera.Wire;
+
+/// <summary>Redeems a ticket at its issuing site: one request, one reply.</summary>
+[MemoryPackable]
+public sealed partial class TakeRequest : WireMessage
+{
+    public long RequestId { get; init; }
+
+    public ulong ObjectKey { get; init; }
+
+    public byte[] Secret { get; init; } = Array.Empty<byte>();
+
+    public string TypeName { get; init; } = "";
+
+    public ulong TypeFingerprint { get; init; }
+
+    public override MessageKind Kind => MessageKind.Take;
+}
+
+public enum TakeStatus : byte
+{
+    Granted = 0,
+    NotFound = 1,
+    SecretMismatch = 2,
+    TypeMismatch = 3,
+}
+
+[MemoryPackable]
+public sealed partial class TakeReply : WireMessage
+{
+    public long RequestId { get; init; }
+
+    public TakeStatus Status { get; init; }
+
+    public string Message { get; init; } = "";
+
+    /// <summary>With <see cref="TakeStatus.TypeMismatch"/>: what the issuer really holds.</summary>
+    public string ActualTypeName { get; init; } = "";
+
+    public ulong ActualFingerprint { get; init; }
+
+    public override MessageKind Kind => MessageKind.TakeReply;
+}
