@@ -20,17 +20,15 @@ namespace Tessera;
 public sealed class Site : IAsyncDisposable, IMessageHandler
 {
     private readonly ITransport _transport;
-    private readonly bool _ownsTransport;
     private readonly ILogger _logger;
     private readonly TicketExchange _tickets;
     private readonly StationaryServer _stationaryServer;
     private int _stopped;
 
-    private Site(SiteOptions options, ITransport transport, bool ownsTransport)
+    private Site(SiteOptions options, ITransport transport)
     {
         Options = options;
         _transport = transport;
-        _ownsTransport = ownsTransport;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger("Tessera.Site");
         Identity = SiteIdentity.NewIncarnation(options.SiteId ?? Guid.NewGuid());
@@ -71,14 +69,14 @@ public sealed class Site : IAsyncDisposable, IMessageHandler
         options.Validate();
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var transport = options.Transport ?? new TcpTransport(options.TransportOptions, loggerFactory.CreateLogger("Tessera.Transport"));
-        var site = new Site(options, transport, ownsTransport: options.Transport is null);
+        var site = new Site(options, transport);
         try
         {
             site.Address = await transport.ListenAsync(options.ListenAddress, site.Connections.Accept, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            if (site._ownsTransport) await transport.DisposeAsync().ConfigureAwait(false);
+            await transport.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         site.EndpointHints = options.AdvertisedAddresses is { Length: > 0 } advertised ? ImmutableArray.Create(advertised) : ImmutableArray.Create(site.Address);
@@ -109,7 +107,7 @@ public sealed class Site : IAsyncDisposable, IMessageHandler
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         _logger.LogInformation("Site {Site} stopping.", Identity);
         await Connections.StopAsync(Options.ShutdownTimeout).ConfigureAwait(false);
-        if (_ownsTransport) await _transport.DisposeAsync().ConfigureAwait(false);
+        await _transport.DisposeAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);

@@ -16,7 +16,7 @@ public sealed record SiteOptions
     /// <summary>A stable site id across restarts; null draws a random one. The incarnation is always fresh.</summary>
     public Guid? SiteId { get; init; }
 
-    /// <summary>The transport; null uses TCP. Supply an in-memory transport for deterministic tests.</summary>
+    /// <summary>The transport; null uses TCP. The site owns it and disposes it when it stops: give each site its own.</summary>
     public ITransport? Transport { get; init; }
 
     public TransportOptions TransportOptions { get; init; } = new();

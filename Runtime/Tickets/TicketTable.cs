@@ -16,6 +16,11 @@ internal sealed class TicketTable
 
     private readonly Lock _gate = new();
     private readonly Dictionary<ulong, List<Entry>> _entries = [];
+
+    // Hashes of tickets that were taken or retracted, so presenting one again reads as "already
+    // taken" rather than "forged" while the object still has other live tickets. Bounded, oldest first out.
+    private readonly HashSet<(ulong ObjectKey, string SecretHash)> _ended = [];
+    private readonly Queue<(ulong ObjectKey, string SecretHash)> _endedOrder = new();
     private readonly int _capacity;
     private int _count;
 
@@ -94,6 +99,11 @@ internal sealed class TicketTable
             int index = IndexOf(list, hash);
             if (index < 0)
             {
+                if (_ended.Contains((objectKey, Convert.ToHexString(hash))))
+                {
+                    throw new TicketNotFoundException(objectKey);
+                }
+
                 throw new TicketSecretMismatchException(objectKey);
             }
 
@@ -151,6 +161,11 @@ internal sealed class TicketTable
                 return 0;
             }
 
+            foreach (Entry entry in list)
+            {
+                RememberEnded(objectKey, entry.SecretHash);
+            }
+
             _count -= list.Count;
             return list.Count;
         }
@@ -173,11 +188,27 @@ internal sealed class TicketTable
 
     private void RemoveAt(ulong objectKey, List<Entry> list, int index)
     {
+        RememberEnded(objectKey, list[index].SecretHash);
         list.RemoveAt(index);
         _count--;
         if (list.Count == 0)
         {
             _entries.Remove(objectKey);
+        }
+    }
+
+    private void RememberEnded(ulong objectKey, byte[] secretHash)
+    {
+        var ended = (objectKey, Convert.ToHexString(secretHash));
+        if (!_ended.Add(ended))
+        {
+            return;
+        }
+
+        _endedOrder.Enqueue(ended);
+        if (_endedOrder.Count > _capacity)
+        {
+            _ended.Remove(_endedOrder.Dequeue());
         }
     }
 

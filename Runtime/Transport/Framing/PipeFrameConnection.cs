@@ -38,7 +38,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
     // The reader counts as running before Start, so Completion cannot fire until the inbound side is settled too.
     private int _runningLoops = 2;
 
-    // resource: released once both loops have ended, e.g. the socket under the pipe.
+    // The resource (the socket under a TCP pipe) is only released once neither loop can touch the pipe.
     public PipeFrameConnection(IDuplexPipe pipe, string remoteAddress, TransportOptions options, ILogger logger, IDisposable? resource)
     {
         _input = pipe.Input;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace Tessera.Transport.InMemory;
@@ -42,7 +43,7 @@ public sealed class InMemoryNetwork
         {
             if (address == Scheme + "0")
             {
-                do address = Scheme + (++_lastAssigned).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                do address = Scheme + (++_lastAssigned).ToString(CultureInfo.InvariantCulture);
                 while (_listeners.ContainsKey(address));
             }
             else if (_listeners.ContainsKey(address))

@@ -49,14 +49,14 @@ public sealed class TcpTransport : ITransport
         var server = new TcpFrameServer(
             (pipe, remote) => OnClientAsync(pipe, remote, onAccepted),
             ex => TransportLog.ListenerFailed(_logger, LocalAddress ?? address, ex));
+        string bound;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_server is not null) throw new InvalidOperationException($"This transport already listens on {LocalAddress}.");
-            IPEndPoint bound;
             try
             {
-                bound = server.Start(new IPEndPoint(ip, port), FramePipeOptions.ForOutbound(), FramePipeOptions.ForInbound(_options));
+                bound = TcpAddress.Format(server.Start(new IPEndPoint(ip, port), FramePipeOptions.ForOutbound(), FramePipeOptions.ForInbound(_options)));
             }
             catch
             {
@@ -65,11 +65,11 @@ public sealed class TcpTransport : ITransport
             }
 
             _server = server;
-            LocalAddress = TcpAddress.Format(bound);
+            LocalAddress = bound;
         }
 
-        TransportLog.Listening(_logger, LocalAddress);
-        return LocalAddress;
+        TransportLog.Listening(_logger, bound);
+        return bound;
     }
 
     /// <inheritdoc/>
@@ -77,10 +77,10 @@ public sealed class TcpTransport : ITransport
     {
         ArgumentNullException.ThrowIfNull(address);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        SocketConnection socket;
+        SocketConnection socketConnection;
         try
         {
-            socket = await TcpDialer.DialAsync(address, _options, cancellationToken).ConfigureAwait(false);
+            socketConnection = await TcpDialer.DialAsync(address, _options, cancellationToken).ConfigureAwait(false);
         }
         catch (TransportConnectException ex)
         {
@@ -88,7 +88,7 @@ public sealed class TcpTransport : ITransport
             throw;
         }
 
-        var connection = new PipeFrameConnection(socket, address, _options, _logger, socket);
+        var connection = new PipeFrameConnection(socketConnection, address, _options, _logger, socketConnection);
         if (!_connections.TryAdd(connection))
         {
             connection.Abort(null);

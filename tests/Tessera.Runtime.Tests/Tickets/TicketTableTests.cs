@@ -13,6 +13,19 @@ public class TicketTableTests
     private static readonly ImmutableArray<string> Hints = ["127.0.0.1:5000", "mem:3"];
 
     [Fact]
+    public void A_taken_one_shot_ticket_reads_as_not_found_even_while_the_object_has_other_tickets()
+    {
+        TicketTable table = new();
+        Ticket oneShot = table.Issue(Site, Hints, 7, Coder, Shape, unlimited: false);
+        table.Issue(Site, Hints, 7, Coder, Shape, unlimited: true);
+
+        table.Redeem(7, oneShot.Secret, Coder, Shape);
+
+        Assert.Throws<TicketNotFoundException>(() => table.Redeem(7, oneShot.Secret, Coder, Shape));
+        Assert.Throws<TicketSecretMismatchException>(() => table.Redeem(7, TicketSecret.NewSecret(), Coder, Shape));
+    }
+
+    [Fact]
     public void Issue_returns_a_ticket_for_the_object()
     {
         TicketTable table = new();
@@ -131,7 +144,7 @@ public class TicketTableTests
         Assert.True(table.Retract(retracted));
         Assert.False(table.Retract(retracted));
 
-        Assert.Throws<TicketSecretMismatchException>(() => table.Redeem(7, retracted.Secret, Coder, Shape));
+        Assert.Throws<TicketNotFoundException>(() => table.Redeem(7, retracted.Secret, Coder, Shape));
         table.Redeem(7, kept.Secret, Coder, Shape);
 
         Assert.True(table.Retract(kept.ObjectKey, kept.Secret));

@@ -1,0 +1,105 @@
+using System.Buffers;
+using Tessera.Wire;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.Sites;
+
+public sealed class ConnectionTests
+{
+    [Fact]
+    public async Task When_two_sites_dial_each_other_at_once_one_connection_remains()
+    {
+        for (var round = 0; round < 40; round++)
+        {
+            await using var harness = new SiteHarness();
+            var a = await harness.StartSiteAsync();
+            var b = await harness.StartSiteAsync();
+            var ticketForA = new Greeter().Offer(a);
+            var ticketForB = new Greeter().Offer(b);
+
+            var taken = await Task.WhenAll(
+                Task.Run(() => Greeter.TakeAsync(a, ticketForB)),
+                Task.Run(() => Greeter.TakeAsync(b, ticketForA)));
+
+            Assert.Equal("hello a", taken[0].Greet("a"));
+            Assert.Equal("hello b", taken[1].Greet("b"));
+            await WaitUntilAsync(() => a.ConnectionCount == 1 && b.ConnectionCount == 1, $"round {round}: a has {a.ConnectionCount}, b has {b.ConnectionCount}");
+        }
+    }
+
+    [Fact]
+    public async Task Garbage_closes_only_that_connection_and_the_site_keeps_serving()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var ticket = new Greeter().OfferUnlimited(home);
+        var garbage = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+
+        await garbage.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
+
+        var reason = await garbage.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        var caller = await harness.StartSiteAsync();
+        var greeter = await Greeter.TakeAsync(caller, ticket);
+        Assert.Equal("hello still", greeter.Greet("still"));
+        Assert.Null(reason);
+    }
+
+    [Fact]
+    public async Task Garbage_after_a_good_handshake_closes_only_that_connection()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var caller = await harness.StartSiteAsync();
+        var greeter = await Greeter.TakeAsync(caller, new Greeter().Offer(home));
+        var intruder = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+        await intruder.SendAsync(new HandshakeFrame(ProtocolVersion.Current, HandshakeKind.Hello, HandshakeRejection.None, SiteIdentity.NewIncarnation(Guid.NewGuid())).Encode());
+        var accept = HandshakeFrame.Decode(new ReadOnlySequence<byte>(await intruder.ReceiveAsync()));
+        Assert.Equal(HandshakeKind.Accept, accept.Kind);
+
+        await intruder.SendAsync(new byte[] { 0xFF, 0xFE, 0xFD, 0x00, 0x01 });
+
+        await intruder.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("hello fine", greeter.Greet("fine"));
+    }
+
+    [Fact]
+    public async Task A_peer_with_another_protocol_version_is_refused_with_the_reason()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var peer = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+
+        await peer.SendAsync(new HandshakeFrame(ProtocolVersion.Current + 1, HandshakeKind.Hello, HandshakeRejection.None, SiteIdentity.NewIncarnation(Guid.NewGuid())).Encode());
+
+        var answer = HandshakeFrame.Decode(new ReadOnlySequence<byte>(await peer.ReceiveAsync()));
+        Assert.Equal(HandshakeKind.Reject, answer.Kind);
+        Assert.Equal(HandshakeRejection.VersionMismatch, answer.Rejection);
+        Assert.Equal(ProtocolVersion.Current, answer.Version);
+        await peer.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_restarted_site_at_the_same_address_is_not_mistaken_for_the_old_one()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var ticket = new Greeter().Offer(home);
+        var address = home.Address;
+        await home.StopAsync();
+        var impostor = RawPeer.ConnectAsync(harness.Network.CreateTransport(), address);
+        await Assert.ThrowsAsync<TransportConnectException>(() => impostor);
+        var caller = await harness.StartSiteAsync();
+
+        await Assert.ThrowsAsync<SiteUnreachableException>(() => Greeter.TakeAsync(caller, ticket));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string because)
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (cancellation.IsCancellationRequested) Assert.Fail(because);
+            await Task.Delay(5);
+        }
+    }
+}
