@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Tessera.Analyzers;
+
+/// <summary>
+/// Reports public instance methods the proxy cannot override (TSR0005): on a remote reference they would
+/// run against the proxy's own, empty state instead of being forwarded home.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NonVirtualMethodAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.NonVirtualMethod);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var attribute = start.Compilation.GetTypeByMetadataName(StationarySymbols.AttributeMetadataName);
+            if (attribute is null) return;
+            start.RegisterSymbolAction(c => Analyze(c, attribute), SymbolKind.Method);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        // A sealed class cannot declare virtual methods, so TSR0006 is the one actionable report there.
+        if (!StationarySymbols.IsPublicInstanceMethod(method)
+            || StationarySymbols.IsRemotable(method)
+            || method.ContainingType.IsSealed
+            || OverridesObject(method)
+            || !StationarySymbols.IsStationary(method.ContainingType, attribute)) return;
+
+        var (why, fix) = method.IsSealed
+            ? ("is sealed", "remove 'sealed' so the proxy can override it")
+            : ("is not virtual", "declare it 'virtual', or make it non-public if it is not meant to be called remotely");
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonVirtualMethod, method.Locations[0], StationarySymbols.NameOf(method), why, fix));
+    }
+
+    /// <summary>
+    /// Whether the method seals an override of ToString, Equals or GetHashCode: those describe the reference
+    /// itself (hashing, display) and are expected to run locally.
+    /// </summary>
+    private static bool OverridesObject(IMethodSymbol method)
+    {
+        if (method.OverriddenMethod is not { } root) return false;
+        while (root.OverriddenMethod is { } overridden) root = overridden;
+        return root.ContainingType.SpecialType == SpecialType.System_Object;
+    }
+}

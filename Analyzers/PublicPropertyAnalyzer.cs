@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Tessera.Analyzers;
+
+/// <summary>
+/// Reports public instance properties and indexers (TSR0007): this version forwards only methods, so on a
+/// remote reference a property would read or write the proxy's own, empty state.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PublicPropertyAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.PublicProperty);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var attribute = start.Compilation.GetTypeByMetadataName(StationarySymbols.AttributeMetadataName);
+            if (attribute is null) return;
+            start.RegisterSymbolAction(c => Analyze(c, attribute), SymbolKind.Property);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    {
+        var property = (IPropertySymbol)context.Symbol;
+        // As for TSR0005: in a sealed class the suggested virtual method is impossible and TSR0006 says why.
+        if (property.DeclaredAccessibility != Accessibility.Public
+            || property.IsStatic
+            || property.ContainingType.IsSealed
+            || !StationarySymbols.IsStationary(property.ContainingType, attribute)) return;
+
+        var kind = property.IsIndexer ? "indexer" : "property";
+        var name = property.IsIndexer ? StationarySymbols.NameOf(property.ContainingType) + ".this[]" : StationarySymbols.NameOf(property);
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicProperty, property.Locations[0], kind, name, Replacement(property)));
+    }
+
+    /// <summary>Names the methods to write instead, one per publicly reachable accessor.</summary>
+    private static string Replacement(IPropertySymbol property)
+    {
+        var stem = property.IsIndexer ? "Item" : property.Name;
+        var indices = string.Join(", ", property.Parameters.Select(p => p.Name));
+        var methods = new System.Collections.Generic.List<string>();
+        if (IsPublic(property.GetMethod)) methods.Add($"'Get{stem}({indices})'");
+        if (IsPublic(property.SetMethod)) methods.Add($"'Set{stem}({(indices.Length > 0 ? indices + ", " : "")}value)'");
+        return methods.Count == 1
+            ? "a virtual method such as " + methods[0]
+            : "virtual methods such as " + string.Join(" and ", methods);
+    }
+
+    private static bool IsPublic(IMethodSymbol? accessor) => accessor is { DeclaredAccessibility: Accessibility.Public };
+}

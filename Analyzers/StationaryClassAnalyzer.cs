@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Tessera.Analyzers;
+
+/// <summary>
+/// Checks the shape of a <c>[Stationary]</c> class itself: the ones the generator skips (TSR0001, TSR0002)
+/// and the ones no proxy could serve (TSR0006).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class StationaryClassAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.MustBePartial,
+        DiagnosticDescriptors.GenericClass,
+        DiagnosticDescriptors.InvalidClassModifier);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var attribute = start.Compilation.GetTypeByMetadataName(StationarySymbols.AttributeMetadataName);
+            if (attribute is null) return;
+            start.RegisterSymbolAction(c => Analyze(c, attribute), SymbolKind.NamedType);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (type.TypeKind != TypeKind.Class || !StationarySymbols.IsStationary(type, attribute)) return;
+        ReportNotPartial(context, type);
+        ReportGeneric(context, type);
+        ReportModifier(context, type);
+    }
+
+    private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        var name = StationarySymbols.NameOf(type);
+        foreach (var declaration in StationarySymbols.Declarations(type, context.CancellationToken))
+        {
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MustBePartial, declaration.Identifier.GetLocation(), $"[Stationary] class '{name}'", "it"));
+        }
+
+        // Reported on the containing type's own declaration: that is where 'partial' has to be added.
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            foreach (var declaration in StationarySymbols.Declarations(outer, context.CancellationToken))
+            {
+                if (declaration.Modifiers.Any(SyntaxKind.PartialKeyword)) continue;
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.MustBePartial,
+                    declaration.Identifier.GetLocation(),
+                    $"Type '{StationarySymbols.NameOf(outer)}', which contains [Stationary] class '{name}',",
+                    $"'{name}'"));
+            }
+        }
+    }
+
+    private static void ReportGeneric(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        string? why = null;
+        if (type.TypeParameters.Length > 0)
+        {
+            why = "is generic";
+        }
+        else
+        {
+            for (var outer = type.ContainingType; outer is not null && why is null; outer = outer.ContainingType)
+            {
+                if (outer.TypeParameters.Length > 0) why = $"is nested in generic type '{StationarySymbols.NameOf(outer)}'";
+            }
+        }
+        if (why is null) return;
+        var location = StationarySymbols.IdentifierWhere(type, _ => true, context.CancellationToken);
+        if (location is not null)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GenericClass, location, StationarySymbols.NameOf(type), why));
+    }
+
+    private static void ReportModifier(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        // Checked in this order because a static class is also sealed and abstract in metadata.
+        var (modifier, keyword, why, fix) =
+            type.IsStatic ? (SyntaxKind.StaticKeyword, "static", "only instances can be shared with other sites", "remove 'static' and make the shared members instance members")
+            : type.IsSealed ? (SyntaxKind.SealedKeyword, "sealed", "the generated proxy for remote references derives from it", "remove 'sealed' (the generated proxy is sealed itself)")
+            : type.IsAbstract ? (SyntaxKind.AbstractKeyword, "abstract", "its home object must be an instance of the class itself and the generated proxy cannot implement abstract members", "put [Stationary] on a concrete class that derives from it")
+            : (SyntaxKind.None, "", "", "");
+        if (modifier == SyntaxKind.None) return;
+
+        // On the part that carries the modifier, since that is the one to edit.
+        var location = StationarySymbols.IdentifierWhere(type, d => d.Modifiers.Any(modifier), context.CancellationToken);
+        if (location is not null)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidClassModifier, location, StationarySymbols.NameOf(type), keyword, why, fix));
+    }
+}

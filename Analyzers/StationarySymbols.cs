@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Tessera.Analyzers;
+
+/// <summary>
+/// What the analyzers share about <c>[Stationary]</c> classes. The remotable-method test must stay in
+/// step with Tessera.Generators' Parser, or the analyzers will judge methods the generator does not serve.
+/// </summary>
+internal static class StationarySymbols
+{
+    public const string AttributeMetadataName = "Tessera.StationaryAttribute";
+
+    public static bool IsStationary(INamedTypeSymbol type, INamedTypeSymbol attribute)
+        => type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
+
+    public static bool IsPublicInstanceMethod(IMethodSymbol method)
+        => method.MethodKind == MethodKind.Ordinary
+           && method.DeclaredAccessibility == Accessibility.Public
+           && !method.IsStatic;
+
+    /// <summary>The methods a proxy overrides, as the generator's Parser.RemotableMethods selects them.</summary>
+    public static bool IsRemotable(IMethodSymbol method)
+        => IsPublicInstanceMethod(method)
+           && (method.IsVirtual || method.IsOverride || method.IsAbstract)
+           && !method.IsSealed;
+
+    public static string NameOf(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+
+    public static string NameOf(ISymbol member) => NameOf(member.ContainingType) + "." + member.Name;
+
+    /// <summary>
+    /// The identifier of the first declaration of <paramref name="type"/> that satisfies <paramref name="predicate"/>,
+    /// so a diagnostic lands on the part of a partial class that needs the change.
+    /// </summary>
+    public static Location? IdentifierWhere(INamedTypeSymbol type, Func<TypeDeclarationSyntax, bool> predicate, CancellationToken cancellationToken)
+        => Declarations(type, cancellationToken).Where(predicate).Select(d => d.Identifier.GetLocation()).FirstOrDefault();
+
+    public static IEnumerable<TypeDeclarationSyntax> Declarations(INamedTypeSymbol type, CancellationToken cancellationToken)
+        => type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>();
+}

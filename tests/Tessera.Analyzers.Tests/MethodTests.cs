@@ -1,0 +1,119 @@
+using Xunit;
+
+namespace Tessera.Analyzers.Tests;
+
+/// <summary>TSR0003, TSR0004 and TSR0005: the public methods of a [Stationary] class.</summary>
+public class MethodTests
+{
+    [Fact]
+    public async Task TSR0003_GenericRemotableMethod()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public partial class Store
+            {
+                public virtual T {|TSR0003:Echo|}<T>(T value) => value;
+            }
+            """);
+        Assert.StartsWith("Remotable method 'Store.Echo' is generic", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task TSR0003_GenericMethodNotRemotable_NoDiagnostic()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public partial class Store
+            {
+                protected virtual T Echo<T>(T value) => value;
+                private T Copy<T>(T value) => value;
+                public static T Identity<T>(T value) => value;
+                public virtual int Count() => Copy(Echo(1));
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task TSR0004_ByRefParametersAndReturns()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public unsafe partial class Buffer
+            {
+                private int _value;
+                public virtual void Swap(ref int {|TSR0004:a|}, out int {|TSR0004:b|}, in int {|TSR0004:c|}) { b = a; a = c; }
+                public virtual {|TSR0004:ref int|} Slot() => ref _value;
+                public virtual int Sum(Span<int> {|TSR0004:values|}) => values.Length;
+                public virtual {|TSR0004:ReadOnlySpan<byte>|} Bytes() => default;
+                public virtual int Read(int* {|TSR0004:address|}) => *address;
+            }
+            """);
+        var messages = diagnostics.Select(d => d.GetMessage()).ToList();
+        Assert.Contains("Remotable method 'Buffer.Swap' cannot be called remotely because parameter 'b' is passed by 'out'; return the new value instead, as a tuple if there are several", messages);
+        Assert.Contains(messages, m => m.Contains("parameter 'values' has ref struct type 'Span<int>'"));
+        Assert.Contains(messages, m => m.Contains("parameter 'address' has pointer type 'int*'"));
+    }
+
+    [Fact]
+    public async Task TSR0004_CopyableSignaturesAndNonRemotableMethods_NoDiagnostic()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public partial class Buffer
+            {
+                private int _value;
+                public virtual Task<int[]> ReadAsync(int[] values, CancellationToken cancellationToken) => Task.FromResult(values);
+                protected virtual ref int Slot() => ref _value;
+                private int Sum(Span<int> values) => values.Length + Slot();
+                internal virtual void Swap(ref int a) => a = Sum(default);
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task TSR0005_PublicNonVirtualMethod()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            public class Base
+            {
+                public virtual int Seed() => 1;
+            }
+
+            [Stationary]
+            public partial class Coder : Base
+            {
+                public int {|TSR0005:Peek|}() => 1;
+                public sealed override int {|TSR0005:Seed|}() => 2;
+            }
+            """);
+        var messages = diagnostics.Select(d => d.GetMessage()).ToList();
+        Assert.Contains("Public method 'Coder.Peek' is not virtual, so a call through a remote reference runs on the local proxy instead of on the home site; declare it 'virtual', or make it non-public if it is not meant to be called remotely", messages);
+        Assert.Contains(messages, m => m.StartsWith("Public method 'Coder.Seed' is sealed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TSR0005_MembersThatAreNotRemotableMethods_NoDiagnostic()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public partial class Coder : IDisposable
+            {
+                private int _seed;
+                public Coder(int seed) => _seed = seed;
+                ~Coder() { }
+                public virtual int Get() => _seed;
+                public virtual void Dispose() { }
+                void IDisposable.Dispose() { }
+                public static Coder Create() => new(1);
+                public static Coder operator +(Coder a, Coder b) => a;
+                public static explicit operator int(Coder c) => c._seed;
+                public sealed override string ToString() => "Coder";
+                public sealed override bool Equals(object? obj) => ReferenceEquals(this, obj);
+                public sealed override int GetHashCode() => 0;
+                internal int Peek() => _seed;
+                protected int Reset() => _seed = 0;
+                public event EventHandler? Changed { add { } remove { } }
+            }
+            """);
+    }
+}
