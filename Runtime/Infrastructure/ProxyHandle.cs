@@ -35,7 +35,7 @@ public sealed class ProxyHandle
 
     /// <summary>One request, one reply. Blocks the calling thread until the reply, the deadline or cancellation.</summary>
     public byte[] Call(uint methodId, byte[] arguments, CancellationToken cancellationToken = default)
-        => CallAsync(methodId, arguments, cancellationToken).GetAwaiter().GetResult();
+        => Site.StationaryCalls.Call(this, methodId, arguments, cancellationToken);
 
     /// <summary>One request, one reply, ending by the site's default deadline at the latest.</summary>
     public Task<byte[]> CallAsync(uint methodId, byte[] arguments, CancellationToken cancellationToken = default)

@@ -69,21 +69,58 @@ internal sealed class PeerConnection : IFrameSink
     /// <summary>Sends the request built for a fresh id and waits for the reply that carries that id.</summary>
     public async Task<WireMessage> RequestAsync(Func<long, WireMessage> buildRequest, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref _nextRequestId);
-        var reply = new TaskCompletionSource<WireMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
+        var request = await BeginRequestAsync(buildRequest, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_phase == Phase.Closed) throw Closed();
-            await SendAsync(buildRequest(id), cancellationToken).ConfigureAwait(false);
-            using (cancellationToken.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), reply))
+            using (cancellationToken.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), request.Completion))
             {
-                return await reply.Task.ConfigureAwait(false);
+                return await request.Reply.ConfigureAwait(false);
             }
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            EndRequest(request.Id);
+        }
+    }
+
+    /// <summary>
+    /// Registers a reply slot and sends the request. The reply task is completed straight from the
+    /// reader loop, so a thread blocked on it wakes without needing another thread-pool thread.
+    /// The caller must call <see cref="EndRequest"/> once it stops waiting.
+    /// </summary>
+    public ValueTask<PendingRequest> BeginRequestAsync(Func<long, WireMessage> buildRequest, CancellationToken cancellationToken)
+    {
+        var id = Interlocked.Increment(ref _nextRequestId);
+        var reply = new TaskCompletionSource<WireMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = reply;
+        var pending = new PendingRequest(id, reply);
+        try
+        {
+            if (_phase == Phase.Closed) throw Closed();
+            var send = SendAsync(buildRequest(id), cancellationToken);
+            if (send.IsCompletedSuccessfully) return new ValueTask<PendingRequest>(pending);
+            return new ValueTask<PendingRequest>(AwaitSendAsync(send, pending));
+        }
+        catch
+        {
+            EndRequest(id);
+            throw;
+        }
+    }
+
+    public void EndRequest(long id) => _pending.TryRemove(id, out _);
+
+    private async Task<PendingRequest> AwaitSendAsync(ValueTask send, PendingRequest pending)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+            return pending;
+        }
+        catch
+        {
+            EndRequest(pending.Id);
+            throw;
         }
     }
 
@@ -220,4 +257,10 @@ internal sealed class PeerConnection : IFrameSink
         => new($"The connection to {(Peer == default ? RemoteAddress : Peer.ToString())} closed{(_closeReason is null ? "" : ": " + _closeReason.Message)}", _closeReason);
 
     public override string ToString() => $"{Peer}@{RemoteAddress}";
+}
+
+/// <summary>A request on the wire whose reply has not been matched yet.</summary>
+internal readonly record struct PendingRequest(long Id, TaskCompletionSource<WireMessage> Completion)
+{
+    public Task<WireMessage> Reply => Completion.Task;
 }

@@ -96,13 +96,27 @@ public sealed class StationaryOverTcpTests : IClassFixture<CalculatorServerFixtu
     }
 
     [Fact]
-    public async Task Many_concurrent_callers_share_one_connection()
+    public async Task Many_threads_calling_synchronously_at_once_all_get_their_answers_over_one_connection()
+    {
+        var calculator = await Calculator.TakeAsync(_site, _server.Ticket);
+        var results = new int[64];
+        var threads = Enumerable.Range(0, results.Length).Select(i => new Thread(() => results[i] = calculator.Add(i, i))).ToList();
+
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => Assert.True(t.Join(TimeSpan.FromSeconds(30))));
+
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => 2 * i), results);
+        Assert.Equal(1, _site.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task Many_concurrent_async_callers_all_get_their_answers_over_one_connection()
     {
         var calculator = await Calculator.TakeAsync(_site, _server.Ticket);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() => calculator.Add(i, i))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 256).Select(i => calculator.DelayAsync(i % 3, CancellationToken.None)));
 
-        Assert.Equal(Enumerable.Range(0, 64).Select(i => 2 * i), results);
+        Assert.Equal(Enumerable.Range(0, 256).Select(i => i % 3), results);
         Assert.Equal(1, _site.ConnectionCount);
     }
 

@@ -32,46 +32,93 @@ internal sealed class StationaryCaller
         using var deadline = new CancellationTokenSource(_defaultTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         PeerConnection? connection = null;
-        long callId = 0;
+        PendingRequest request = default;
         try
         {
             connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, linked.Token).ConfigureAwait(false);
-            var reply = await connection.RequestAsync(
-                id =>
-                {
-                    callId = id;
-                    return new CallRequest
-                    {
-                        CallId = id,
-                        ObjectKey = handle.ObjectKey,
-                        MethodId = methodId,
-                        TimeoutMilliseconds = (long)_defaultTimeout.TotalMilliseconds,
-                        Arguments = arguments,
-                    };
-                },
-                linked.Token).ConfigureAwait(false);
-            return reply switch
+            request = await connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id), linked.Token).ConfigureAwait(false);
+            using (linked.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), request.Completion))
             {
-                CallReply result => result.Result,
-                CallFault fault => throw ToException(fault, handle, methodId),
-                _ => throw new ProtocolViolationException($"Site {handle.Home} answered a call with {reply.Kind}."),
-            };
+                return Result(await request.Reply.ConfigureAwait(false), handle, methodId);
+            }
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {
-            Abandon(connection, callId);
+            Abandon(connection, request.Id);
             throw new CallTimeoutException($"Call 0x{methodId:x8} on {handle}", _defaultTimeout, ex);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Abandon(connection, callId);
+            Abandon(connection, request.Id);
             throw;
         }
         finally
         {
+            connection?.EndRequest(request.Id);
             TesseraMetrics.CallDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
+
+    /// <summary>
+    /// The blocking form. It waits on the reply slot itself rather than on an async method, so the
+    /// wake-up comes straight from the connection's reader and needs no spare thread-pool thread.
+    /// </summary>
+    public byte[] Call(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var started = Stopwatch.GetTimestamp();
+        using var deadline = new CancellationTokenSource(_defaultTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        PeerConnection? connection = null;
+        PendingRequest request = default;
+        try
+        {
+            connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, linked.Token));
+            request = Block(connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id), linked.Token));
+            try
+            {
+                request.Reply.Wait(linked.Token);
+            }
+            catch (AggregateException)
+            {
+                // The reply's own exception is rethrown unwrapped just below.
+            }
+            return Result(request.Reply.GetAwaiter().GetResult(), handle, methodId);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            Abandon(connection, request.Id);
+            throw new CallTimeoutException($"Call 0x{methodId:x8} on {handle}", _defaultTimeout, ex);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Abandon(connection, request.Id);
+            throw;
+        }
+        finally
+        {
+            connection?.EndRequest(request.Id);
+            TesseraMetrics.CallDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    private static T Block<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+
+    private CallRequest Request(ProxyHandle handle, uint methodId, byte[] arguments, long id) => new()
+    {
+        CallId = id,
+        ObjectKey = handle.ObjectKey,
+        MethodId = methodId,
+        TimeoutMilliseconds = (long)_defaultTimeout.TotalMilliseconds,
+        Arguments = arguments,
+    };
+
+    private static byte[] Result(WireMessage reply, ProxyHandle handle, uint methodId) => reply switch
+    {
+        CallReply result => result.Result,
+        CallFault fault => throw ToException(fault, handle, methodId),
+        _ => throw new ProtocolViolationException($"Site {handle.Home} answered a call with {reply.Kind}."),
+    };
 
     /// <summary>Tells home the caller gave up, so a method that honours its token can stop.</summary>
     private static void Abandon(PeerConnection? connection, long callId)
