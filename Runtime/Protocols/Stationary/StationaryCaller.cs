@@ -27,35 +27,19 @@ internal sealed class StationaryCaller
 
     public async Task<byte[]> CallAsync(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var started = Stopwatch.GetTimestamp();
-        using var deadline = new CancellationTokenSource(_defaultTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        PeerConnection? connection = null;
-        PendingRequest request = default;
+        using var call = new CallScope(this, handle, methodId, cancellationToken);
         try
         {
-            connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, linked.Token).ConfigureAwait(false);
-            request = await connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id), linked.Token).ConfigureAwait(false);
-            using (linked.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), request.Completion))
+            call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
+            call.Request = await call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id), call.Token).ConfigureAwait(false);
+            using (call.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), call.Request.Completion))
             {
-                return Result(await request.Reply.ConfigureAwait(false), handle, methodId);
+                return Result(await call.Request.Reply.ConfigureAwait(false), handle, methodId);
             }
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        catch (OperationCanceledException ex)
         {
-            Abandon(connection, request.Id);
-            throw new CallTimeoutException($"Call 0x{methodId:x8} on {handle}", _defaultTimeout, ex);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Abandon(connection, request.Id);
-            throw;
-        }
-        finally
-        {
-            connection?.EndRequest(request.Id);
-            TesseraMetrics.CallDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            throw call.GiveUp(ex);
         }
     }
 
@@ -65,40 +49,24 @@ internal sealed class StationaryCaller
     /// </summary>
     public byte[] Call(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var started = Stopwatch.GetTimestamp();
-        using var deadline = new CancellationTokenSource(_defaultTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        PeerConnection? connection = null;
-        PendingRequest request = default;
+        using var call = new CallScope(this, handle, methodId, cancellationToken);
         try
         {
-            connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, linked.Token));
-            request = Block(connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id), linked.Token));
+            call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
+            call.Request = Block(call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id), call.Token));
             try
             {
-                request.Reply.Wait(linked.Token);
+                call.Request.Reply.Wait(call.Token);
             }
             catch (AggregateException)
             {
                 // The reply's own exception is rethrown unwrapped just below.
             }
-            return Result(request.Reply.GetAwaiter().GetResult(), handle, methodId);
+            return Result(call.Request.Reply.GetAwaiter().GetResult(), handle, methodId);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        catch (OperationCanceledException ex)
         {
-            Abandon(connection, request.Id);
-            throw new CallTimeoutException($"Call 0x{methodId:x8} on {handle}", _defaultTimeout, ex);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Abandon(connection, request.Id);
-            throw;
-        }
-        finally
-        {
-            connection?.EndRequest(request.Id);
-            TesseraMetrics.CallDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            throw call.GiveUp(ex);
         }
     }
 
@@ -146,4 +114,50 @@ internal sealed class StationaryCaller
         CallFaultCode.Cancelled => new OperationCanceledException($"Site {handle.Home} cancelled the call: {fault.Message}"),
         _ => new ProtocolViolationException($"Site {handle.Home} rejected the call ({fault.Code}): {fault.Message}"),
     };
+
+    /// <summary>One call's deadline, cancellation and cleanup, shared by the blocking and the async form.</summary>
+    private sealed class CallScope : IDisposable
+    {
+        private readonly StationaryCaller _caller;
+        private readonly ProxyHandle _handle;
+        private readonly uint _methodId;
+        private readonly CancellationToken _callerToken;
+        private readonly CancellationTokenSource _deadline;
+        private readonly CancellationTokenSource _linked;
+        private readonly long _started = Stopwatch.GetTimestamp();
+
+        public CallScope(StationaryCaller caller, ProxyHandle handle, uint methodId, CancellationToken callerToken)
+        {
+            callerToken.ThrowIfCancellationRequested();
+            _caller = caller;
+            _handle = handle;
+            _methodId = methodId;
+            _callerToken = callerToken;
+            _deadline = new CancellationTokenSource(caller._defaultTimeout, caller._time);
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token);
+        }
+
+        public CancellationToken Token => _linked.Token;
+
+        public PeerConnection? Connection { get; set; }
+
+        public PendingRequest Request { get; set; }
+
+        /// <summary>Tells home the call was abandoned, and says why: the deadline, or the caller's own token.</summary>
+        public Exception GiveUp(OperationCanceledException reason)
+        {
+            Abandon(Connection, Request.Id);
+            if (!_callerToken.IsCancellationRequested && _deadline.IsCancellationRequested)
+                return new CallTimeoutException($"Call 0x{_methodId:x8} on {_handle}", _caller._defaultTimeout, reason);
+            return reason;
+        }
+
+        public void Dispose()
+        {
+            Connection?.EndRequest(Request.Id);
+            _linked.Dispose();
+            _deadline.Dispose();
+            TesseraMetrics.CallDuration.Record(Stopwatch.GetElapsedTime(_started).TotalMilliseconds);
+        }
+    }
 }
