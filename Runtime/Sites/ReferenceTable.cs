@@ -20,6 +20,8 @@ internal sealed class ReferenceTable
     private readonly Dictionary<ulong, ExportedEntity> _exportsByKey = new();
     private readonly Dictionary<object, ulong> _keysByObject = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(SiteIdentity Home, ulong Key), WeakReference<object>> _imports = new();
+    private const int InitialPruneThreshold = 1024;
+    private int _pruneAt = InitialPruneThreshold;
 
     public ReferenceTable(Site site) => _site = site;
 
@@ -95,9 +97,20 @@ internal sealed class ReferenceTable
                 return existing;
             }
             var proxy = type.CreateProxyObject(new ProxyHandle(_site, home, hints, key, type));
+            if (_imports.Count >= _pruneAt) PruneCollectedProxies();
             _imports[(home, key)] = new WeakReference<object>(proxy);
             return proxy;
         }
+    }
+
+    /// <summary>Drops entries whose proxies were collected; the threshold doubles so pruning stays amortised O(1).</summary>
+    private void PruneCollectedProxies()
+    {
+        foreach (var (id, weak) in _imports)
+        {
+            if (!weak.TryGetTarget(out _)) _imports.Remove(id);
+        }
+        _pruneAt = Math.Max(InitialPruneThreshold, _imports.Count * 2);
     }
 
     private static ulong RandomKey()

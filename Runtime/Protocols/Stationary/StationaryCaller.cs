@@ -125,6 +125,7 @@ internal sealed class StationaryCaller
         private readonly CancellationTokenSource _deadline;
         private readonly CancellationTokenSource _linked;
         private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly Activity? _activity;
 
         public CallScope(StationaryCaller caller, ProxyHandle handle, uint methodId, CancellationToken callerToken)
         {
@@ -135,6 +136,10 @@ internal sealed class StationaryCaller
             _callerToken = callerToken;
             _deadline = new CancellationTokenSource(caller._defaultTimeout, caller._time);
             _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token);
+            _activity = TesseraMetrics.ActivitySource.StartActivity("tessera.call", ActivityKind.Client);
+            _activity?.SetTag("tessera.type", handle.Type.TypeName);
+            _activity?.SetTag("tessera.method_id", methodId);
+            _activity?.SetTag("tessera.home", handle.Home.ToString());
         }
 
         public CancellationToken Token => _linked.Token;
@@ -147,6 +152,7 @@ internal sealed class StationaryCaller
         public Exception GiveUp(OperationCanceledException reason)
         {
             Abandon(Connection, Request.Id);
+            _activity?.SetStatus(ActivityStatusCode.Error, reason.Message);
             if (!_callerToken.IsCancellationRequested && _deadline.IsCancellationRequested)
                 return new CallTimeoutException($"Call 0x{_methodId:x8} on {_handle}", _caller._defaultTimeout, reason);
             return reason;
@@ -157,6 +163,7 @@ internal sealed class StationaryCaller
             Connection?.EndRequest(Request.Id);
             _linked.Dispose();
             _deadline.Dispose();
+            _activity?.Dispose();
             TesseraMetrics.CallDuration.Record(Stopwatch.GetElapsedTime(_started).TotalMilliseconds);
         }
     }
