@@ -77,4 +77,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Only methods are forwarded to the home site in this version. A property on a remote reference reads or writes the proxy's own, empty state.",
         helpLinkUri: HelpBase + "TSR0007.md");
+
+    public static readonly DiagnosticDescriptor Unservable = new(
+        id: "TSR0008",
+        title: "Tessera cannot generate a proxy for this [Stationary] class",
+        messageFormat: "Tessera cannot generate a proxy for [Stationary] class '{0}' because it {1}; {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The generated proxy derives from the class and is constructed without running any user code, and the home site tells methods apart by id. Classes that rule this out, or whose shape is not supported yet, get no generated code, so no proxy and no ticket helpers.",
+        helpLinkUri: HelpBase + "TSR0008.md");
 }

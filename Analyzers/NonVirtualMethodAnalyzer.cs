@@ -32,23 +32,12 @@ public sealed class NonVirtualMethodAnalyzer : DiagnosticAnalyzer
         if (!StationarySymbols.IsPublicInstanceMethod(method)
             || StationarySymbols.IsRemotable(method)
             || method.ContainingType.IsSealed
-            || OverridesObject(method)
+            || StationarySymbols.OverridesObject(method)
             || !StationarySymbols.IsStationary(method.ContainingType, attribute)) return;
 
         var (why, fix) = method.IsSealed
             ? ("is sealed", "remove 'sealed' so the proxy can override it")
             : ("is not virtual", "declare it 'virtual', or make it non-public if it is not meant to be called remotely");
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonVirtualMethod, method.Locations[0], StationarySymbols.NameOf(method), why, fix));
-    }
-
-    /// <summary>
-    /// Whether the method seals an override of ToString, Equals or GetHashCode: those describe the reference
-    /// itself (hashing, display) and are expected to run locally.
-    /// </summary>
-    private static bool OverridesObject(IMethodSymbol method)
-    {
-        if (method.OverriddenMethod is not { } root) return false;
-        while (root.OverriddenMethod is { } overridden) root = overridden;
-        return root.ContainingType.SpecialType == SpecialType.System_Object;
     }
 }

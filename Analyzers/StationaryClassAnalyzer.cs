@@ -1,13 +1,15 @@
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Tessera.Generators.Parsing;
 
 namespace Tessera.Analyzers;
 
 /// <summary>
-/// Checks the shape of a <c>[Stationary]</c> class itself: the ones the generator skips (TSR0001, TSR0002)
-/// and the ones no proxy could serve (TSR0006).
+/// Checks the shape of a <c>[Stationary]</c> class itself: the ones the generator skips (TSR0001, TSR0002,
+/// TSR0008) and the ones no proxy could serve (TSR0006).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class StationaryClassAnalyzer : DiagnosticAnalyzer
@@ -15,7 +17,8 @@ public sealed class StationaryClassAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.MustBePartial,
         DiagnosticDescriptors.GenericClass,
-        DiagnosticDescriptors.InvalidClassModifier);
+        DiagnosticDescriptors.InvalidClassModifier,
+        DiagnosticDescriptors.Unservable);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -36,6 +39,7 @@ public sealed class StationaryClassAnalyzer : DiagnosticAnalyzer
         ReportNotPartial(context, type);
         ReportGeneric(context, type);
         ReportModifier(context, type);
+        ReportUnservable(context, type);
     }
 
     private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type)
@@ -97,4 +101,55 @@ public sealed class StationaryClassAnalyzer : DiagnosticAnalyzer
         if (location is not null)
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidClassModifier, location, StationarySymbols.NameOf(type), keyword, why, fix));
     }
+
+    /// <summary>The first of <see cref="ProxyRequirements.Allows"/>' checks that fails, in the same order.</summary>
+    private static void ReportUnservable(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        var name = StationarySymbols.NameOf(type);
+        var cancellationToken = context.CancellationToken;
+        Location? location;
+        string why, fix;
+        if (type.IsRecord)
+        {
+            location = StationarySymbols.IdentifierWhere(type, _ => true, cancellationToken);
+            why = "is a record, whose generated equality and copying work on state that a proxy does not have";
+            fix = "declare it as a 'partial class' instead";
+        }
+        else if (ProxyRequirements.PrimaryConstructor(type, cancellationToken) is { } declaration)
+        {
+            location = declaration.Identifier.GetLocation();
+            why = "has a primary constructor, which the proxy's constructor would have to call with arguments it cannot choose";
+            fix = "declare an ordinary constructor instead, assigning its parameters to fields";
+        }
+        else if (ProxyRequirements.StationaryBase(type) is { } stationaryBase)
+        {
+            location = BaseListOwner(type, cancellationToken);
+            why = $"derives from [Stationary] class '{StationarySymbols.NameOf(stationaryBase)}', and deriving one [Stationary] class from another is not supported yet";
+            fix = "keep [Stationary] on one of them only, or move the shared code into a base class without it";
+        }
+        else if (ProxyRequirements.BaseWithoutParameterlessConstructor(type, context.Compilation) is { } baseType)
+        {
+            var baseName = StationarySymbols.NameOf(baseType);
+            location = BaseListOwner(type, cancellationToken);
+            why = $"derives from '{baseName}', which has no parameterless constructor that '{name}' can call, and the proxy's constructor needs one";
+            fix = $"add a parameterless constructor to '{baseName}' (protected is enough), or derive from a class that has one";
+        }
+        else if (ProxyRequirements.CollidingMethods(type) is var (first, second))
+        {
+            location = second.Locations[0];
+            why = $"has remotable methods '{StationarySymbols.NameOf(first)}' and '{StationarySymbols.NameOf(second)}' with the same method id 0x{ProxyRequirements.MethodId(first):x8}, which the home site could not tell apart";
+            fix = "rename one of them";
+        }
+        else
+        {
+            return;
+        }
+        if (location is not null)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Unservable, location, name, why, fix));
+    }
+
+    /// <summary>The part of a partial class that names the base class, since that is where the problem shows.</summary>
+    private static Location? BaseListOwner(INamedTypeSymbol type, CancellationToken cancellationToken)
+        => StationarySymbols.IdentifierWhere(type, d => d.BaseList is not null, cancellationToken)
+           ?? StationarySymbols.IdentifierWhere(type, _ => true, cancellationToken);
 }

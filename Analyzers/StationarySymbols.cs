@@ -4,16 +4,17 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Tessera.Generators.Parsing;
 
 namespace Tessera.Analyzers;
 
 /// <summary>
-/// What the analyzers share about <c>[Stationary]</c> classes. The remotable-method test must stay in
-/// step with Tessera.Generators' Parser, or the analyzers will judge methods the generator does not serve.
+/// What the analyzers share about <c>[Stationary]</c> classes. What the generator serves comes from its
+/// own <see cref="ProxyRequirements"/>, compiled in here, so the analyzers judge exactly those methods.
 /// </summary>
 internal static class StationarySymbols
 {
-    public const string AttributeMetadataName = "Tessera.StationaryAttribute";
+    public const string AttributeMetadataName = KnownNames.StationaryAttribute;
 
     public static bool IsStationary(INamedTypeSymbol type, INamedTypeSymbol attribute)
         => type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
@@ -23,11 +24,10 @@ internal static class StationarySymbols
            && method.DeclaredAccessibility == Accessibility.Public
            && !method.IsStatic;
 
-    /// <summary>The methods a proxy overrides, as the generator's Parser.RemotableMethods selects them.</summary>
-    public static bool IsRemotable(IMethodSymbol method)
-        => IsPublicInstanceMethod(method)
-           && (method.IsVirtual || method.IsOverride || method.IsAbstract)
-           && !method.IsSealed;
+    public static bool IsRemotable(IMethodSymbol method) => ProxyRequirements.IsRemotable(method);
+
+    /// <summary>Overrides of ToString, Equals and GetHashCode, which run locally by design.</summary>
+    public static bool OverridesObject(IMethodSymbol method) => ProxyRequirements.OverridesObject(method);
 
     public static string NameOf(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
 

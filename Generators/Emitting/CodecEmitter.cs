@@ -6,7 +6,8 @@ namespace Tessera.Generators.Emitting;
 
 /// <summary>
 /// Emits the per-method encode and decode helpers. They are plain synchronous methods because
-/// MemoryPack's writer and reader are ref structs, which cannot live across an await.
+/// MemoryPack's writer and reader are ref structs, which cannot live across an await. A method without
+/// wired parameters gets no argument helpers: its arguments are always empty.
 /// </summary>
 internal static class CodecEmitter
 {
@@ -20,18 +21,23 @@ internal static class CodecEmitter
             var first = true;
             foreach (var method in model.Methods)
             {
-                if (!first) w.Line();
-                first = false;
-                var wired = Wired(method).ToList();
-                EmitEncode(w, Prefix(method) + "_EncodeArguments", wired.Select(p => (p.Name, p.Value)).ToList());
-                w.Line();
-                EmitDecodeArguments(w, method, wired);
+                var wired = Wired(method).Select(p => (p.Name, p.Value)).ToList();
+                var origin = $"{model.MetadataName}.{method.Name}";
+                if (wired.Count > 0)
+                {
+                    if (!first) w.Line();
+                    first = false;
+                    EmitEncode(w, Prefix(method) + "_EncodeArguments", wired);
+                    w.Line();
+                    EmitDecodeArguments(w, method, wired, $"the arguments of {origin}");
+                }
                 if (method.Result is { } result)
                 {
+                    if (!first) w.Line();
+                    first = false;
+                    EmitEncode(w, Prefix(method) + "_EncodeResult", new List<(string, ValueModel)> { ("__result", result) });
                     w.Line();
-                    EmitEncode(w, Prefix(method) + "_EncodeResult", new List<(string, ValueModel)> { ("result", result) });
-                    w.Line();
-                    EmitDecodeResult(w, method, result);
+                    EmitDecodeResult(w, method, result, $"the result of {origin}");
                 }
             }
         }
@@ -46,66 +52,72 @@ internal static class CodecEmitter
     private static void EmitEncode(IndentedWriter w, string name, IReadOnlyList<(string Name, ValueModel Value)> values)
     {
         var parameters = string.Concat(values.Select(v => $", {v.Value.Type} {v.Name}"));
-        using (w.Block($"public static byte[] {name}({Site} site{parameters})"))
+        using (w.Block($"public static byte[] {name}({Site} __site{parameters})"))
         {
-            if (values.Count == 0)
+            w.Line($"var __buffer = new {BufferWriter}();");
+            using (w.Block("using (var __state = global::MemoryPack.MemoryPackWriterOptionalStatePool.Rent(null))"))
             {
-                w.Line("return global::System.Array.Empty<byte>();");
-                return;
-            }
-            w.Line($"var buffer = new {BufferWriter}();");
-            using (w.Block("using (var state = global::MemoryPack.MemoryPackWriterOptionalStatePool.Rent(null))"))
-            {
-                w.Line($"var writer = new global::MemoryPack.MemoryPackWriter<{BufferWriter}>(ref buffer, state);");
+                w.Line($"var __writer = new global::MemoryPack.MemoryPackWriter<{BufferWriter}>(ref __buffer, __state);");
                 foreach (var (valueName, value) in values)
                 {
                     w.Line(value.ReferenceTypeInfo is { } typeInfo
-                        ? $"global::Tessera.Infrastructure.ReferenceMarshaller.Write(ref writer, site, {valueName}, {typeInfo});"
-                        : $"writer.WriteValue({valueName});");
+                        ? $"global::Tessera.Infrastructure.ReferenceMarshaller.Write(ref __writer, __site, {valueName}, {typeInfo});"
+                        : $"__writer.WriteValue({valueName});");
                 }
-                w.Line("writer.Flush();");
+                w.Line("__writer.Flush();");
             }
-            w.Line("return buffer.WrittenSpan.ToArray();");
+            w.Line("return __buffer.WrittenSpan.ToArray();");
         }
     }
 
-    private static void EmitDecodeArguments(IndentedWriter w, MethodModel method, IReadOnlyList<ParameterModel> wired)
+    private static void EmitDecodeArguments(IndentedWriter w, MethodModel method, IReadOnlyList<(string Name, ValueModel Value)> wired, string what)
     {
         var outs = string.Concat(wired.Select(p => $", out {p.Value.Type} {p.Name}"));
-        using (w.Block($"public static void {Prefix(method)}_DecodeArguments({Site} site, byte[] arguments{outs})"))
+        using (w.Block($"public static void {Prefix(method)}_DecodeArguments({Site} __site, byte[] __bytes{outs})"))
         {
-            if (wired.Count == 0)
-            {
-                w.Line("_ = site;");
-                w.Line("_ = arguments;");
-                return;
-            }
-            EmitReader(w, wired.Select(p => (p.Name, p.Value)));
+            EmitReader(w, wired.Select(p => $"{p.Name} = {Read(p.Value)};"), what, "");
         }
     }
 
-    private static void EmitDecodeResult(IndentedWriter w, MethodModel method, ValueModel result)
+    private static void EmitDecodeResult(IndentedWriter w, MethodModel method, ValueModel result, string what)
     {
-        using (w.Block($"public static {result.Type} {Prefix(method)}_DecodeResult({Site} site, byte[] arguments)"))
+        using (w.Block($"public static {result.Type} {Prefix(method)}_DecodeResult({Site} __site, byte[] __bytes)"))
         {
-            w.Line($"{result.Type} result;");
-            EmitReader(w, new[] { ("result", result) });
-            w.Line("return result;");
+            EmitReader(w, new[] { $"var __result = {Read(result)};" }, what, "return __result;");
         }
     }
 
-    private static void EmitReader(IndentedWriter w, IEnumerable<(string Name, ValueModel Value)> values)
+    /// <summary>
+    /// Reads with <paramref name="reads"/>, then insists the bytes are used up: leftovers mean the two sites
+    /// disagree on the signature, and the values read are then not to be trusted.
+    /// </summary>
+    private static void EmitReader(IndentedWriter w, IEnumerable<string> reads, string what, string last)
     {
-        using (w.Block("using (var state = global::MemoryPack.MemoryPackReaderOptionalStatePool.Rent(null))"))
+        using (w.Block("using (var __state = global::MemoryPack.MemoryPackReaderOptionalStatePool.Rent(null))"))
         {
-            w.Line("var reader = new global::MemoryPack.MemoryPackReader(arguments, state);");
-            foreach (var (name, value) in values)
+            w.Line("var __reader = new global::MemoryPack.MemoryPackReader(__bytes, __state);");
+            using (w.Block("try"))
             {
-                w.Line(value.ReferenceTypeInfo is { } typeInfo
-                    ? $"{name} = global::Tessera.Infrastructure.ReferenceMarshaller.Read(ref reader, site, {typeInfo})!;"
-                    : $"{name} = reader.ReadValue<{value.Type}>()!;");
+                foreach (var read in reads) w.Line(read);
+                using (w.Block("if (__reader.Remaining != 0)"))
+                {
+                    w.Line($"throw new global::MemoryPack.MemoryPackSerializationException($\"{{__reader.Remaining}} byte(s) left unread after {what}: the sending site was built with a different signature.\");");
+                }
+                if (last.Length > 0) w.Line(last);
             }
-            w.Line("reader.Dispose();");
+            using (w.Block("finally"))
+            {
+                w.Line("__reader.Dispose();");
+            }
         }
+    }
+
+    /// <summary>The expression that decodes one value; '!' only where a reference type is declared non-nullable.</summary>
+    private static string Read(ValueModel value)
+    {
+        var read = value.ReferenceTypeInfo is { } typeInfo
+            ? $"global::Tessera.Infrastructure.ReferenceMarshaller.Read(ref __reader, __site, {typeInfo})"
+            : $"__reader.ReadValue<{value.Type}>()";
+        return value.IsNonNullableReference ? read + "!" : read;
     }
 }

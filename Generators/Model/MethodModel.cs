@@ -11,7 +11,7 @@ internal enum ReturnShape
 }
 
 /// <param name="Name">The method's name.</param>
-/// <param name="Id">Stable id: a hash of the name and parameter types, so reordering declarations changes nothing.</param>
+/// <param name="Id">Stable id on the wire (see ProxyRequirements.MethodId).</param>
 /// <param name="DeclaredReturnType">The return type as declared, fully qualified.</param>
 /// <param name="Result">The value that travels back (the T of Task&lt;T&gt;), or null when none does.</param>
 internal sealed record MethodModel(
@@ -20,7 +20,11 @@ internal sealed record MethodModel(
     ReturnShape Shape,
     string DeclaredReturnType,
     ValueModel? Result,
-    EquatableArray<ParameterModel> Parameters);
+    EquatableArray<ParameterModel> Parameters)
+{
+    /// <summary>Whether the method returns a task, so the generated code awaits it.</summary>
+    public bool IsAsync => Shape is not (ReturnShape.Void or ReturnShape.Value);
+}
 
 /// <param name="Name">The parameter's name, escaped if it is a keyword.</param>
 internal sealed record ParameterModel(string Name, ValueModel Value, bool IsCancellationToken);
@@ -28,4 +32,5 @@ internal sealed record ParameterModel(string Name, ValueModel Value, bool IsCanc
 /// <summary>A type that crosses the wire: copied by MemoryPack, or sent as a reference when distributed.</summary>
 /// <param name="Type">Fully qualified, with nullable annotations.</param>
 /// <param name="ReferenceTypeInfo">For a distributed class, the expression of its type info; otherwise null.</param>
-internal sealed record ValueModel(string Type, string? ReferenceTypeInfo);
+/// <param name="IsNonNullableReference">A reference type without '?': a decoded value needs '!' to be assigned to it.</param>
+internal sealed record ValueModel(string Type, string? ReferenceTypeInfo, bool IsNonNullableReference);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
@@ -9,9 +10,9 @@ using Tessera.Generators.Model;
 namespace Tessera.Generators.Parsing;
 
 /// <summary>
-/// Turns a <c>[Stationary]</c> class symbol into a <see cref="StationaryClassModel"/>. Classes and
-/// methods the generator cannot serve (generic, not partial, by-ref parameters) are left out here and
-/// reported by Tessera.Analyzers, so the generator never emits code that fails to compile.
+/// Turns a <c>[Stationary]</c> class symbol into a <see cref="StationaryClassModel"/>. Classes and methods
+/// the generator cannot serve (generic, not partial, primary constructors, by-ref parameters) are left out
+/// here and reported by Tessera.Analyzers, so the generator never emits code that fails to compile.
 /// </summary>
 internal static class Parser
 {
@@ -20,15 +21,16 @@ internal static class Parser
 
     public static StationaryClassModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || !IsSupported(type)) return null;
+        if (context.TargetSymbol is not INamedTypeSymbol type || !IsSupported(type, context.SemanticModel.Compilation, cancellationToken)) return null;
         cancellationToken.ThrowIfCancellationRequested();
 
-        var methods = RemotableMethods(type)
-            .Select(ParseMethod)
-            .Where(m => m is not null)
-            .Select(m => m!)
-            .OrderBy(m => m.Id)
-            .ToEquatableArray();
+        // By name, then id: the generated code reads like the class, and the fingerprint sees a fixed order.
+        var methods = ProxyRequirements.RemotableMethods(type)
+            .Where(m => Unsupported(m) is null)
+            .Select(m => (Symbol: m, Id: ProxyRequirements.MethodId(m)))
+            .OrderBy(m => m.Symbol.Name, StringComparer.Ordinal)
+            .ThenBy(m => m.Id)
+            .ToList();
 
         var metadataName = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None));
         var containing = new List<string>();
@@ -42,30 +44,18 @@ internal static class Parser
             FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             MetadataName: metadataName,
             HasOnlyImplicitConstructor: type.InstanceConstructors.All(c => c.IsImplicitlyDeclared),
-            Fingerprint: Fingerprint(metadataName, methods),
-            Methods: methods);
+            Fingerprint: Fingerprint(metadataName, methods.Select(m => m.Symbol)),
+            Methods: methods.Select(m => ParseMethod(m.Symbol, m.Id)).ToEquatableArray());
     }
 
-    /// <summary>Whether a type is a distributed class, whose values travel as references.</summary>
-    public static bool IsStationary(ITypeSymbol type)
-        => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.StationaryAttribute);
-
-    public static bool IsSupported(INamedTypeSymbol type)
+    public static bool IsSupported(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
         => type.TypeKind == TypeKind.Class
            && !type.IsGenericType
            && !type.IsStatic
            && !type.IsSealed
            && !type.IsAbstract
-           && IsPartialAll(type);
-
-    /// <summary>The public instance methods a proxy overrides.</summary>
-    public static IEnumerable<IMethodSymbol> RemotableMethods(INamedTypeSymbol type)
-        => type.GetMembers().OfType<IMethodSymbol>().Where(m =>
-            m.MethodKind == MethodKind.Ordinary
-            && m.DeclaredAccessibility == Accessibility.Public
-            && !m.IsStatic
-            && (m.IsVirtual || m.IsOverride || m.IsAbstract)
-            && !m.IsSealed);
+           && IsPartialAll(type)
+           && ProxyRequirements.Allows(type, compilation, cancellationToken);
 
     /// <summary>Why a remotable method cannot be served, or null if it can.</summary>
     public static string? Unsupported(IMethodSymbol method)
@@ -78,17 +68,15 @@ internal static class Parser
         return null;
     }
 
-    private static MethodModel? ParseMethod(IMethodSymbol method)
+    private static MethodModel ParseMethod(IMethodSymbol method, uint id)
     {
-        if (Unsupported(method) is not null) return null;
         var parameters = method.Parameters.Select(p => new ParameterModel(
             Escape(p.Name),
             ValueOf(p.Type),
             p.Type.ToDisplayString() == KnownNames.CancellationToken)).ToEquatableArray();
 
         var (shape, result) = ShapeOf(method.ReturnType);
-        var signature = method.Name + "(" + string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
-        return new MethodModel(method.Name, StableHash.Hash32(signature), shape, method.ReturnType.ToDisplayString(TypeFormat), result, parameters);
+        return new MethodModel(method.Name, id, shape, method.ReturnType.ToDisplayString(TypeFormat), result, parameters);
     }
 
     private static (ReturnShape, ValueModel?) ShapeOf(ITypeSymbol returnType)
@@ -107,17 +95,19 @@ internal static class Parser
 
     private static ValueModel ValueOf(ITypeSymbol type)
     {
-        var typeInfo = IsStationary(type) ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ".TesseraType" : null;
-        return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo);
+        var typeInfo = ProxyRequirements.IsStationary(type) ? ProxyRequirements.WireName(type) + ".TesseraType" : null;
+        var isNonNullableReference = type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.Annotated;
+        return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo, isNonNullableReference);
     }
 
-    private static ulong Fingerprint(string metadataName, EquatableArray<MethodModel> methods)
+    /// <summary>Hashes wire names, so nullable annotations leave the fingerprint alone as they do the method ids.</summary>
+    private static ulong Fingerprint(string metadataName, IEnumerable<IMethodSymbol> methods)
     {
         var shape = new StringBuilder(metadataName);
-        foreach (var method in methods.OrderBy(m => m.Name, System.StringComparer.Ordinal).ThenBy(m => m.Id))
+        foreach (var method in methods)
         {
-            shape.Append('|').Append(method.DeclaredReturnType).Append(' ').Append(method.Name).Append('(');
-            shape.Append(string.Join(",", method.Parameters.Select(p => p.Value.Type)));
+            shape.Append('|').Append(ProxyRequirements.WireName(method.ReturnType)).Append(' ').Append(method.Name).Append('(');
+            shape.Append(string.Join(",", method.Parameters.Select(p => ProxyRequirements.WireName(p.Type))));
             shape.Append(')');
         }
         return StableHash.Hash64(shape.ToString());

@@ -2,7 +2,7 @@ using Xunit;
 
 namespace Tessera.Analyzers.Tests;
 
-/// <summary>TSR0001, TSR0002 and TSR0006: the [Stationary] class declaration itself.</summary>
+/// <summary>TSR0001, TSR0002, TSR0006 and TSR0008: the [Stationary] class declaration itself.</summary>
 public class ClassShapeTests
 {
     [Fact]
@@ -156,6 +156,132 @@ public class ClassShapeTests
             {
                 public override double Area() => 4;
             }
+            """);
+    }
+
+    [Fact]
+    public async Task TSR0008_PrimaryConstructor_ReportedOnThePartThatDeclaresIt()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public partial class Coder
+            {
+                public virtual int Get() => seed;
+            }
+
+            public partial class {|TSR0008:Coder|}(int seed);
+            """);
+        Assert.Equal(
+            "Tessera cannot generate a proxy for [Stationary] class 'Coder' because it has a primary constructor, which the proxy's constructor would have to call with arguments it cannot choose; declare an ordinary constructor instead, assigning its parameters to fields",
+            Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task TSR0008_Record()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public partial record {|TSR0008:Point|}
+            {
+                public virtual int GetX() => 1;
+            }
+            """);
+        Assert.Contains("because it is a record", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task TSR0008_StationaryBase_AlsoFurtherUp()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public partial class Coder
+            {
+                public virtual int Get() => 1;
+            }
+
+            public class Middle : Coder { }
+
+            [Stationary]
+            public partial class {|TSR0008:FastCoder|} : Middle
+            {
+                public override int Get() => 2;
+            }
+            """);
+        Assert.Contains("derives from [Stationary] class 'Coder'", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task TSR0008_BaseWithoutCallableParameterlessConstructor()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            public class Named
+            {
+                public Named(string name) => Name = name;
+                private Named() => Name = "";
+                protected string Name { get; }
+            }
+
+            [Stationary]
+            public partial class Coder
+            {
+                public Coder() : base("coder") { }
+            }
+
+            public partial class {|TSR0008:Coder|} : Named
+            {
+                public virtual string Get() => Name;
+            }
+            """);
+        Assert.Contains(
+            "derives from 'Named', which has no parameterless constructor that 'Coder' can call, and the proxy's constructor needs one; add a parameterless constructor to 'Named' (protected is enough)",
+            Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task TSR0008_CollidingMethodIds_ReportedOnTheSecondMethod()
+    {
+        // "M15119()" and "M203802()" have the same 32-bit FNV-1a hash.
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public partial class Clash
+            {
+                public virtual void M15119() { }
+                public virtual void {|TSR0008:M203802|}() { }
+            }
+            """);
+        Assert.Contains("has remotable methods 'Clash.M15119' and 'Clash.M203802' with the same method id 0x5b179640", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task TSR0008_ServableShapes_NoDiagnostic()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            public class Guarded
+            {
+                protected Guarded() { }
+                public Guarded(string name) { }
+            }
+
+            public class Seeded
+            {
+                internal Seeded(int seed = 1, params string[] names) { }
+            }
+
+            [Stationary]
+            public partial class Coder : Guarded
+            {
+                public Coder(int seed) : base("coder") { }
+                public virtual int Get() => 1;
+                public override string ToString() => "Coder";
+            }
+
+            [Stationary]
+            public partial class Decoder : Seeded
+            {
+                public virtual int Get() => 1;
+            }
+
+            public record Point(int X);
             """);
     }
 }

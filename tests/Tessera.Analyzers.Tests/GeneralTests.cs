@@ -93,7 +93,7 @@ public class GeneralTests
         DiagnosticAnalyzer[] analyzers = [new StationaryClassAnalyzer(), new RemotableMethodAnalyzer(), new NonVirtualMethodAnalyzer(), new PublicPropertyAnalyzer()];
         var descriptors = analyzers.SelectMany(a => a.SupportedDiagnostics).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
 
-        Assert.Equal(["TSR0001", "TSR0002", "TSR0003", "TSR0004", "TSR0005", "TSR0006", "TSR0007"], descriptors.Select(d => d.Id));
+        Assert.Equal(["TSR0001", "TSR0002", "TSR0003", "TSR0004", "TSR0005", "TSR0006", "TSR0007", "TSR0008"], descriptors.Select(d => d.Id));
         Assert.All(descriptors, d =>
         {
             Assert.Equal("Tessera", d.Category);

@@ -116,4 +116,25 @@ public class MethodTests
             }
             """);
     }
+
+    [Fact]
+    public async Task TSR0005_ObjectOverrides_StayLocalWithoutDiagnostic()
+    {
+        // Not remotable, so not forwarded either: they describe the reference itself.
+        await AnalyzerVerifier.VerifyAsync("""
+            public class Base
+            {
+                public override string ToString() => "Base";
+            }
+
+            [Stationary]
+            public partial class Coder : Base
+            {
+                public virtual int Get() => 1;
+                public override string ToString() => "Coder";
+                public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+                public override int GetHashCode() => 0;
+            }
+            """);
+    }
 }

@@ -20,6 +20,10 @@ public sealed class BaselineTests
     public void Coder_MatchesBaseline()
         => VerifyAgainstBaselines(GeneratorHarness.Run(TestSources.Coder), "Tessera.Samples.Coder.Coder.Tessera.g.cs");
 
+    [Fact]
+    public void ReservedNames_MatchesBaseline()
+        => VerifyAgainstBaselines(GeneratorHarness.Run(TestSources.ReservedNames), "Contoso.Games.Lobby.Tessera.g.cs");
+
     private static void VerifyAgainstBaselines(GeneratedOutput output, params string[] expectedHintNames)
     {
         // Checked first: a renamed or missing file would otherwise only show as a missing baseline.

@@ -95,4 +95,67 @@ internal static class TestSources
             }
         }
         """;
+
+    /// <summary>Parameter and member names that the generated code once used for its own locals and fields.</summary>
+    public const string ReservedNames = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Tessera;
+
+        namespace Contoso.Games;
+
+        /// <summary>Shares its name with Tessera.Site, so generated code must not say just "Site".</summary>
+        public sealed record Site(string Name);
+
+        [Stationary]
+        public partial class Lobby
+        {
+            // A proxy field of the same name would hide this one.
+            protected int _handle;
+
+            public virtual string Join(Site site, string arguments, int context, long target, string result, byte[] buffer,
+                int state, int writer, int reader, int handle, int reply, uint methodId, CancellationToken cancellationToken)
+                => site.Name + arguments + result;
+
+            public virtual async Task<Lobby?> ForkAsync(Lobby target, string bytes, int tesseraHandle, CancellationToken context)
+            {
+                await Task.Delay(tesseraHandle, context);
+                return bytes.Length > 0 ? target : null;
+            }
+        }
+        """;
+
+    /// <summary>Required members, declared on the class and on its base.</summary>
+    public const string RequiredMembers = """
+        using Tessera;
+
+        namespace Contoso.Accounts;
+
+        public class Entity
+        {
+            public required int Id { get; init; }
+        }
+
+        [Stationary]
+        public partial class Account : Entity
+        {
+            public required string Owner { get; init; }
+
+            public virtual string Describe() => Owner + Id;
+
+            public static Account Open() => new() { Id = 1, Owner = "ada" };
+        }
+
+        [Stationary]
+        public partial class Profile
+        {
+            private readonly string _name;
+
+            public Profile(string name) => _name = name;
+
+            public required string Email { get; set; }
+
+            public virtual string Greet() => _name + Email;
+        }
+        """;
 }

@@ -1,0 +1,67 @@
+using System.Linq;
+using Tessera.Generators.Model;
+using static Tessera.Generators.Emitting.StationaryEmitter;
+
+namespace Tessera.Generators.Emitting;
+
+/// <summary>Writes the type info: proxy factory and the home-side dispatch from method id to method.</summary>
+internal static class InvokerEmitter
+{
+    private const string ValueTask = "global::System.Threading.Tasks.ValueTask<byte[]>";
+
+    public static void Emit(IndentedWriter w, StationaryClassModel model)
+    {
+        var fq = model.FullyQualifiedName;
+        using (w.Block($"private sealed class TesseraTypeInfo : {Infrastructure}.StationaryTypeInfo<{fq}>"))
+        {
+            w.Line($"public TesseraTypeInfo() : base(\"{model.MetadataName}\", 0x{model.Fingerprint:x16}ul) {{ }}");
+            w.Line();
+            w.Line($"public override {fq} CreateProxy({Infrastructure}.ProxyHandle handle) => new TesseraProxy(handle);");
+            w.Line();
+            // Named as in the base class: no user name is in scope here.
+            using (w.Block($"public override {ValueTask} InvokeAsync({fq} target, uint methodId, byte[] arguments, {Infrastructure}.InvocationContext context)"))
+            {
+                using (w.Block("switch (methodId)"))
+                {
+                    foreach (var method in model.Methods)
+                    {
+                        w.Line($"case 0x{method.Id:x8}u: return Invoke_{CodecEmitter.Prefix(method)}(target, arguments, context);");
+                    }
+                    w.Line($"default: throw new {Infrastructure}.UnknownMethodException(TypeName, methodId);");
+                }
+            }
+            foreach (var method in model.Methods)
+            {
+                w.Line();
+                EmitInvokeMethod(w, model, method);
+            }
+        }
+    }
+
+    private static void EmitInvokeMethod(IndentedWriter w, StationaryClassModel model, MethodModel method)
+    {
+        var wired = CodecEmitter.Wired(method).ToList();
+        var arguments = string.Join(", ", method.Parameters.Select(p => p.IsCancellationToken ? "__context.CancellationToken" : p.Name));
+        using (w.Block($"private static {(method.IsAsync ? "async " : "")}{ValueTask} Invoke_{CodecEmitter.Prefix(method)}({model.FullyQualifiedName} __target, byte[] __arguments, {Infrastructure}.InvocationContext __context)"))
+        {
+            if (wired.Count > 0)
+            {
+                w.Line($"TesseraCodec.{CodecEmitter.Prefix(method)}_DecodeArguments(__context.Site, __arguments{string.Concat(wired.Select(p => $", out var {p.Name}"))});");
+            }
+            var invocation = $"__target.{method.Name}({arguments})";
+            if (method.IsAsync) invocation = $"await {invocation}.ConfigureAwait(false)";
+            string encoded;
+            if (method.Result is null)
+            {
+                w.Line(invocation + ";");
+                encoded = "global::System.Array.Empty<byte>()";
+            }
+            else
+            {
+                w.Line($"var __result = {invocation};");
+                encoded = $"TesseraCodec.{CodecEmitter.Prefix(method)}_EncodeResult(__context.Site, __result)";
+            }
+            w.Line(method.IsAsync ? $"return {encoded};" : $"return new {ValueTask}({encoded});");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Tessera.Generators.Parsing;
+
+/// <summary>
+/// What the generated proxy needs from a class and its methods. Tessera.Analyzers compiles this file too,
+/// so its rules judge exactly what the generator serves: TSR0008 reports each check <see cref="Allows"/> makes.
+/// </summary>
+internal static class ProxyRequirements
+{
+    public static bool IsStationary(ITypeSymbol type)
+        => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.StationaryAttribute);
+
+    /// <summary>Whether a proxy can be generated, as far as TSR0008 is concerned (other rules cover the rest).</summary>
+    public static bool Allows(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
+        => !type.IsRecord
+           && PrimaryConstructor(type, cancellationToken) is null
+           && StationaryBase(type) is null
+           && BaseWithoutParameterlessConstructor(type, compilation) is null
+           && CollidingMethods(type) is null;
+
+    /// <summary>
+    /// The declaration carrying a primary constructor, if any: every other constructor, the proxy's one
+    /// included, would have to pass it arguments that the generator has no way to choose.
+    /// </summary>
+    public static TypeDeclarationSyntax? PrimaryConstructor(INamedTypeSymbol type, CancellationToken cancellationToken)
+        => type.InstanceConstructors
+            .SelectMany(c => c.DeclaringSyntaxReferences)
+            .Select(r => r.GetSyntax(cancellationToken))
+            .OfType<TypeDeclarationSyntax>()
+            .FirstOrDefault();
+
+    /// <summary>A [Stationary] ancestor, whose generated members the class's own would clash with.</summary>
+    public static INamedTypeSymbol? StationaryBase(INamedTypeSymbol type)
+    {
+        for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
+        {
+            if (IsStationary(ancestor)) return ancestor;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The base class, when the generated constructors (which skip all user logic) could not call it
+    /// with an empty argument list.
+    /// </summary>
+    public static INamedTypeSymbol? BaseWithoutParameterlessConstructor(INamedTypeSymbol type, Compilation compilation)
+    {
+        var baseType = type.BaseType;
+        if (baseType is null || baseType.SpecialType == SpecialType.System_Object || baseType.TypeKind == TypeKind.Error) return null;
+        var callable = baseType.InstanceConstructors.Any(c =>
+            c.Parameters.All(p => p.IsOptional || p.IsParams) && compilation.IsSymbolAccessibleWithin(c, type));
+        return callable ? null : baseType;
+    }
+
+    /// <summary>Two remotable methods whose ids collide, which would make the dispatch switch ambiguous.</summary>
+    public static (IMethodSymbol First, IMethodSymbol Second)? CollidingMethods(INamedTypeSymbol type)
+    {
+        var seen = new Dictionary<uint, IMethodSymbol>();
+        foreach (var method in RemotableMethods(type))
+        {
+            var id = MethodId(method);
+            if (seen.TryGetValue(id, out var first)) return (first, method);
+            seen.Add(id, method);
+        }
+        return null;
+    }
+
+    public static IEnumerable<IMethodSymbol> RemotableMethods(INamedTypeSymbol type)
+        => type.GetMembers().OfType<IMethodSymbol>().Where(IsRemotable);
+
+    /// <summary>The methods a proxy overrides and forwards to the home site.</summary>
+    public static bool IsRemotable(IMethodSymbol method)
+        => method.MethodKind == MethodKind.Ordinary
+           && method.DeclaredAccessibility == Accessibility.Public
+           && !method.IsStatic
+           && (method.IsVirtual || method.IsOverride || method.IsAbstract)
+           && !method.IsSealed
+           && !OverridesObject(method);
+
+    /// <summary>
+    /// Whether the method overrides ToString, Equals or GetHashCode: those describe the reference itself
+    /// (hashing, display) and must keep running locally.
+    /// </summary>
+    public static bool OverridesObject(IMethodSymbol method)
+    {
+        if (method.OverriddenMethod is not { } root) return false;
+        while (root.OverriddenMethod is { } overridden) root = overridden;
+        return root.ContainingType.SpecialType == SpecialType.System_Object;
+    }
+
+    /// <summary>A hash of the name and parameter types, so reordering declarations changes nothing.</summary>
+    public static uint MethodId(IMethodSymbol method)
+        => StableHash.Hash32(method.Name + "(" + string.Join(",", method.Parameters.Select(p => WireName(p.Type))) + ")");
+
+    /// <summary>
+    /// A type as the wire sees it: fully qualified, without nullable reference annotations, which change
+    /// no byte that travels.
+    /// </summary>
+    public static string WireName(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+}
