@@ -9,23 +9,13 @@ namespace Tessera.Analyzers;
 /// run against the proxy's own, empty state instead of being forwarded home.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class NonVirtualMethodAnalyzer : DiagnosticAnalyzer
+public sealed class NonVirtualMethodAnalyzer : StationarySymbolAnalyzer
 {
+    public NonVirtualMethodAnalyzer() : base(SymbolKind.Method) { }
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.NonVirtualMethod);
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var attribute = start.Compilation.GetTypeByMetadataName(StationarySymbols.AttributeMetadataName);
-            if (attribute is null) return;
-            start.RegisterSymbolAction(c => Analyze(c, attribute), SymbolKind.Method);
-        });
-    }
-
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    protected override void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
     {
         var method = (IMethodSymbol)context.Symbol;
         // A sealed class cannot declare virtual methods, so TSR0006 is the one actionable report there.

@@ -10,23 +10,13 @@ namespace Tessera.Analyzers;
 /// remote reference a property would read or write the proxy's own, empty state.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PublicPropertyAnalyzer : DiagnosticAnalyzer
+public sealed class PublicPropertyAnalyzer : StationarySymbolAnalyzer
 {
+    public PublicPropertyAnalyzer() : base(SymbolKind.Property) { }
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.PublicProperty);
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var attribute = start.Compilation.GetTypeByMetadataName(StationarySymbols.AttributeMetadataName);
-            if (attribute is null) return;
-            start.RegisterSymbolAction(c => Analyze(c, attribute), SymbolKind.Property);
-        });
-    }
-
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    protected override void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
     {
         var property = (IPropertySymbol)context.Symbol;
         // As for TSR0005: in a sealed class the suggested virtual method is impossible and TSR0006 says why.

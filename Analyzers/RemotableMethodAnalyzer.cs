@@ -11,25 +11,15 @@ namespace Tessera.Analyzers;
 /// leaves them out of the proxy, so without these errors a remote call would silently run locally.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class RemotableMethodAnalyzer : DiagnosticAnalyzer
+public sealed class RemotableMethodAnalyzer : StationarySymbolAnalyzer
 {
+    public RemotableMethodAnalyzer() : base(SymbolKind.Method) { }
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.GenericMethod,
         DiagnosticDescriptors.ByRefSignature);
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var attribute = start.Compilation.GetTypeByMetadataName(StationarySymbols.AttributeMetadataName);
-            if (attribute is null) return;
-            start.RegisterSymbolAction(c => Analyze(c, attribute), SymbolKind.Method);
-        });
-    }
-
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    protected override void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
     {
         var method = (IMethodSymbol)context.Symbol;
         if (!StationarySymbols.IsRemotable(method) || !StationarySymbols.IsStationary(method.ContainingType, attribute)) return;

@@ -12,27 +12,17 @@ namespace Tessera.Analyzers;
 /// TSR0008) and the ones no proxy could serve (TSR0006).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class StationaryClassAnalyzer : DiagnosticAnalyzer
+public sealed class StationaryClassAnalyzer : StationarySymbolAnalyzer
 {
+    public StationaryClassAnalyzer() : base(SymbolKind.NamedType) { }
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.MustBePartial,
         DiagnosticDescriptors.GenericClass,
         DiagnosticDescriptors.InvalidClassModifier,
         DiagnosticDescriptors.Unservable);
 
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var attribute = start.Compilation.GetTypeByMetadataName(StationarySymbols.AttributeMetadataName);
-            if (attribute is null) return;
-            start.RegisterSymbolAction(c => Analyze(c, attribute), SymbolKind.NamedType);
-        });
-    }
-
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    protected override void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (type.TypeKind != TypeKind.Class || !StationarySymbols.IsStationary(type, attribute)) return;
