@@ -12,8 +12,11 @@ namespace Tessera;
 public sealed class MessageCounters
 {
     private static readonly MessageKind[] Kinds = Enum.GetValues<MessageKind>();
-    private readonly long[] _sent = new long[Kinds.Length];
-    private readonly long[] _received = new long[Kinds.Length];
+
+    // Indexed by the kind's value; protocols own ranges of values, so the arrays span the largest.
+    private static readonly int Slots = (int)Kinds[^1] + 1;
+    private readonly long[] _sent = new long[Slots];
+    private readonly long[] _received = new long[Slots];
 
     public long Sent(MessageKind kind) => Volatile.Read(ref _sent[(int)kind]);
 

@@ -162,20 +162,13 @@ internal sealed class PeerConnection : IFrameSink
     private void OnMessage(WireMessage message)
     {
         _table.Counters.OnReceived(message.Kind);
-        var replyTo = message switch
-        {
-            CallReply reply => reply.CallId,
-            CallFault fault => fault.CallId,
-            TakeReply reply => reply.RequestId,
-            _ => 0L,
-        };
-        if (replyTo == 0)
+        if (message is not IReplyMessage reply)
         {
             _table.Handler.OnRequest(this, message);
             return;
         }
         // A reply whose caller already gave up (deadline, cancellation) finds nobody and is dropped.
-        if (_pending.TryGetValue(replyTo, out var waiting)) waiting.TrySetResult(message);
+        if (_pending.TryGetValue(reply.ReplyTo, out var waiting)) waiting.TrySetResult(message);
     }
 
     private void OnHello(HandshakeFrame hello)

@@ -17,12 +17,11 @@ namespace Tessera;
 /// One process's presence in a Tessera system: it listens, holds the tables of exported objects and
 /// proxies, and runs the protocols. A restarted process is a new site (a new incarnation).
 /// </summary>
-public sealed class Site : IAsyncDisposable, IMessageHandler
+public sealed class Site : IAsyncDisposable
 {
     private readonly ITransport _transport;
     private readonly ILogger _logger;
     private readonly TicketExchange _tickets;
-    private readonly StationaryServer _stationaryServer;
     private int _stopped;
 
     private Site(SiteOptions options, ITransport transport)
@@ -33,10 +32,14 @@ public sealed class Site : IAsyncDisposable, IMessageHandler
         _logger = loggerFactory.CreateLogger("Tessera.Site");
         Identity = SiteIdentity.NewIncarnation(options.SiteId ?? Guid.NewGuid());
         References = new ReferenceTable(this);
-        Connections = new ConnectionTable(Identity, transport, options.TransportOptions, this, Counters, loggerFactory.CreateLogger("Tessera.Connections"));
+        var router = new RequestRouter();
+        Connections = new ConnectionTable(Identity, transport, options.TransportOptions, router, Counters, loggerFactory.CreateLogger("Tessera.Connections"));
         StationaryCalls = new StationaryCaller(Connections, options.TimeProvider, options.DefaultCallTimeout);
-        _stationaryServer = new StationaryServer(this, References, options.TimeProvider, options.DefaultCallTimeout, loggerFactory.CreateLogger("Tessera.Stationary"));
+        var stationaryServer = new StationaryServer(this, References, options.TimeProvider, options.DefaultCallTimeout, loggerFactory.CreateLogger("Tessera.Stationary"));
+        router.Register<CallRequest>(stationaryServer.OnCall);
+        router.Register<CancelCall>(stationaryServer.OnCancel);
         _tickets = new TicketExchange(this, loggerFactory.CreateLogger("Tessera.Tickets"));
+        router.Register<TakeRequest>(_tickets.OnTake);
     }
 
     /// <summary>This run's identity: an id and an incarnation no other run shares.</summary>
@@ -113,24 +116,6 @@ public sealed class Site : IAsyncDisposable, IMessageHandler
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     public override string ToString() => $"Site {Identity} at {Address}";
-
-    void IMessageHandler.OnRequest(PeerConnection connection, WireMessage message)
-    {
-        switch (message)
-        {
-            case CallRequest call:
-                _stationaryServer.OnCall(connection, call);
-                break;
-            case CancelCall cancel:
-                _stationaryServer.OnCancel(connection, cancel);
-                break;
-            case TakeRequest take:
-                _tickets.OnTake(connection, take);
-                break;
-            default:
-                throw new ProtocolViolationException($"Unexpected {message.Kind} message from {connection}.");
-        }
-    }
 
     private void ThrowIfStopped() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) != 0, this);
 }

@@ -22,13 +22,15 @@ public sealed partial class CallRequest : WireMessage
 
 /// <summary>The successful end of a call: the MemoryPack-encoded result (empty for void).</summary>
 [MemoryPackable]
-public sealed partial class CallReply : WireMessage
+public sealed partial class CallReply : WireMessage, IReplyMessage
 {
     public long CallId { get; init; }
 
     public byte[] Result { get; init; } = Array.Empty<byte>();
 
     public override MessageKind Kind => MessageKind.Reply;
+
+    long IReplyMessage.ReplyTo => CallId;
 }
 
 /// <summary>Why a call ended without a result.</summary>
@@ -44,7 +46,7 @@ public enum CallFaultCode : byte
 
 /// <summary>The faulted end of a call. Counted as a reply: a call is still exactly two messages.</summary>
 [MemoryPackable]
-public sealed partial class CallFault : WireMessage
+public sealed partial class CallFault : WireMessage, IReplyMessage
 {
     public long CallId { get; init; }
 
@@ -57,6 +59,8 @@ public sealed partial class CallFault : WireMessage
     public string? StackTrace { get; init; }
 
     public override MessageKind Kind => MessageKind.Reply;
+
+    long IReplyMessage.ReplyTo => CallId;
 }
 
 /// <summary>The caller gave up on a call (cancelled or past its deadline); home cancels the method's token.</summary>

@@ -1,6 +1,10 @@
 namespace Tessera.Wire;
 
-/// <summary>The kinds of wire message, as counted per site.</summary>
+/// <summary>
+/// The kinds of wire message, as counted per site. Each protocol owns a range of values:
+/// 0-9 sites, tickets and the stationary protocol; 10-19 the migratory (cached) protocol;
+/// 20-29 async calls and dataflow variables. Values never change once shipped.
+/// </summary>
 public enum MessageKind
 {
     Call = 0,

@@ -29,7 +29,7 @@ public enum TakeStatus : byte
 }
 
 [MemoryPackable]
-public sealed partial class TakeReply : WireMessage
+public sealed partial class TakeReply : WireMessage, IReplyMessage
 {
     public long RequestId { get; init; }
 
@@ -43,4 +43,6 @@ public sealed partial class TakeReply : WireMessage
     public ulong ActualFingerprint { get; init; }
 
     public override MessageKind Kind => MessageKind.TakeReply;
+
+    long IReplyMessage.ReplyTo => RequestId;
 }

@@ -4,7 +4,8 @@ namespace Tessera.Wire;
 
 /// <summary>
 /// Every message after the handshake. The union tags are part of the protocol: never renumber,
-/// only append.
+/// only append. Tags follow the <see cref="MessageKind"/> ranges: 0-9 sites, tickets and
+/// stationary calls; 10-19 the migratory protocol; 20-29 async calls and dataflow variables.
 /// </summary>
 [MemoryPackable]
 [MemoryPackUnion(0, typeof(CallRequest))]
