@@ -95,7 +95,7 @@ internal static class Parser
 
     private static ValueModel ValueOf(ITypeSymbol type)
     {
-        var typeInfo = ProxyRequirements.IsStationary(type) ? ProxyRequirements.WireName(type) + ".TesseraType" : null;
+        var typeInfo = ProxyRequirements.IsDistributed(type) ? ProxyRequirements.WireName(type) + ".TesseraType" : null;
         var isNonNullableReference = type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.Annotated;
         return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo, isNonNullableReference);
     }

@@ -15,6 +15,13 @@ internal static class ProxyRequirements
     public static bool IsStationary(ITypeSymbol type)
         => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.StationaryAttribute);
 
+    /// <summary>
+    /// Whether values of the type travel as references: any class with a distribution attribute,
+    /// each of which generates a <c>TesseraType</c> deriving from <c>DistributedTypeInfo&lt;T&gt;</c>.
+    /// </summary>
+    public static bool IsDistributed(ITypeSymbol type)
+        => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is KnownNames.StationaryAttribute or KnownNames.CachedAttribute or KnownNames.AsyncAttribute);
+
     /// <summary>Whether a proxy can be generated, as far as TSR0008 is concerned (other rules cover the rest).</summary>
     public static bool Allows(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
         => !type.IsRecord

@@ -12,7 +12,7 @@ namespace Tessera.Infrastructure;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ReferenceMarshaller
 {
-    public static void Write<TBufferWriter, T>(ref MemoryPackWriter<TBufferWriter> writer, Site site, T? value, StationaryTypeInfo<T> type)
+    public static void Write<TBufferWriter, T>(ref MemoryPackWriter<TBufferWriter> writer, Site site, T? value, DistributedTypeInfo<T> type)
         where TBufferWriter : IBufferWriter<byte>
         where T : class
     {
@@ -20,7 +20,7 @@ public static class ReferenceMarshaller
         writer.WriteValue(reference);
     }
 
-    public static T? Read<T>(ref MemoryPackReader reader, Site site, StationaryTypeInfo<T> type)
+    public static T? Read<T>(ref MemoryPackReader reader, Site site, DistributedTypeInfo<T> type)
         where T : class
     {
         var reference = reader.ReadValue<WireReference>();

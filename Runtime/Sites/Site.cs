@@ -88,14 +88,14 @@ public sealed class Site : IAsyncDisposable
     }
 
     /// <summary>Issues a ticket for <paramref name="target"/>. Generated <c>Offer</c> helpers call this.</summary>
-    public string Offer<T>(T target, StationaryTypeInfo<T> type, bool unlimited = false) where T : class
+    public string Offer<T>(T target, DistributedTypeInfo<T> type, bool unlimited = false) where T : class
     {
         ThrowIfStopped();
         return _tickets.Offer(target, type, unlimited);
     }
 
     /// <summary>Takes a ticket: the same object, as a proxy (or the original, if it lives here).</summary>
-    public async Task<T> TakeAsync<T>(string ticket, StationaryTypeInfo<T> type, CancellationToken cancellationToken = default) where T : class
+    public async Task<T> TakeAsync<T>(string ticket, DistributedTypeInfo<T> type, CancellationToken cancellationToken = default) where T : class
     {
         ThrowIfStopped();
         return (T)await _tickets.TakeAsync(ticket, type, cancellationToken).ConfigureAwait(false);
