@@ -187,13 +187,30 @@ internal sealed class ConnectionTable
         }
         connection.Start();
         connection.SendHello();
-        var answer = await connection.Handshake.WaitAsync(_transportOptions.ConnectTimeout).ConfigureAwait(false);
+        HandshakeFrame answer;
+        try
+        {
+            answer = await connection.Handshake.WaitAsync(_transportOptions.ConnectTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            connection.Abort(ex);
+            throw;
+        }
         if (answer.Kind == HandshakeKind.Accept)
         {
+            bool superseded;
             lock (_gate)
             {
                 slot.Dialing = false;
-                slot.Connection = connection;
+                superseded = slot.Connection is { IsClosed: false };
+                if (!superseded) slot.Connection = connection;
+            }
+            if (superseded)
+            {
+                // The peer's own connection got here first and is the one in use; this one is surplus.
+                _ = connection.CloseGracefullyAsync();
+                return true;
             }
             Publish(connection);
             return true;
