@@ -41,5 +41,6 @@ public sealed class ProxyHandle
     public Task<byte[]> CallAsync(uint methodId, byte[] arguments, CancellationToken cancellationToken = default)
         => Site.StationaryCalls.CallAsync(this, methodId, arguments, cancellationToken);
 
-    public override string ToString() => $"{Type.TypeName}#{ObjectKey:x16}@{Home}";
+    // The object key is a capability (anyone who knows it may call), so it stays out of text that reaches logs.
+    public override string ToString() => $"{Type.TypeName}@{Home}";
 }

@@ -63,9 +63,17 @@ internal sealed class ConnectionTable
                 slot = new PeerSlot();
                 _slots[peer] = slot;
             }
-            if (slot.Established.Task.IsCompletedSuccessfully) return new ValueTask<PeerConnection>(slot.Established.Task.Result);
-            dial = !slot.Dialing;
-            slot.Dialing = true;
+            if (slot.Established.Task.IsCompletedSuccessfully)
+            {
+                var established = slot.Established.Task.Result;
+                if (!established.IsClosed) return new ValueTask<PeerConnection>(established);
+                // Closed before OnClosed could retire the slot: start afresh rather than hand out a dead connection.
+                slot = new PeerSlot();
+                _slots[peer] = slot;
+            }
+            // A reserved inbound connection is about to be published: wait for it instead of dialing a second one.
+            dial = !slot.Dialing && slot.Connection is not { IsClosed: false };
+            slot.Dialing |= dial;
         }
         if (dial) _ = DialAsync(peer, hints, slot);
         var deadline = _transportOptions.ConnectTimeout * Math.Max(1, hints.Length) + _transportOptions.ConnectTimeout;
@@ -149,25 +157,34 @@ internal sealed class ConnectionTable
     private async Task DialAsync(SiteIdentity peer, ImmutableArray<string> hints, PeerSlot slot)
     {
         var failures = new List<string>();
-        foreach (var hint in hints)
+        try
         {
-            try
+            foreach (var hint in hints)
             {
-                if (await TryDialAsync(peer, hint, slot).ConfigureAwait(false)) return;
-                failures.Add($"{hint}: refused");
+                try
+                {
+                    if (await TryDialAsync(peer, hint, slot).ConfigureAwait(false)) return;
+                    failures.Add($"{hint}: refused");
+                }
+                catch (ProtocolVersionMismatchException ex)
+                {
+                    Fail(peer, slot, ex);
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    // Hints come from other sites, so any failure to use one (bad syntax, DNS, a closed
+                    // transport) is a reason to try the next, never to leave the slot stuck in Dialing.
+                    failures.Add($"{hint}: {ex.Message}");
+                }
             }
-            catch (ProtocolVersionMismatchException ex)
-            {
-                Fail(peer, slot, ex);
-                return;
-            }
-            catch (Exception ex) when (ex is TesseraException or OperationCanceledException or TimeoutException)
-            {
-                failures.Add($"{hint}: {ex.Message}");
-            }
+            var tried = failures.Count == 0 ? "the reference names no address" : string.Join("; ", failures);
+            Fail(peer, slot, new SiteUnreachableException($"Site {peer} is unreachable ({tried})."));
         }
-        var tried = failures.Count == 0 ? "the reference names no address" : string.Join("; ", failures);
-        Fail(peer, slot, new SiteUnreachableException($"Site {peer} is unreachable ({tried})."));
+        catch (Exception ex)
+        {
+            Fail(peer, slot, new SiteUnreachableException($"Dialing site {peer} failed: {ex.Message}", ex));
+        }
     }
 
     /// <returns>True when this dial settled the slot, false when the peer refused it.</returns>
@@ -203,6 +220,7 @@ internal sealed class ConnectionTable
             lock (_gate)
             {
                 slot.Dialing = false;
+                if (connection.IsClosed) return false;
                 superseded = slot.Connection is { IsClosed: false };
                 if (!superseded) slot.Connection = connection;
             }

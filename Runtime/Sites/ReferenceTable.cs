@@ -80,7 +80,12 @@ internal sealed class ReferenceTable
     {
         if (reference.Home == _site.Identity)
         {
-            if (TryGetExport(reference.ObjectKey, out var entity)) return entity.Target;
+            if (TryGetExport(reference.ObjectKey, out var entity))
+            {
+                if (entity.Type != type)
+                    throw new ProtocolViolationException($"A reference that came home names a {entity.Type.TypeName}, but was sent as a {type.TypeName}.");
+                return entity.Target;
+            }
             throw new EntityNotFoundException($"A reference to {type.TypeName}#{reference.ObjectKey:x16} came home, but this site does not export it.");
         }
         return Import(reference.Home, ImmutableArray.Create(reference.EndpointHints), reference.ObjectKey, type);

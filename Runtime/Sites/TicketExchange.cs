@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -18,6 +20,12 @@ internal sealed class TicketExchange
     private readonly TicketTable _table = new();
     private readonly ILogger _logger;
 
+    // A ticket names its object by an alias, never by the export key that calls use: holding a ticket
+    // grants nothing until it is taken, so one-shot tickets and retraction mean what they say.
+    private readonly Lock _aliasGate = new();
+    private readonly Dictionary<ulong, ulong> _aliasByKey = new();
+    private readonly Dictionary<ulong, ulong> _keyByAlias = new();
+
     public TicketExchange(Site site, ILogger logger)
     {
         _site = site;
@@ -29,8 +37,8 @@ internal sealed class TicketExchange
         ArgumentNullException.ThrowIfNull(target);
         if (target is IDistributedProxy proxy)
             throw new NotSupportedException($"This {type.TypeName} is a proxy for an object at site {proxy.TesseraHandle.Home}; offer it from its home site, or pass the reference itself.");
-        var key = _site.References.Export(target, type);
-        var ticket = _table.Issue(_site.Identity, _site.EndpointHints, key, type.TypeName, type.Fingerprint, unlimited);
+        var alias = AliasOf(_site.References.Export(target, type));
+        var ticket = _table.Issue(_site.Identity, _site.EndpointHints, alias, type.TypeName, type.Fingerprint, unlimited);
         _logger.LogDebug("Offered {Ticket}.", ticket.Redacted);
         return ticket.Render();
     }
@@ -52,9 +60,10 @@ internal sealed class TicketExchange
             var connection = await _site.Connections.GetAsync(ticket.Site, ticket.EndpointHints, linked.Token).ConfigureAwait(false);
             var secret = new byte[TicketSecret.Size];
             ticket.Secret.WriteTo(secret);
-            reply = (TakeReply)await connection.RequestAsync(
+            reply = await connection.RequestAsync(
                 id => new TakeRequest { RequestId = id, ObjectKey = ticket.ObjectKey, Secret = secret, TypeName = type.TypeName, TypeFingerprint = type.Fingerprint },
-                linked.Token).ConfigureAwait(false);
+                linked.Token).ConfigureAwait(false) as TakeReply
+                ?? throw new ProtocolViolationException($"The site that issued {ticket.Redacted} answered a take with something other than a take reply.");
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -66,7 +75,7 @@ internal sealed class TicketExchange
         }
         return reply.Status switch
         {
-            TakeStatus.Granted => _site.References.Import(ticket.Site, ticket.EndpointHints, ticket.ObjectKey, type),
+            TakeStatus.Granted => _site.References.Import(ticket.Site, ticket.EndpointHints, reply.ObjectKey, type),
             TakeStatus.NotFound => throw new TicketNotFoundException(ticket.ObjectKey),
             TakeStatus.SecretMismatch => throw new TicketSecretMismatchException(ticket.ObjectKey),
             TakeStatus.TypeMismatch => throw new TicketTypeMismatchException(type.TypeName, type.Fingerprint, reply.ActualTypeName, reply.ActualFingerprint),
@@ -83,8 +92,26 @@ internal sealed class TicketExchange
     private object TakeLocally(Ticket ticket, DistributedTypeInfo type)
     {
         var grant = _table.Redeem(ticket.ObjectKey, ticket.Secret, type.TypeName, type.Fingerprint);
-        if (_site.References.TryGetExport(grant.ObjectKey, out var entity)) return entity.Target;
+        if (TryResolveAlias(grant.ObjectKey, out var key) && _site.References.TryGetExport(key, out var entity)) return entity.Target;
         throw new TicketNotFoundException(ticket.ObjectKey);
+    }
+
+    private ulong AliasOf(ulong key)
+    {
+        lock (_aliasGate)
+        {
+            if (_aliasByKey.TryGetValue(key, out var existing)) return existing;
+            ulong alias;
+            do alias = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)); while (alias == 0 || _keyByAlias.ContainsKey(alias));
+            _aliasByKey[key] = alias;
+            _keyByAlias[alias] = key;
+            return alias;
+        }
+    }
+
+    private bool TryResolveAlias(ulong alias, out ulong key)
+    {
+        lock (_aliasGate) return _keyByAlias.TryGetValue(alias, out key);
     }
 
     private TakeReply Redeem(TakeRequest request)
@@ -92,8 +119,9 @@ internal sealed class TicketExchange
         try
         {
             if (request.Secret.Length != TicketSecret.Size) return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.SecretMismatch };
-            _table.Redeem(request.ObjectKey, new TicketSecret(request.Secret), request.TypeName, request.TypeFingerprint);
-            return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.Granted };
+            var grant = _table.Redeem(request.ObjectKey, new TicketSecret(request.Secret), request.TypeName, request.TypeFingerprint);
+            if (!TryResolveAlias(grant.ObjectKey, out var key)) return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.NotFound };
+            return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.Granted, ObjectKey = key };
         }
         catch (TicketNotFoundException)
         {

@@ -85,7 +85,7 @@ public sealed record Ticket
 
     /// <summary>A form safe for logs: scheme, type, object key and site, without the secret or the checksum.</summary>
     public string Redacted =>
-        $"{Scheme}{Version}:{TypeName}#{ObjectKey:x}@{Site} ({(Unlimited ? "many-shot" : "one-shot")})";
+        $"{Scheme}{Version}:{TypeName}@{Site} ({(Unlimited ? "many-shot" : "one-shot")})";
 
     /// <summary>The canonical text form; <see cref="Parse"/> of it gives back an equal ticket.</summary>
     public string Render() => TicketFormat.Render(this);

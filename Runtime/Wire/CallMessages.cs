@@ -42,6 +42,8 @@ public enum CallFaultCode : byte
     UnknownMethod = 2,
     BadArguments = 3,
     Cancelled = 4,
+    /// <summary>The method ran, but its result exceeds the frame limit.</summary>
+    ResultTooLarge = 5,
 }
 
 /// <summary>The faulted end of a call. Counted as a reply: a call is still exactly two messages.</summary>

@@ -31,7 +31,7 @@ internal sealed class StationaryCaller
         try
         {
             call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
-            call.Request = await call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id), call.Token).ConfigureAwait(false);
+            call.Request = await call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining), call.Token).ConfigureAwait(false);
             using (call.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), call.Request.Completion))
             {
                 return Result(await call.Request.Reply.ConfigureAwait(false), handle, methodId);
@@ -53,7 +53,7 @@ internal sealed class StationaryCaller
         try
         {
             call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
-            call.Request = Block(call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id), call.Token));
+            call.Request = Block(call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining), call.Token));
             try
             {
                 call.Request.Reply.Wait(call.Token);
@@ -72,12 +72,13 @@ internal sealed class StationaryCaller
 
     private static T Block<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-    private CallRequest Request(ProxyHandle handle, uint methodId, byte[] arguments, long id) => new()
+    private static CallRequest Request(ProxyHandle handle, uint methodId, byte[] arguments, long id, TimeSpan remaining) => new()
     {
         CallId = id,
         ObjectKey = handle.ObjectKey,
         MethodId = methodId,
-        TimeoutMilliseconds = (long)_defaultTimeout.TotalMilliseconds,
+        // What is left of the caller's budget, so home stops work nobody will wait for.
+        TimeoutMilliseconds = Math.Max(1, (long)remaining.TotalMilliseconds),
         Arguments = arguments,
     };
 
@@ -111,7 +112,9 @@ internal sealed class StationaryCaller
         CallFaultCode.MethodThrew => new RemoteException(fault.ExceptionType, fault.Message, fault.StackTrace, $"{handle.Type.TypeName} method 0x{methodId:x8}", handle.Home),
         CallFaultCode.UnknownObject => new EntityNotFoundException($"Site {handle.Home} no longer has {handle.Type.TypeName}#{handle.ObjectKey:x16}: {fault.Message}"),
         CallFaultCode.UnknownMethod => new UnknownMethodException(handle.Type.TypeName, methodId),
-        CallFaultCode.Cancelled => new OperationCanceledException($"Site {handle.Home} cancelled the call: {fault.Message}"),
+        // Home stops a call at the deadline the caller sent; the caller's own timer may not have fired yet.
+        CallFaultCode.Cancelled => new CallTimeoutException($"Call 0x{methodId:x8} on {handle} (stopped at home: {fault.Message})", TimeSpan.Zero),
+        CallFaultCode.ResultTooLarge => new RemoteException(typeof(FrameTooLargeException).FullName!, fault.Message, null, $"{handle.Type.TypeName} method 0x{methodId:x8}", handle.Home),
         _ => new ProtocolViolationException($"Site {handle.Home} rejected the call ({fault.Code}): {fault.Message}"),
     };
 
@@ -125,6 +128,7 @@ internal sealed class StationaryCaller
         private readonly CancellationTokenSource _deadline;
         private readonly CancellationTokenSource _linked;
         private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly long _startedOnClock;
         private readonly Activity? _activity;
 
         public CallScope(StationaryCaller caller, ProxyHandle handle, uint methodId, CancellationToken callerToken)
@@ -134,6 +138,7 @@ internal sealed class StationaryCaller
             _handle = handle;
             _methodId = methodId;
             _callerToken = callerToken;
+            _startedOnClock = caller._time.GetTimestamp();
             _deadline = new CancellationTokenSource(caller._defaultTimeout, caller._time);
             _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token);
             _activity = TesseraMetrics.ActivitySource.StartActivity("tessera.call", ActivityKind.Client);
@@ -143,6 +148,8 @@ internal sealed class StationaryCaller
         }
 
         public CancellationToken Token => _linked.Token;
+
+        public TimeSpan Remaining => _caller._defaultTimeout - _caller._time.GetElapsedTime(_startedOnClock);
 
         public PeerConnection? Connection { get; set; }
 

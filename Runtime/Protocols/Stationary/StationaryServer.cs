@@ -39,7 +39,25 @@ internal sealed class StationaryServer
 
     public void OnCancel(PeerConnection caller, CancelCall cancel)
     {
-        if (_running.TryGetValue((caller, cancel.CallId), out var running)) running.Cancel();
+        if (!_running.TryGetValue((caller, cancel.CallId), out var running)) return;
+        // Off the reader loop: token callbacks are user code, and the call may finish (and dispose its
+        // source) at this very moment.
+        _ = CancelAsync(running);
+    }
+
+    private static async Task CancelAsync(CancellationTokenSource running)
+    {
+        try
+        {
+            await running.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (AggregateException)
+        {
+            // A throwing cancellation callback is the method's own problem; the call still ends by its deadline.
+        }
     }
 
     private async Task RunAsync(PeerConnection caller, CallRequest request)
@@ -95,7 +113,14 @@ internal sealed class StationaryServer
         try
         {
             using var deadline = new CancellationTokenSource(_maxTimeout, _time);
-            await caller.SendAsync(reply, deadline.Token).ConfigureAwait(false);
+            try
+            {
+                await caller.SendAsync(reply, deadline.Token).ConfigureAwait(false);
+            }
+            catch (FrameTooLargeException ex) when (reply is CallReply result)
+            {
+                await caller.SendAsync(Fault(new CallRequest { CallId = result.CallId }, CallFaultCode.ResultTooLarge, ex.GetType().FullName!, ex.Message), deadline.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using Tessera.Transport;
 using Tessera.Transport.InMemory;
 
 namespace Tessera.Runtime.Tests.Sites;
@@ -9,12 +10,14 @@ internal sealed class SiteHarness : IAsyncDisposable
 
     public InMemoryNetwork Network { get; } = new();
 
-    public async Task<Site> StartSiteAsync(TimeSpan? callTimeout = null, Guid? id = null)
+    public async Task<Site> StartSiteAsync(TimeSpan? callTimeout = null, Guid? id = null, TransportOptions? transportOptions = null, Func<ITransport, ITransport>? wrapTransport = null)
     {
+        var transport = Network.CreateTransport(transportOptions);
         var site = await Site.StartAsync(new SiteOptions
         {
             ListenAddress = "mem:0",
-            Transport = Network.CreateTransport(),
+            Transport = wrapTransport is null ? transport : wrapTransport(transport),
+            TransportOptions = transportOptions ?? new TransportOptions(),
             DefaultCallTimeout = callTimeout ?? TimeSpan.FromSeconds(10),
             SiteId = id,
         });

@@ -15,6 +15,8 @@ public partial class Greeter
 
     public virtual int Greetings() => Volatile.Read(ref _greetings);
 
+    public virtual string Repeat(char character, int count) => new(character, count);
+
     public virtual void Fail(string why) => throw new InvalidOperationException(why);
 
     /// <summary>Never returns by itself: only the call's deadline or cancellation ends it.</summary>

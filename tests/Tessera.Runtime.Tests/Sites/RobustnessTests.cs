@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+using Tessera.Transport;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.Sites;
+
+/// <summary>Hostile or unlucky conditions that must end in a clear error, never a stuck or open door.</summary>
+public sealed class RobustnessTests
+{
+    [Fact]
+    public async Task Holding_a_ticket_does_not_let_a_site_call_the_object_without_taking_it()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var caller = await harness.StartSiteAsync();
+        var ticket = Ticket.Parse(new Greeter().Offer(home));
+
+        var guessed = (Greeter)caller.References.Import(ticket.Site, ticket.EndpointHints, ticket.ObjectKey, Greeter.TesseraType);
+
+        Assert.Throws<EntityNotFoundException>(() => guessed.Greet("intruder"));
+        var taken = await Greeter.TakeAsync(caller, ticket.Render());
+        Assert.NotSame(guessed, taken);
+        Assert.Equal("hello guest", taken.Greet("guest"));
+    }
+
+    [Fact]
+    public async Task A_hint_that_makes_the_transport_throw_is_skipped_and_never_wedges_the_peer()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var caller = await harness.StartSiteAsync(wrapTransport: inner => new FaultyTransport(inner, "mem:absurd"));
+        var ticket = Ticket.Parse(new Greeter().OfferUnlimited(home));
+        var onlyBad = new Ticket(ImmutableArray.Create("mem:absurd"), ticket.Site, ticket.ObjectKey, ticket.Secret, ticket.TypeName, ticket.TypeFingerprint, ticket.Unlimited);
+        var badThenGood = new Ticket(ImmutableArray.Create("mem:absurd", home.Address), ticket.Site, ticket.ObjectKey, ticket.Secret, ticket.TypeName, ticket.TypeFingerprint, ticket.Unlimited);
+
+        var error = await Assert.ThrowsAsync<SiteUnreachableException>(() => Greeter.TakeAsync(caller, onlyBad.Render()).WaitAsync(TimeSpan.FromSeconds(20)));
+        var greeter = await Greeter.TakeAsync(caller, badThenGood.Render()).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Contains("host name too long", error.Message);
+        Assert.Equal("hello again", greeter.Greet("again"));
+    }
+
+    [Fact]
+    public async Task A_result_too_large_to_send_fails_the_call_at_once_instead_of_at_its_deadline()
+    {
+        await using var harness = new SiteHarness();
+        var small = new TransportOptions { MaxFrameSize = 1024 };
+        var home = await harness.StartSiteAsync(transportOptions: small);
+        var caller = await harness.StartSiteAsync(callTimeout: TimeSpan.FromSeconds(30));
+        var greeter = await Greeter.TakeAsync(caller, new Greeter().Offer(home));
+
+        var error = await Assert.ThrowsAsync<RemoteException>(() => Task.Run(() => greeter.Repeat('x', 4096)).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(typeof(FrameTooLargeException).FullName, error.RemoteTypeName);
+        Assert.Equal("hello short", greeter.Greet("short"));
+    }
+
+    [Fact]
+    public async Task A_call_stopped_by_home_at_its_own_deadline_ends_as_a_timeout()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync(callTimeout: TimeSpan.FromMilliseconds(300));
+        var caller = await harness.StartSiteAsync(callTimeout: TimeSpan.FromSeconds(30));
+        var greeter = await Greeter.TakeAsync(caller, new Greeter().Offer(home));
+
+        var error = await Assert.ThrowsAsync<CallTimeoutException>(() => greeter.HangAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Contains("stopped at home", error.Message);
+    }
+}
