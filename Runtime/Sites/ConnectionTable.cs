@@ -21,13 +21,15 @@ internal sealed class ConnectionTable
     private readonly HashSet<PeerConnection> _live = new();
     private readonly ITransport _transport;
     private readonly TransportOptions _transportOptions;
+    private readonly TimeProvider _time;
     private bool _stopping;
 
-    public ConnectionTable(SiteIdentity self, ITransport transport, TransportOptions transportOptions, IMessageHandler handler, MessageCounters counters, ILogger logger)
+    public ConnectionTable(SiteIdentity self, ITransport transport, TransportOptions transportOptions, TimeProvider time, IMessageHandler handler, MessageCounters counters, ILogger logger)
     {
         Self = self;
         _transport = transport;
         _transportOptions = transportOptions;
+        _time = time;
         Handler = handler;
         Counters = counters;
         Logger = logger;
@@ -90,10 +92,32 @@ internal sealed class ConnectionTable
                 raw.Abort(new ObjectDisposedException(nameof(Site), "The site is stopping."));
                 return;
             }
+            if (_live.Count >= _transportOptions.MaxConnections)
+            {
+                raw.Abort(new ProtocolViolationException($"Refused a connection from {raw.RemoteAddress}: this site already has {_live.Count} connections, its limit."));
+                Logger.LogWarning("Refused a connection from {Remote}: at the limit of {Limit} connections.", raw.RemoteAddress, _transportOptions.MaxConnections);
+                return;
+            }
             _live.Add(connection);
         }
         Logger.LogDebug("Accepted a connection from {Remote}.", raw.RemoteAddress);
         connection.Start();
+        _ = AbortUnlessHelloAsync(connection);
+    }
+
+    /// <summary>A peer that connects and never says Hello would otherwise hold a connection slot forever.</summary>
+    private async Task AbortUnlessHelloAsync(PeerConnection connection)
+    {
+        try
+        {
+            await Task.Delay(_transportOptions.ConnectTimeout, _time).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+        if (!connection.IsClosed && connection.Peer == default)
+            connection.Abort(new ProtocolViolationException($"No Hello within {_transportOptions.ConnectTimeout.TotalSeconds:0.#} s."));
     }
 
     /// <summary>Decides whether an inbound Hello from <paramref name="peer"/> becomes the connection to it.</summary>
@@ -146,7 +170,7 @@ internal sealed class ConnectionTable
         var closing = Task.WhenAll(live.Select(c => c.CloseGracefullyAsync().AsTask()));
         try
         {
-            await closing.WaitAsync(timeout).ConfigureAwait(false);
+            await closing.WaitAsync(timeout, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -190,7 +214,7 @@ internal sealed class ConnectionTable
     /// <returns>True when this dial settled the slot, false when the peer refused it.</returns>
     private async Task<bool> TryDialAsync(SiteIdentity peer, string address, PeerSlot slot)
     {
-        using var timeout = new CancellationTokenSource(_transportOptions.ConnectTimeout);
+        using var timeout = new CancellationTokenSource(_transportOptions.ConnectTimeout, _time);
         var raw = await _transport.ConnectAsync(address, timeout.Token).ConfigureAwait(false);
         var connection = PeerConnection.ForDialer(raw, this, peer);
         lock (_gate)
@@ -207,7 +231,7 @@ internal sealed class ConnectionTable
         HandshakeFrame answer;
         try
         {
-            answer = await connection.Handshake.WaitAsync(_transportOptions.ConnectTimeout).ConfigureAwait(false);
+            answer = await connection.Handshake.WaitAsync(_transportOptions.ConnectTimeout, _time).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -261,7 +285,7 @@ internal sealed class ConnectionTable
     {
         try
         {
-            return await slot.Established.Task.WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
+            return await slot.Established.Task.WaitAsync(deadline, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {

@@ -25,14 +25,6 @@ internal sealed class ReferenceTable
 
     public ReferenceTable(Site site) => _site = site;
 
-    public int ExportCount
-    {
-        get
-        {
-            lock (_gate) return _exportsByKey.Count;
-        }
-    }
-
     /// <summary>Exports <paramref name="target"/> (once) and returns its key.</summary>
     public ulong Export(object target, DistributedTypeInfo type)
     {

@@ -33,7 +33,7 @@ public sealed class Site : IAsyncDisposable
         Identity = SiteIdentity.NewIncarnation(options.SiteId ?? Guid.NewGuid());
         References = new ReferenceTable(this);
         var router = new RequestRouter();
-        Connections = new ConnectionTable(Identity, transport, options.TransportOptions, router, Counters, loggerFactory.CreateLogger("Tessera.Connections"));
+        Connections = new ConnectionTable(Identity, transport, options.TransportOptions, options.TimeProvider, router, Counters, loggerFactory.CreateLogger("Tessera.Connections"));
         StationaryCalls = new StationaryCaller(Connections, options.TimeProvider, options.DefaultCallTimeout);
         var stationaryServer = new StationaryServer(this, References, options.TimeProvider, options.DefaultCallTimeout, loggerFactory.CreateLogger("Tessera.Stationary"));
         router.Register<CallRequest>(stationaryServer.OnCall);
@@ -104,7 +104,10 @@ public sealed class Site : IAsyncDisposable
     /// <summary>Withdraws a ticket this site issued; taking it afterwards fails with <see cref="TicketNotFoundException"/>.</summary>
     public bool Retract(string ticket) => _tickets.Retract(ticket);
 
-    /// <summary>Stops gracefully: refuses new connections, flushes queued replies, closes connections.</summary>
+    /// <summary>
+    /// Stops: refuses new connections and calls, lets frames already queued reach the wire (up to
+    /// <see cref="SiteOptions.ShutdownTimeout"/>), then closes every connection and the transport.
+    /// </summary>
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;

@@ -27,7 +27,10 @@ public sealed record SiteOptions
     /// <summary>How long taking a ticket may take, connection included.</summary>
     public TimeSpan TakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The longest a graceful stop waits for in-flight work before closing connections.</summary>
+    /// <summary>
+    /// The longest a stop waits for frames already queued to reach the wire before closing connections.
+    /// Calls still running at home when the site stops get no reply; their callers see the connection close.
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -9,7 +9,8 @@ namespace Tessera.Transport;
 /// </summary>
 public readonly struct OutboundFrame
 {
-    public OutboundFrame(byte[] buffer, int length)
+    // Internal: the transport returns the buffer to the shared pool, so it must have come from there.
+    internal OutboundFrame(byte[] buffer, int length)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         ArgumentOutOfRangeException.ThrowIfNegative(length);

@@ -11,13 +11,17 @@ public sealed record TransportOptions
     /// <summary>Frames queued per connection before <see cref="IFrameConnection.SendAsync"/> waits.</summary>
     public int SendQueueCapacity { get; init; } = 1024;
 
-    /// <summary>How long a dial may take before it fails.</summary>
+    /// <summary>How long a dial may take before it fails, and how long an accepted connection may take to say Hello.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Connections a site keeps at once, handshaking ones included; more are refused at accept.</summary>
+    public int MaxConnections { get; init; } = 1024;
 
     public void Validate()
     {
         if (MaxFrameSize < 64) throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), MaxFrameSize, "A frame limit below 64 bytes cannot carry a handshake.");
         if (SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, "The send queue needs room for at least one frame.");
+        if (MaxConnections < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnections), MaxConnections, "A site needs room for at least one connection.");
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "The connect timeout must be positive.");
     }
 }

@@ -17,7 +17,6 @@ public enum HandshakeRejection : byte
     VersionMismatch = 1,
     Duplicate = 2,
     ShuttingDown = 3,
-    WrongIncarnation = 4,
 }
 
 /// <summary>

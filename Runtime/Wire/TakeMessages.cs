@@ -38,8 +38,6 @@ public sealed partial class TakeReply : WireMessage, IReplyMessage
     /// <summary>With <see cref="TakeStatus.Granted"/>: the key calls on the object use (the ticket only named an alias).</summary>
     public ulong ObjectKey { get; init; }
 
-    public string Message { get; init; } = "";
-
     /// <summary>With <see cref="TakeStatus.TypeMismatch"/>: what the issuer really holds.</summary>
     public string ActualTypeName { get; init; } = "";
 

@@ -32,8 +32,6 @@ internal sealed class StationaryServer
         _logger = logger;
     }
 
-    public int RunningCount => _running.Count;
-
     public void OnCall(PeerConnection caller, CallRequest request)
         => ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Server.RunAsync(state.Caller, state.Request), (Server: this, Caller: caller, Request: request), preferLocal: false);
 

@@ -67,4 +67,33 @@ public sealed class RobustnessTests
 
         Assert.Contains("stopped at home", error.Message);
     }
+
+    [Fact]
+    public async Task A_connection_that_never_says_hello_is_closed_after_the_connect_timeout()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync(transportOptions: new TransportOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+
+        var silent = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+
+        var reason = await silent.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Null(reason);
+    }
+
+    [Fact]
+    public async Task Connections_beyond_the_limit_are_refused_and_the_site_keeps_serving_the_others()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync(transportOptions: new TransportOptions { MaxConnections = 2 });
+        var ticket = new Greeter().OfferUnlimited(home);
+        var caller = await harness.StartSiteAsync();
+        var greeter = await Greeter.TakeAsync(caller, ticket);
+        var idle = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+
+        var refused = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+
+        await refused.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(idle.Closed.IsCompleted);
+        Assert.Equal("hello still", greeter.Greet("still"));
+    }
 }
