@@ -87,4 +87,24 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "The generated proxy derives from the class and is constructed without running any user code, and the home site tells methods apart by id. Classes that rule this out, or whose shape is not supported yet, get no generated code, so no proxy and no ticket helpers.",
         helpLinkUri: HelpBase + "TSR0008.md");
+
+    public static readonly DiagnosticDescriptor CachedStateCannotMove = new(
+        id: "TSR0009",
+        title: "The state of this [Cached] class cannot move between sites",
+        messageFormat: "The state of [Cached] class '{0}' cannot move between sites because {1}; {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A [Cached] object's fields are captured and restored by generated code whenever its state moves to another site. Fields the generator cannot see or encode would silently stay behind, so such classes get no generated code.",
+        helpLinkUri: HelpBase + "TSR0009.md");
+
+    public static readonly DiagnosticDescriptor CachedNew = new(
+        id: "TSR0010",
+        title: "[Cached] objects must be made with the generated Create factory",
+        messageFormat: "'new {0}(...)' makes an object whose state cannot move, so calls through other sites' references would never reach it; use '{0}.Create(...)' instead",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Every instance of a [Cached] class must be the generated managed subclass, which brings the state to each call and keeps calls serialized across sites. The generated Create factories make one; 'new' makes a plain instance that the protocol cannot manage.",
+        helpLinkUri: HelpBase + "TSR0010.md");
 }

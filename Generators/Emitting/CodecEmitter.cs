@@ -49,7 +49,7 @@ internal static class CodecEmitter
     /// <summary>The parameters that travel: all but the cancellation token.</summary>
     public static IEnumerable<ParameterModel> Wired(MethodModel method) => method.Parameters.Where(p => !p.IsCancellationToken);
 
-    private static void EmitEncode(IndentedWriter w, string name, IReadOnlyList<(string Name, ValueModel Value)> values)
+    internal static void EmitEncode(IndentedWriter w, string name, IReadOnlyList<(string Name, ValueModel Value)> values)
     {
         var parameters = string.Concat(values.Select(v => $", {v.Value.Type} {v.Name}"));
         using (w.Block($"public static byte[] {name}({Site} __site{parameters})"))
@@ -60,7 +60,9 @@ internal static class CodecEmitter
                 w.Line($"var __writer = new global::MemoryPack.MemoryPackWriter<{BufferWriter}>(ref __buffer, __state);");
                 foreach (var (valueName, value) in values)
                 {
-                    w.Line(value.ReferenceTypeInfo is { } typeInfo
+                    w.Line(value.VariableCodec is { } codec
+                        ? $"global::Tessera.Infrastructure.VariableMarshaller.Write(ref __writer, __site, {valueName}, {codec});"
+                        : value.ReferenceTypeInfo is { } typeInfo
                         ? $"global::Tessera.Infrastructure.ReferenceMarshaller.Write(ref __writer, __site, {valueName}, {typeInfo});"
                         : $"__writer.WriteValue({valueName});");
                 }
@@ -91,7 +93,7 @@ internal static class CodecEmitter
     /// Reads with <paramref name="reads"/>, then insists the bytes are used up: leftovers mean the two sites
     /// disagree on the signature, and the values read are then not to be trusted.
     /// </summary>
-    private static void EmitReader(IndentedWriter w, IEnumerable<string> reads, string what, string last)
+    internal static void EmitReader(IndentedWriter w, IEnumerable<string> reads, string what, string last)
     {
         using (w.Block("using (var __state = global::MemoryPack.MemoryPackReaderOptionalStatePool.Rent(null))"))
         {
@@ -113,9 +115,11 @@ internal static class CodecEmitter
     }
 
     /// <summary>The expression that decodes one value; '!' only where a reference type is declared non-nullable.</summary>
-    private static string Read(ValueModel value)
+    internal static string Read(ValueModel value)
     {
-        var read = value.ReferenceTypeInfo is { } typeInfo
+        var read = value.VariableCodec is { } codec
+            ? $"global::Tessera.Infrastructure.VariableMarshaller.Read(ref __reader, __site, {codec})"
+            : value.ReferenceTypeInfo is { } typeInfo
             ? $"global::Tessera.Infrastructure.ReferenceMarshaller.Read(ref __reader, __site, {typeInfo})"
             : $"__reader.ReadValue<{value.Type}>()";
         return value.IsNonNullableReference ? read + "!" : read;

@@ -9,10 +9,11 @@ internal static class InvokerEmitter
 {
     private const string ValueTask = "global::System.Threading.Tasks.ValueTask<byte[]>";
 
-    public static void Emit(IndentedWriter w, StationaryClassModel model)
+    /// <param name="typeInfoBase">The runtime base class of the type info, which decides how home runs calls.</param>
+    public static void Emit(IndentedWriter w, StationaryClassModel model, string typeInfoBase = "StationaryTypeInfo")
     {
         var fq = model.FullyQualifiedName;
-        using (w.Block($"private sealed class TesseraTypeInfo : {Infrastructure}.StationaryTypeInfo<{fq}>"))
+        using (w.Block($"private sealed class TesseraTypeInfo : {Infrastructure}.{typeInfoBase}<{fq}>"))
         {
             w.Line($"public TesseraTypeInfo() : base(\"{model.MetadataName}\", 0x{model.Fingerprint:x16}ul) {{ }}");
             w.Line();

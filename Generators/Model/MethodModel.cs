@@ -33,4 +33,5 @@ internal sealed record ParameterModel(string Name, ValueModel Value, bool IsCanc
 /// <param name="Type">Fully qualified, with nullable annotations.</param>
 /// <param name="ReferenceTypeInfo">For a distributed class, the expression of its type info; otherwise null.</param>
 /// <param name="IsNonNullableReference">A reference type without '?': a decoded value needs '!' to be assigned to it.</param>
-internal sealed record ValueModel(string Type, string? ReferenceTypeInfo, bool IsNonNullableReference);
+/// <param name="VariableCodec">For a <c>Dataflow&lt;T&gt;</c> or <c>Dataflow</c>, the expression of its value codec: it travels as a variable.</param>
+internal sealed record ValueModel(string Type, string? ReferenceTypeInfo, bool IsNonNullableReference, string? VariableCodec = null);

@@ -16,7 +16,7 @@ namespace Tessera.Generators.Parsing;
 /// </summary>
 internal static class Parser
 {
-    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+    internal static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     public static StationaryClassModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -24,6 +24,15 @@ internal static class Parser
         if (context.TargetSymbol is not INamedTypeSymbol type || !IsSupported(type, context.SemanticModel.Compilation, cancellationToken)) return null;
         cancellationToken.ThrowIfCancellationRequested();
 
+        return ParseClass(type, "");
+    }
+
+    /// <summary>
+    /// The parts every distributed class shares. <paramref name="stateShape"/> joins the remotable methods in
+    /// the fingerprint: a protocol whose state travels passes the fields' shape, so builds that disagree on it refuse each other.
+    /// </summary>
+    internal static StationaryClassModel ParseClass(INamedTypeSymbol type, string stateShape)
+    {
         // By name, then id: the generated code reads like the class, and the fingerprint sees a fixed order.
         var methods = ProxyRequirements.RemotableMethods(type)
             .Where(m => Unsupported(m) is null)
@@ -44,7 +53,7 @@ internal static class Parser
             FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             MetadataName: metadataName,
             HasOnlyImplicitConstructor: type.InstanceConstructors.All(c => c.IsImplicitlyDeclared),
-            Fingerprint: Fingerprint(metadataName, methods.Select(m => m.Symbol)),
+            Fingerprint: Fingerprint(metadataName + stateShape, methods.Select(m => m.Symbol)),
             Methods: methods.Select(m => ParseMethod(m.Symbol, m.Id)).ToEquatableArray());
     }
 
@@ -93,11 +102,27 @@ internal static class Parser
         return (ReturnShape.Value, ValueOf(returnType));
     }
 
-    private static ValueModel ValueOf(ITypeSymbol type)
+    internal static ValueModel ValueOf(ITypeSymbol type)
     {
         var typeInfo = ProxyRequirements.IsDistributed(type) ? ProxyRequirements.WireName(type) + ".TesseraType" : null;
         var isNonNullableReference = type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.Annotated;
-        return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo, isNonNullableReference);
+        return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo, isNonNullableReference, VariableCodecOf(type));
+    }
+
+    /// <summary>
+    /// The codec expression of a dataflow variable's value, or null for any other type. Variables travel as
+    /// variables: the element is copied or sent as a reference only when the variable is bound.
+    /// </summary>
+    private static string? VariableCodecOf(ITypeSymbol type)
+    {
+        if (type is not INamedTypeSymbol named) return null;
+        var name = named.ConstructedFrom.ToDisplayString();
+        if (name == KnownNames.Dataflow) return "global::Tessera.Infrastructure.DataflowCodec.Completion";
+        if (name != KnownNames.DataflowOfT) return null;
+        var element = named.TypeArguments[0];
+        return ProxyRequirements.IsDistributed(element)
+            ? $"global::Tessera.Infrastructure.DataflowCodec.Reference({ProxyRequirements.WireName(element)}.TesseraType)"
+            : $"global::Tessera.Infrastructure.DataflowCodec.Copy<{element.ToDisplayString(TypeFormat)}>()";
     }
 
     /// <summary>Hashes wire names, so nullable annotations leave the fingerprint alone as they do the method ids.</summary>
@@ -133,5 +158,5 @@ internal static class Parser
         _ => (type.IsRecord ? "partial record " : "partial class ") + type.Name,
     };
 
-    private static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+    internal static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 }

@@ -29,4 +29,9 @@ public abstract class DistributedTypeInfo
     internal abstract object CreateProxyObject(ProxyHandle handle);
 
     internal abstract ValueTask<byte[]> InvokeObjectAsync(object target, uint methodId, byte[] arguments, InvocationContext context);
+
+    /// <summary>Called once, when <paramref name="site"/> first exports <paramref name="target"/>; throws to refuse.</summary>
+    internal virtual void OnExporting(Site site, object target, ulong key)
+    {
+    }
 }

@@ -43,6 +43,12 @@ internal sealed class ConnectionTable
 
     public ILogger Logger { get; }
 
+    /// <summary>
+    /// The established connection to a peer closed. Raised outside any lock; duplicate connections that lose
+    /// the dial tie-break never were the peer's connection and do not raise it.
+    /// </summary>
+    public event Action<SiteIdentity>? PeerDisconnected;
+
     /// <summary>Live, established connections: for tests and diagnostics.</summary>
     public int EstablishedCount
     {
@@ -149,11 +155,17 @@ internal sealed class ConnectionTable
 
     public void OnClosed(PeerConnection connection, Exception? reason)
     {
+        var wasPeerConnection = false;
         lock (_gate)
         {
             _live.Remove(connection);
-            if (_slots.TryGetValue(connection.Peer, out var slot) && slot.Connection == connection) _slots.Remove(connection.Peer);
+            if (_slots.TryGetValue(connection.Peer, out var slot) && slot.Connection == connection)
+            {
+                _slots.Remove(connection.Peer);
+                wasPeerConnection = true;
+            }
         }
+        if (wasPeerConnection) PeerDisconnected?.Invoke(connection.Peer);
         if (reason is null) Logger.LogDebug("Connection {Connection} closed.", connection);
         else Logger.LogInformation("Connection {Connection} closed: {Reason}", connection, reason.Message);
     }

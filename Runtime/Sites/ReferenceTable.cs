@@ -34,6 +34,8 @@ internal sealed class ReferenceTable
             // Keys are random so that a connected peer cannot reach objects nobody gave it by counting.
             ulong key;
             do key = RandomKey(); while (key == 0 || _exportsByKey.ContainsKey(key));
+            // Before the entry exists, so a target its protocol refuses to export leaves nothing behind.
+            type.OnExporting(_site, target, key);
             _exportsByKey[key] = new ExportedEntity(target, type);
             _keysByObject[target] = key;
             return key;
@@ -47,9 +49,9 @@ internal sealed class ReferenceTable
 
     public WireReference ToWire(object value, DistributedTypeInfo type)
     {
-        if (value is IDistributedProxy proxy)
+        // A proxy, or an imported [Cached] object: a reference to the entity's home, wherever its state is.
+        if (((value as IDistributedProxy)?.TesseraHandle ?? (value as ICachedObject)?.TesseraState.Handle) is { } handle)
         {
-            var handle = proxy.TesseraHandle;
             return new WireReference
             {
                 SiteId = handle.Home.Id,

@@ -5,7 +5,10 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Infrastructure;
+using Tessera.Protocols.Async;
+using Tessera.Protocols.Migratory;
 using Tessera.Protocols.Stationary;
+using Tessera.Protocols.Variables;
 using Tessera.Sites;
 using Tessera.Transport;
 using Tessera.Transport.Tcp;
@@ -40,6 +43,22 @@ public sealed class Site : IAsyncDisposable
         router.Register<CancelCall>(stationaryServer.OnCancel);
         _tickets = new TicketExchange(this, loggerFactory.CreateLogger("Tessera.Tickets"));
         router.Register<TakeRequest>(_tickets.OnTake);
+        Migratory = new MigratoryProtocol(this, loggerFactory.CreateLogger("Tessera.Migratory"));
+        router.Register<StateRequest>(Migratory.OnRequest);
+        router.Register<StateForward>(Migratory.OnForward);
+        router.Register<StateToken>(Migratory.OnToken);
+        router.Register<StateLost>(Migratory.OnLost);
+        router.Register<StateQuery>(Migratory.OnQuery);
+        Connections.PeerDisconnected += Migratory.OnPeerDisconnected;
+        AsyncCalls = new AsyncCaller(this, Connections, loggerFactory.CreateLogger("Tessera.Async"));
+        router.Register<AsyncReply>(AsyncCalls.OnReply);
+        router.Register<AsyncFault>(AsyncCalls.OnFault);
+        var asyncServer = new AsyncServer(this, References, loggerFactory.CreateLogger("Tessera.Async"));
+        router.Register<AsyncCall>(asyncServer.OnCall);
+        Variables = new VariableTable(this, loggerFactory.CreateLogger("Tessera.Variables"));
+        router.Register<VariableRegister>(Variables.OnRegister);
+        router.Register<VariableBind>(Variables.OnBind);
+        router.Register<VariableBound>(Variables.OnBound);
     }
 
     /// <summary>This run's identity: an id and an incarnation no other run shares.</summary>
@@ -64,6 +83,12 @@ public sealed class Site : IAsyncDisposable
     internal ConnectionTable Connections { get; }
 
     internal StationaryCaller StationaryCalls { get; }
+
+    internal AsyncCaller AsyncCalls { get; }
+
+    internal VariableTable Variables { get; }
+
+    internal MigratoryProtocol Migratory { get; }
 
     /// <summary>Starts a site: by default on loopback, an ephemeral port, over TCP.</summary>
     public static async Task<Site> StartAsync(SiteOptions? options = null, CancellationToken cancellationToken = default)

@@ -33,6 +33,18 @@ public sealed record SiteOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Async calls (and their reply variables) one connection may have outstanding. Past it, a call
+    /// waits for a reply to free a slot (bounded by the call timeout and the caller's token); it is never dropped.
+    /// </summary>
+    public int MaxOutstandingAsyncCalls { get; init; } = 1024;
+
+    /// <summary>
+    /// How many calls on one <c>[Cached]</c> object may wait on this site for its state; one more fails
+    /// at once with <see cref="CallQueueFullException"/>.
+    /// </summary>
+    public int MaxWaitingCalls { get; init; } = 10_000;
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public ILoggerFactory? LoggerFactory { get; init; }
@@ -43,6 +55,8 @@ public sealed record SiteOptions
         TransportOptions.Validate();
         if (DefaultCallTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DefaultCallTimeout), DefaultCallTimeout, "The default call timeout must be positive.");
         if (TakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TakeTimeout), TakeTimeout, "The take timeout must be positive.");
+        if (MaxWaitingCalls <= 0) throw new ArgumentOutOfRangeException(nameof(MaxWaitingCalls), MaxWaitingCalls, "At least one call must be allowed to wait.");
         if (ShutdownTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "The shutdown timeout cannot be negative.");
+        if (MaxOutstandingAsyncCalls < 1) throw new ArgumentOutOfRangeException(nameof(MaxOutstandingAsyncCalls), MaxOutstandingAsyncCalls, "At least one async call must be allowed on a connection.");
     }
 }

@@ -12,4 +12,36 @@ public enum MessageKind
     Take = 2,
     TakeReply = 3,
     Cancel = 4,
+
+    /// <summary>Migratory: a site asks the home's manager for an object's state.</summary>
+    Get = 10,
+
+    /// <summary>Migratory: the manager tells the last requester whom to hand the state to next.</summary>
+    Forward = 11,
+
+    /// <summary>Migratory: the state itself, on its way to the next requester.</summary>
+    Token = 12,
+
+    /// <summary>Migratory: the manager declares an object's state lost (its holder died).</summary>
+    StateLost = 13,
+
+    /// <summary>Migratory, failures only: the manager asks how far the state has travelled.</summary>
+    StateQuery = 14,
+
+    StateQueryReply = 15,
+
+    /// <summary>Async: a call on an active object, carrying its reply variable (or none, one-way).</summary>
+    AsyncCall = 20,
+
+    /// <summary>Async: the reply that binds (or fails) a call's reply variable.</summary>
+    AsyncReply = 21,
+
+    /// <summary>Variables: a site that received an unbound variable registers with its manager.</summary>
+    VariableRegister = 22,
+
+    /// <summary>Variables: a proxy site's bind, sent to the manager; the first to arrive wins.</summary>
+    VariableBind = 23,
+
+    /// <summary>Variables: the manager's outcome, sent to each registered proxy site.</summary>
+    VariableBound = 24,
 }

@@ -14,6 +14,18 @@ namespace Tessera.Wire;
 [MemoryPackUnion(3, typeof(TakeRequest))]
 [MemoryPackUnion(4, typeof(TakeReply))]
 [MemoryPackUnion(5, typeof(CancelCall))]
+[MemoryPackUnion(10, typeof(StateRequest))]
+[MemoryPackUnion(11, typeof(StateForward))]
+[MemoryPackUnion(12, typeof(StateToken))]
+[MemoryPackUnion(13, typeof(StateLost))]
+[MemoryPackUnion(14, typeof(StateQuery))]
+[MemoryPackUnion(15, typeof(StateQueryReply))]
+[MemoryPackUnion(20, typeof(AsyncCall))]
+[MemoryPackUnion(21, typeof(AsyncReply))]
+[MemoryPackUnion(22, typeof(AsyncFault))]
+[MemoryPackUnion(23, typeof(VariableRegister))]
+[MemoryPackUnion(24, typeof(VariableBind))]
+[MemoryPackUnion(25, typeof(VariableBound))]
 public abstract partial class WireMessage
 {
     [MemoryPackIgnore]

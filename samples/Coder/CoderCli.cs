@@ -21,8 +21,13 @@ internal static class CoderCli
     private const string UsageText = """
         usage:
           Coder                                   run the demo (offer in a child process, take here)
-          Coder offer [--ticket-file PATH]        serve a Coder(100); print its ticket; serve until killed or stdin closes
-          Coder take TICKET [--count N]           call Get N times (default 3); print values and message counts
+          Coder offer [--ticket-file PATH] [--mode MODE]
+                                                  serve a Coder(100); print its ticket; serve until killed or stdin closes
+          Coder take TICKET [--count N] [--mode MODE]
+                                                  call Get N times (default 3); print values and message counts
+        MODE is stationary (the default: one blocking round trip per Get), cached (a [Cached] coder: the
+        first Get moves its state here, the others run locally and send nothing) or async (an [Async] coder:
+        take fires the N calls without waiting, prints each value as it is used, then sum=X).
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -63,15 +68,21 @@ internal static class CoderCli
     private static async Task<int> OfferAsync(string[] args)
     {
         string? ticketFile = null;
+        var mode = CoderMode.Stationary;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--ticket-file") ticketFile = Value(args, ref i);
+            else if (args[i] == "--mode") mode = Mode(args, ref i);
             else throw new UsageException($"unknown option '{args[i]}' for offer");
         }
 
         await using var site = await Site.StartAsync();
-        var coder = new Coder(100);
-        var ticket = coder.Offer(site);
+        var ticket = mode switch
+        {
+            CoderMode.Async => AsyncCoder.Create(100).Offer(site),
+            CoderMode.Cached => CachedCoder.Create(100).Offer(site),
+            _ => new Coder(100).Offer(site),
+        };
         if (ticketFile is not null) await WriteAtomicallyAsync(ticketFile, ticket);
         Console.Out.WriteLine(ticket);
         Console.Out.Flush();
@@ -92,9 +103,11 @@ internal static class CoderCli
     {
         string? ticket = null;
         var count = 3;
+        var mode = CoderMode.Stationary;
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--count")
+            if (args[i] == "--mode") mode = Mode(args, ref i);
+            else if (args[i] == "--count")
             {
                 var text = Value(args, ref i);
                 if (!int.TryParse(text, out count) || count < 0) throw new UsageException($"--count needs a whole number >= 0, not '{text}'");
@@ -105,8 +118,20 @@ internal static class CoderCli
         if (ticket is null) throw new UsageException("take needs a TICKET");
 
         await using var site = await Site.StartAsync();
-        var coder = await Coder.TakeAsync(site, ticket);
-        for (var i = 0; i < count; i++) Console.Out.WriteLine(coder.Get());
+        switch (mode)
+        {
+            case CoderMode.Async:
+                await AsyncTake.RunAsync(site, ticket, count);
+                break;
+            case CoderMode.Cached:
+                var cached = await CachedCoder.TakeAsync(site, ticket);
+                for (var i = 0; i < count; i++) Console.Out.WriteLine(cached.Get());
+                break;
+            default:
+                var coder = await Coder.TakeAsync(site, ticket);
+                for (var i = 0; i < count; i++) Console.Out.WriteLine(coder.Get());
+                break;
+        }
         Console.Out.WriteLine($"messages sent={site.Counters.TotalSent} received={site.Counters.TotalReceived}");
         return Ok;
     }
@@ -133,6 +158,12 @@ internal static class CoderCli
         var temporary = path + ".tmp";
         await File.WriteAllTextAsync(temporary, ticket + Environment.NewLine);
         File.Move(temporary, path, overwrite: true);
+    }
+
+    private static CoderMode Mode(string[] args, ref int i)
+    {
+        var text = Value(args, ref i);
+        return CoderModes.Parse(text) ?? throw new UsageException($"--mode must be {CoderModes.Names}, not '{text}'");
     }
 
     private static string Value(string[] args, ref int i)

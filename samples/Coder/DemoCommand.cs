@@ -14,26 +14,49 @@ internal static class DemoCommand
 
     public static async Task<int> RunAsync()
     {
-        Console.WriteLine("Tessera demo: a [Stationary] Coder lives in a child process; this process calls it through a ticket.");
-        using var child = Process.Start(SelfStartInfo("offer")) ?? throw new InvalidOperationException("Could not start the offering child process.");
+        Console.WriteLine("Tessera demo: a Coder lives in a child process; this process calls it through a ticket.");
+        await WithOfferingChildAsync("stationary", async (site, ticket, child) =>
+        {
+            var coder = await Coder.TakeAsync(site, ticket);
+            Console.WriteLine($"took it at {site.Address}: coder is a {coder.GetType().Name} (a generated proxy), yet still a Coder.");
+            for (var i = 0; i < 3; i++) Console.WriteLine($"  coder.Get() = {coder.Get()}   (computed in process {child})");
+            Console.WriteLine($"each call is one request and one reply; with the take: messages sent={site.Counters.TotalSent} received={site.Counters.TotalReceived}");
+        });
+        await WithOfferingChildAsync("cached", async (site, ticket, child) =>
+        {
+            var coder = await CachedCoder.TakeAsync(site, ticket);
+            Console.WriteLine($"took it at {site.Address}: a [Cached] coder, whose state moves to the caller.");
+            for (var i = 0; i < 3; i++)
+            {
+                var before = site.Counters.TotalSent + site.Counters.TotalReceived;
+                var value = coder.Get();
+                Console.WriteLine($"  coder.Get() = {value}   (computed here, {site.Counters.TotalSent + site.Counters.TotalReceived - before} messages)");
+            }
+            Console.WriteLine($"the first call moved the state from process {child} (GET and TOKEN), the others ran locally; with the take: messages sent={site.Counters.TotalSent} received={site.Counters.TotalReceived}");
+        });
+        Console.WriteLine("demo done.");
+        return CoderCli.Ok;
+    }
+
+    /// <summary>Starts <c>offer --mode MODE</c> in a child process, takes its ticket with <paramref name="take"/>, then stops the child.</summary>
+    private static async Task WithOfferingChildAsync(string mode, Func<Site, string, int, Task> take)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"--mode {mode}:");
+        using var child = Process.Start(SelfStartInfo("offer", "--mode", mode)) ?? throw new InvalidOperationException("Could not start the offering child process.");
         try
         {
             var ticket = await ReadTicketAsync(child);
             Console.WriteLine($"child process {child.Id} offered its Coder(100) as this ticket:");
             Console.WriteLine($"  {ticket}");
-
             await using var site = await Site.StartAsync();
-            var coder = await Coder.TakeAsync(site, ticket);
-            Console.WriteLine($"took it at {site.Address}: coder is a {coder.GetType().Name} (a generated proxy), yet still a Coder.");
-            for (var i = 0; i < 3; i++) Console.WriteLine($"  coder.Get() = {coder.Get()}   (computed in process {child.Id})");
-            Console.WriteLine($"each call is one request and one reply; with the take: messages sent={site.Counters.TotalSent} received={site.Counters.TotalReceived}");
+            await take(site, ticket, child.Id);
         }
         finally
         {
             await StopAsync(child);
         }
-        Console.WriteLine("child stopped; demo done.");
-        return CoderCli.Ok;
+        Console.WriteLine("child stopped.");
     }
 
     private static async Task<string> ReadTicketAsync(Process child)

@@ -22,7 +22,8 @@ internal static class AnalyzerVerifier
         new StationaryClassAnalyzer(),
         new RemotableMethodAnalyzer(),
         new NonVirtualMethodAnalyzer(),
-        new PublicPropertyAnalyzer());
+        new PublicPropertyAnalyzer(),
+        new CachedClassAnalyzer());
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 

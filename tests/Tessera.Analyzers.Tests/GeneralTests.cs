@@ -90,10 +90,10 @@ public class GeneralTests
     [Fact]
     public void EveryRule_HasTrackedIdCategoryAndHelpLink()
     {
-        DiagnosticAnalyzer[] analyzers = [new StationaryClassAnalyzer(), new RemotableMethodAnalyzer(), new NonVirtualMethodAnalyzer(), new PublicPropertyAnalyzer()];
+        DiagnosticAnalyzer[] analyzers = [new StationaryClassAnalyzer(), new RemotableMethodAnalyzer(), new NonVirtualMethodAnalyzer(), new PublicPropertyAnalyzer(), new CachedClassAnalyzer()];
         var descriptors = analyzers.SelectMany(a => a.SupportedDiagnostics).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
 
-        Assert.Equal(["TSR0001", "TSR0002", "TSR0003", "TSR0004", "TSR0005", "TSR0006", "TSR0007", "TSR0008"], descriptors.Select(d => d.Id));
+        Assert.Equal(["TSR0001", "TSR0002", "TSR0003", "TSR0004", "TSR0005", "TSR0006", "TSR0007", "TSR0008", "TSR0009", "TSR0010"], descriptors.Select(d => d.Id));
         Assert.All(descriptors, d =>
         {
             Assert.Equal("Tessera", d.Category);

@@ -15,6 +15,12 @@ switch (args)
     case [TesseraScenario.Verb]:
         await TesseraScenario.ServeAsync();
         return 0;
+    case [PipelinedBenchmark.Verb]:
+        await PipelinedBenchmark.ServeAsync();
+        return 0;
+    case [CachedScenario.Verb, var ticket]:
+        await CachedScenario.ServeAsync(ticket);
+        return 0;
     case [RawTcpScenario.Verb]:
         await RawTcpScenario.ServeAsync();
         return 0;
@@ -63,7 +69,8 @@ try
     await using var tessera = await TesseraScenario.StartAsync(payload, cancellation.Token);
     await using var raw = await RawTcpScenario.StartAsync(payload, settings.Concurrency, cancellation.Token);
     await using var orleans = skipOrleans ? null : await TryStartOrleansAsync();
-    var targets = new[] { tessera, raw, orleans }.OfType<Scenario>().SelectMany(s => s.Targets).ToList();
+    await using var cached = await CachedScenario.StartAsync(cancellation.Token);
+    var targets = new[] { tessera, raw, orleans, cached }.OfType<Scenario>().SelectMany(s => s.Targets).ToList();
     results = await Harness.MeasureAsync(targets, settings, cancellation.Token);
 }
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -73,6 +80,16 @@ catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 }
 
 var report = Report.ToMarkdown(results, settings, payload.Length, notes);
+report += Environment.NewLine + CachedScenario.Report(results);
+try
+{
+    report += Environment.NewLine + await PipelinedBenchmark.RunAsync(settings == RunSettings.Quick ? 2 : 5, cancellation.Token);
+}
+catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled.");
+    return 130;
+}
 Console.WriteLine(report);
 var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
 if (directory is not null) Directory.CreateDirectory(directory);

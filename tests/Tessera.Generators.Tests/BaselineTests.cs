@@ -24,7 +24,7 @@ public sealed class BaselineTests
     public void ReservedNames_MatchesBaseline()
         => VerifyAgainstBaselines(GeneratorHarness.Run(TestSources.ReservedNames), "Contoso.Games.Lobby.Tessera.g.cs");
 
-    private static void VerifyAgainstBaselines(GeneratedOutput output, params string[] expectedHintNames)
+    internal static void VerifyAgainstBaselines(GeneratedOutput output, params string[] expectedHintNames)
     {
         // Checked first: a renamed or missing file would otherwise only show as a missing baseline.
         Assert.Equal(expectedHintNames.Order(StringComparer.Ordinal), output.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));

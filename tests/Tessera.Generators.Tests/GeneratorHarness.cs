@@ -31,16 +31,18 @@ internal static class GeneratorHarness
                 // The .NET SDK passes these to csc too: MemoryPack is built against an older System.Runtime, unified by design.
                 specificDiagnosticOptions: [new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]));
 
-    public static GeneratorDriver CreateDriver(bool trackSteps = false)
+    public static GeneratorDriver CreateDriver(bool trackSteps = false, IIncrementalGenerator? generator = null)
         => CSharpGeneratorDriver.Create(
-            [new StationaryGenerator().AsSourceGenerator()],
+            [(generator ?? new StationaryGenerator()).AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
-    public static GeneratedOutput Run(params string[] sources)
+    public static GeneratedOutput Run(params string[] sources) => Run(new StationaryGenerator(), sources);
+
+    public static GeneratedOutput Run(IIncrementalGenerator generator, params string[] sources)
     {
         var input = CreateCompilation(sources);
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var driverDiagnostics);
+        var driver = CreateDriver(generator: generator).RunGeneratorsAndUpdateCompilation(input, out var output, out var driverDiagnostics);
         var result = driver.GetRunResult().Results.Single();
         Assert.Null(result.Exception);
         Assert.Empty(driverDiagnostics);

@@ -31,7 +31,7 @@ public sealed class IncrementalityTests
 
         var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Contoso.Billing; public class Payment { }", GeneratorHarness.ParseOptions));
 
-        AssertAllOutputs(driver.RunGenerators(edited), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        IncrementalSteps.AssertAllOutputs(driver.RunGenerators(edited), TrackedSteps, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
     }
 
     [Fact]
@@ -39,9 +39,9 @@ public sealed class IncrementalityTests
     {
         var (driver, compilation) = RunOnce(TestSources.Warehouse, Unrelated);
 
-        var edited = ReplaceText(compilation, Unrelated, Unrelated.Replace("Total() => 1;", "Total() => 2; // recomputed"));
+        var edited = IncrementalSteps.ReplaceText(compilation, Unrelated, Unrelated.Replace("Total() => 1;", "Total() => 2; // recomputed"));
 
-        AssertAllOutputs(driver.RunGenerators(edited), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        IncrementalSteps.AssertAllOutputs(driver.RunGenerators(edited), TrackedSteps, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
     }
 
     [Fact]
@@ -50,9 +50,9 @@ public sealed class IncrementalityTests
         var (driver, compilation) = RunOnce(TestSources.Warehouse, Unrelated);
 
         // The syntax changes, so the transform reruns; only model equality keeps the output from being re-emitted.
-        var edited = ReplaceText(compilation, TestSources.Warehouse, TestSources.Warehouse.Replace("Reserve(sku, 1);", "Reserve(sku, 2);"));
+        var edited = IncrementalSteps.ReplaceText(compilation, TestSources.Warehouse, TestSources.Warehouse.Replace("Reserve(sku, 1);", "Reserve(sku, 2);"));
 
-        AssertAllOutputs(driver.RunGenerators(edited), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        IncrementalSteps.AssertAllOutputs(driver.RunGenerators(edited), TrackedSteps, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
     }
 
     [Fact]
@@ -60,14 +60,14 @@ public sealed class IncrementalityTests
     {
         var (driver, compilation) = RunOnce(TestSources.Warehouse, Unrelated);
 
-        var edited = ReplaceText(compilation, TestSources.Warehouse, TestSources.Warehouse.Replace(
+        var edited = IncrementalSteps.ReplaceText(compilation, TestSources.Warehouse, TestSources.Warehouse.Replace(
             "public virtual Task ClearAsync()",
             "public virtual int Capacity() => 100;\n\n    public virtual Task ClearAsync()"));
 
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
         foreach (var stepName in TrackedSteps)
         {
-            var reasons = Outputs(result, stepName).Select(o => o.Reason).ToList();
+            var reasons = IncrementalSteps.Outputs(result, stepName).Select(o => o.Reason).ToList();
             Assert.Contains(IncrementalStepRunReason.Modified, reasons);
         }
     }
@@ -78,7 +78,7 @@ public sealed class IncrementalityTests
         var (driver, _) = RunOnce(TestSources.Warehouse, Unrelated);
         var result = driver.GetRunResult().Results.Single();
 
-        var values = TrackedSteps.SelectMany(step => Outputs(result, step)).Select(o => o.Value).ToList();
+        var values = TrackedSteps.SelectMany(step => IncrementalSteps.Outputs(result, step)).Select(o => o.Value).ToList();
         Assert.NotEmpty(values);
         foreach (var value in values)
         {
@@ -102,34 +102,12 @@ public sealed class IncrementalityTests
         var driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
         var result = driver.GetRunResult().Results.Single();
         // Two classes in the input: both must have gone through both steps, or later assertions are vacuous.
-        foreach (var stepName in TrackedSteps) Assert.Equal(2, Outputs(result, stepName).Count());
+        foreach (var stepName in TrackedSteps) Assert.Equal(2, IncrementalSteps.Outputs(result, stepName).Count());
         return (driver, compilation);
     }
 
-    private static Compilation ReplaceText(Compilation compilation, string oldSource, string newSource)
-    {
-        var tree = compilation.SyntaxTrees.Single(t => t.ToString() == oldSource);
-        return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(newSource)));
-    }
-
-    private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult result, string stepName)
-        => result.TrackedSteps.TryGetValue(stepName, out var steps)
-            ? steps.SelectMany(step => step.Outputs)
-            : throw new Xunit.Sdk.XunitException($"The generator has no step named {stepName}.");
-
-    private static void AssertAllOutputs(GeneratorDriver driver, params IncrementalStepRunReason[] allowed)
-    {
-        var result = driver.GetRunResult().Results.Single();
-        foreach (var stepName in TrackedSteps)
-        {
-            var outputs = Outputs(result, stepName).ToList();
-            Assert.NotEmpty(outputs);
-            Assert.All(outputs, output => Assert.Contains(output.Reason, allowed));
-        }
-    }
-
     /// <summary>Every member, reachable through public properties, whose type could pin a compilation in memory or never compare equal.</summary>
-    private static IEnumerable<string> ForbiddenMembers(Type type, string path, Assembly modelAssembly)
+    internal static IEnumerable<string> ForbiddenMembers(Type type, string path, Assembly modelAssembly)
     {
         if (type == typeof(string) || type.IsPrimitive || type.IsEnum) yield break;
 

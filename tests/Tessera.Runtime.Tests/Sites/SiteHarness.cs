@@ -10,6 +10,9 @@ internal sealed class SiteHarness : IAsyncDisposable
 
     public InMemoryNetwork Network { get; } = new();
 
+    /// <summary>Every site started so far, in order.</summary>
+    public IReadOnlyList<Site> Sites => _sites;
+
     public async Task<Site> StartSiteAsync(TimeSpan? callTimeout = null, Guid? id = null, TransportOptions? transportOptions = null, Func<ITransport, ITransport>? wrapTransport = null)
     {
         var transport = Network.CreateTransport(transportOptions);

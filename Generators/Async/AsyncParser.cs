@@ -1,0 +1,54 @@
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Tessera.Generators.Model;
+using Tessera.Generators.Parsing;
+
+namespace Tessera.Generators.Async;
+
+/// <summary>
+/// Turns an <c>[Async]</c> class into an <see cref="AsyncClassModel"/>. The remotable methods and their
+/// codecs are exactly those of a <c>[Stationary]</c> class, so the shared <see cref="Parser"/> reads them.
+/// </summary>
+internal static class AsyncParser
+{
+    public static AsyncClassModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var core = Parser.Parse(context, cancellationToken);
+        if (core is null || context.TargetSymbol is not INamedTypeSymbol type) return null;
+
+        var oneWay = ProxyRequirements.RemotableMethods(type)
+            .Where(m => IsOneWay(m) && Parser.Unsupported(m) is null)
+            .Select(ProxyRequirements.MethodId)
+            .OrderBy(id => id)
+            .ToEquatableArray();
+
+        var factories = core.HasOnlyImplicitConstructor
+            ? new[] { new AsyncFactoryModel("public", EquatableArray<string>.Empty, EquatableArray<string>.Empty) }.ToEquatableArray()
+            : type.InstanceConstructors
+                .Where(c => !c.IsImplicitlyDeclared && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal)
+                .Where(c => c.Parameters.All(p => p.RefKind == RefKind.None))
+                .Select(c => Factory(c, cancellationToken))
+                .ToEquatableArray();
+        return new AsyncClassModel(core, oneWay, factories);
+    }
+
+    /// <summary>Only a <c>void</c> method can be one-way: anything else has a result somebody waits for (TSR rule on misuse).</summary>
+    public static bool IsOneWay(IMethodSymbol method)
+        => method.ReturnsVoid && method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.OneWayAttribute);
+
+    private static AsyncFactoryModel Factory(IMethodSymbol constructor, CancellationToken cancellationToken)
+    {
+        var parameters = constructor.Parameters.Select(p =>
+        {
+            var declaration = (p.IsParams ? "params " : "") + p.Type.ToDisplayString(Parser.TypeFormat) + " " + Parser.Escape(p.Name);
+            var syntax = p.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<ParameterSyntax>().FirstOrDefault();
+            return syntax?.Default is { } value ? declaration + " " + value.ToString() : declaration;
+        });
+        return new AsyncFactoryModel(
+            constructor.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
+            parameters.ToEquatableArray(),
+            constructor.Parameters.Select(p => Parser.Escape(p.Name)).ToEquatableArray());
+    }
+}

@@ -1,0 +1,66 @@
+using System.Linq;
+using Tessera.Generators.Emitting;
+using Tessera.Generators.Model;
+
+namespace Tessera.Generators.Async;
+
+/// <summary>
+/// Writes <c>T.Ref</c>, the async reference: one method per remotable method, returning the reply variable
+/// at once. Each runs through the object's executor here when the object is local, or is one message home.
+/// </summary>
+internal static class AsyncReferenceEmitter
+{
+    private const string Dataflow = "global::Tessera.Dataflow";
+
+    public static void Emit(IndentedWriter w, AsyncClassModel model)
+    {
+        var fq = model.Core.FullyQualifiedName;
+        w.Line($"/// <summary>An async reference to a {model.Core.ClassName}: calls return a <see cref=\"global::Tessera.Dataflow{{T}}\"/> at once and run one at a time, in order, at the object's home.</summary>");
+        using (w.Block($"public sealed class Ref : global::Tessera.Infrastructure.AsyncReference<{fq}>"))
+        {
+            w.Line("/// <summary>An async reference to <paramref name=\"target\"/>, which may itself be a remote reference.</summary>");
+            w.Line($"public Ref({fq} target) : base(target, TesseraType) {{ }}");
+            foreach (var method in model.Core.Methods)
+            {
+                w.Line();
+                EmitMethod(w, method, model.OneWayMethods.Contains(method.Id));
+            }
+        }
+    }
+
+    private static void EmitMethod(IndentedWriter w, MethodModel method, bool oneWay)
+    {
+        var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Value.Type} {p.Name}"));
+        var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? "default";
+        var lambda = $"{(method.Parameters.Count == 0 ? "static " : "")}__target => __target.{method.Name}({string.Join(", ", method.Parameters.Select(p => p.Name))})";
+        if (method.Shape is ReturnShape.ValueTask or ReturnShape.ValueTaskOfT) lambda += ".AsTask()";
+        var wired = CodecEmitter.Wired(method).ToList();
+        var arguments = wired.Count == 0
+            ? "global::System.Array.Empty<byte>()"
+            : $"TesseraCodec.{CodecEmitter.Prefix(method)}_EncodeArguments(__Site{string.Concat(wired.Select(p => ", " + p.Name))})";
+        var id = $"0x{method.Id:x8}u";
+
+        if (oneWay)
+        {
+            using (w.Block($"public void {method.Name}({parameters})"))
+            {
+                w.Line($"if (__IsLocal) __LocalSend({lambda}, {token});");
+                w.Line($"else __RemoteSend({id}, {arguments}, {token});");
+            }
+            return;
+        }
+
+        var (returnType, local, remote) = method.Shape switch
+        {
+            ReturnShape.Void => (Dataflow, "__LocalVoid", $"__RemoteVoid({id}, {arguments}, {token})"),
+            ReturnShape.Task or ReturnShape.ValueTask => (Dataflow, "__LocalVoidAsync", $"__RemoteVoid({id}, {arguments}, {token})"),
+            ReturnShape.Value => ($"{Dataflow}<{method.Result!.Type}>", "__Local", Remote(method, id, arguments, token)),
+            _ => ($"{Dataflow}<{method.Result!.Type}>", "__LocalAsync", Remote(method, id, arguments, token)),
+        };
+        w.Line($"public {returnType} {method.Name}({parameters})");
+        w.Line($"    => __IsLocal ? {local}({lambda}, {token}) : {remote};");
+    }
+
+    private static string Remote(MethodModel method, string id, string arguments, string token)
+        => $"__Remote({id}, {arguments}, TesseraCodec.{CodecEmitter.Prefix(method)}_DecodeResult, {token})";
+}

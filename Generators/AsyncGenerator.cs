@@ -1,0 +1,29 @@
+using Microsoft.CodeAnalysis;
+using Tessera.Generators.Async;
+using Tessera.Generators.Model;
+using Tessera.Generators.Parsing;
+
+namespace Tessera.Generators;
+
+/// <summary>
+/// Emits, for every <c>[Async]</c> partial class, its async reference type (<c>T.Ref</c>), factories, ticket
+/// helpers, the home-side invoker that runs calls through the object's executor, and a blocking proxy.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class AsyncGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.AsyncAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (syntaxContext, cancellationToken) => AsyncParser.Parse(syntaxContext, cancellationToken))
+            .WithTrackingName(TrackingNames.AsyncClasses)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.AsyncModels);
+
+        context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.Core.HintName, AsyncEmitter.Emit(model)));
+    }
+}

@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Tessera.Protocols.Variables;
+
+namespace Tessera;
+
+/// <summary>
+/// A single-assignment (dataflow) variable: unbound, then bound once to a value or ended by a fault.
+/// Use it as if it were the value: <c>int x = x1 + x2;</c> waits until both are bound, and a fault is
+/// rethrown where the value is used. Passed to another site while unbound, it stays one variable: its
+/// manager is the site that created it, and a bind on any site is seen on all.
+/// </summary>
+/// <remarks>
+/// Continuations never run inside <see cref="Bind"/> or on a connection's reader: a binder cannot be
+/// hijacked by the code waiting for the value, and blocking reads (<see cref="Value"/>) never need the
+/// blocked thread to make progress, so they cannot deadlock on a synchronization context.
+/// </remarks>
+public sealed class Dataflow<T>
+{
+    private readonly TaskCompletionSource<T> _state = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A new unbound variable.</summary>
+    public Dataflow() { }
+
+    /// <summary>A variable already bound to <paramref name="value"/>.</summary>
+    public Dataflow(T value) => _state.SetResult(value);
+
+    /// <summary>Whether the variable holds a value.</summary>
+    public bool IsBound => _state.Task.IsCompletedSuccessfully;
+
+    /// <summary>Whether the variable ended in a fault, which using it rethrows.</summary>
+    public bool IsFaulted => _state.Task.IsFaulted || _state.Task.IsCanceled;
+
+    /// <summary>Whether the variable is bound or faulted: it will never change again.</summary>
+    public bool IsDetermined => _state.Task.IsCompleted;
+
+    /// <summary>
+    /// The value: waits up to <see cref="Dataflow.DefaultTimeout"/> for the bind. Rethrows the
+    /// variable's fault; throws <see cref="DataflowTimeoutException"/> if nobody binds it in time.
+    /// </summary>
+    public T Value => GetValue(Dataflow.DefaultTimeout);
+
+    /// <summary>Set on a proxy: binds go to the manager and this copy is bound by the manager's answer.</summary>
+    internal VariableProxy<T>? Proxy { get; set; }
+
+    /// <summary>Set once the variable is exported by its manager site; 0 while it is purely local.</summary>
+    internal ulong ExportKey { get; set; }
+
+    /// <summary>Waits for the value up to <paramref name="timeout"/> or until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public T GetValue(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var task = _state.Task;
+        if (!task.IsCompleted)
+        {
+            bool done;
+            try
+            {
+                done = task.Wait(timeout, cancellationToken);
+            }
+            catch (AggregateException)
+            {
+                done = true;
+            }
+            if (!done) throw new DataflowTimeoutException(timeout);
+        }
+        // Unwraps: the variable's own fault, never an AggregateException.
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Binds the variable. Binding it again to an equal value (by <see cref="EqualityComparer{T}.Default"/>)
+    /// does nothing; to a different value throws <see cref="DataflowBindingConflictException"/>. On a site
+    /// that is not the variable's manager this waits (up to the site's call timeout) for the manager to
+    /// decide which bind came first.
+    /// </summary>
+    public void Bind(T value)
+    {
+        if (!TryBind(value)) throw Conflict(value);
+    }
+
+    /// <summary>As <see cref="Bind"/>, but returns false instead of throwing when the variable holds something else.</summary>
+    public bool TryBind(T value)
+    {
+        if (Proxy is { } proxy)
+        {
+            if (!IsDetermined) proxy.RequestBind(this, value);
+            return Matches(value);
+        }
+        return _state.TrySetResult(value) || Matches(value);
+    }
+
+    /// <summary>The asynchronous <see cref="Bind"/>: on a proxy site it awaits the manager's decision instead of blocking.</summary>
+    public async Task BindAsync(T value, CancellationToken cancellationToken = default)
+    {
+        if (Proxy is { } proxy)
+        {
+            if (!IsDetermined) await proxy.RequestBindAsync(this, value, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            _state.TrySetResult(value);
+        }
+        if (!Matches(value)) throw Conflict(value);
+    }
+
+    /// <summary>Ends the variable in a fault, rethrown wherever the value is used. Throws if it is already bound or faulted.</summary>
+    public void Fail(Exception error)
+    {
+        if (!TryFail(error)) throw new DataflowBindingConflictException("a fault (" + error.Message + ")", Describe());
+    }
+
+    /// <summary>Ends the variable in a fault unless it is already determined; returns whether this fault ended it.</summary>
+    public bool TryFail(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (Proxy is { } proxy)
+        {
+            if (IsDetermined) return false;
+            proxy.RequestFail(this, error);
+            return IsFaulted;
+        }
+        return _state.TrySetException(error);
+    }
+
+    /// <summary>Runs <paramref name="callback"/> once the variable is determined (at once, on the thread pool, if it already is).</summary>
+    /// <remarks>An exception escaping the callback is unhandled, as in an event handler: catch inside it.</remarks>
+    public void OnDetermined(Action<Dataflow<T>> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _state.Task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => callback(this));
+    }
+
+    /// <summary>The variable as a task, for <c>Task.WhenAll</c> and friends.</summary>
+    public Task<T> AsTask() => _state.Task;
+
+    public TaskAwaiter<T> GetAwaiter() => _state.Task.GetAwaiter();
+
+    public ConfiguredTaskAwaitable<T> ConfigureAwait(bool continueOnCapturedContext) => _state.Task.ConfigureAwait(continueOnCapturedContext);
+
+    /// <summary>Uses the variable as its value: blocks as <see cref="Value"/> does.</summary>
+    public static implicit operator T(Dataflow<T> variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        return variable.Value;
+    }
+
+    public override string ToString() => $"Dataflow<{typeof(T).Name}>({Describe()})";
+
+    /// <summary>Binds from the protocol (the manager's decision, a reply): never forwards to a manager.</summary>
+    internal bool TrySetFromProtocol(T value) => _state.TrySetResult(value);
+
+    internal bool TryFailFromProtocol(Exception error) => _state.TrySetException(error);
+
+    internal Task Determined => _state.Task;
+
+    internal bool TryGetValue(out T value)
+    {
+        if (IsBound)
+        {
+            value = _state.Task.Result;
+            return true;
+        }
+        value = default!;
+        return false;
+    }
+
+    internal Exception? Fault => _state.Task.Exception?.InnerException;
+
+    private bool Matches(T value) => TryGetValue(out var existing) && EqualityComparer<T>.Default.Equals(existing, value);
+
+    private DataflowBindingConflictException Conflict(T value) => new(value?.ToString() ?? "null", Describe());
+
+    private string Describe()
+    {
+        var task = _state.Task;
+        if (task.IsCompletedSuccessfully) return task.Result?.ToString() ?? "null";
+        if (task.IsCompleted) return "a fault (" + (Fault?.Message ?? "cancelled") + ")";
+        return "unbound";
+    }
+}

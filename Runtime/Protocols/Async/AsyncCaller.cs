@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Tessera.Infrastructure;
+using Tessera.Sites;
+using Tessera.Wire;
+
+namespace Tessera.Protocols.Async;
+
+/// <summary>
+/// The caller side of the async protocol: a call is one <see cref="AsyncCall"/> and returns its reply
+/// variable at once; the reply is one message that binds it. Calls made one after another from one
+/// thread go out in that order on the one connection to home, which home preserves.
+/// </summary>
+internal sealed class AsyncCaller
+{
+    private readonly Site _site;
+    private readonly ConnectionTable _connections;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<PeerConnection, AsyncChannel> _channels = new();
+
+    public AsyncCaller(Site site, ConnectionTable connections, ILogger logger)
+    {
+        _site = site;
+        _connections = connections;
+        _logger = logger;
+    }
+
+    public Dataflow<TResult> Call<TResult>(ProxyHandle handle, uint methodId, byte[] arguments, Func<Site, byte[], TResult> decode, CancellationToken cancellationToken)
+    {
+        var reply = new Dataflow<TResult>();
+        var pending = new PendingAsyncCall<TResult>(handle, methodId, decode, reply);
+        long id = 0;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var channel = ChannelTo(handle, cancellationToken);
+            channel.Acquire(_site.Options.TimeProvider, cancellationToken);
+            id = channel.Register(pending, cancellationToken);
+            Send(channel.Connection, new AsyncCall { CallId = id, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = arguments }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
+        {
+            // Registered calls free their window slot as they end; before that, no slot was taken.
+            if (id != 0) pending.Fail(ex);
+            else reply.TryFailFromProtocol(ex);
+        }
+        return reply;
+    }
+
+    /// <summary>A one-way call: one message, no reply variable, so a failure to send is thrown here.</summary>
+    public void Send(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var connection = ChannelTo(handle, cancellationToken).Connection;
+        Send(connection, new AsyncCall { CallId = 0, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = arguments }, cancellationToken);
+    }
+
+    public void OnReply(PeerConnection connection, AsyncReply reply)
+    {
+        if (_channels.TryGetValue(connection, out var channel) && channel.TryTake(reply.CallId, out var call)) call.OnReply(_site, reply);
+    }
+
+    public void OnFault(PeerConnection connection, AsyncFault fault)
+    {
+        if (_channels.TryGetValue(connection, out var channel) && channel.TryTake(fault.CallId, out var call)) call.OnFault(fault, call.Handle, call.MethodId);
+    }
+
+    /// <summary>
+    /// Waits for the send queue only when it is full: the call must be queued before this returns, or a
+    /// later call from the same thread could overtake it.
+    /// </summary>
+    private void Send(PeerConnection connection, AsyncCall call, CancellationToken cancellationToken)
+    {
+        var send = connection.SendAsync(call, cancellationToken);
+        if (send.IsCompletedSuccessfully) return;
+        using var deadline = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
+        send.AsTask().WaitAsync(deadline.Token).GetAwaiter().GetResult();
+    }
+
+    private AsyncChannel ChannelTo(ProxyHandle handle, CancellationToken cancellationToken)
+    {
+        var pending = _connections.GetAsync(handle.Home, handle.EndpointHints, cancellationToken);
+        var connection = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        if (_channels.TryGetValue(connection, out var channel)) return channel;
+        var created = new AsyncChannel(connection, _site.Options.MaxOutstandingAsyncCalls, _site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
+        channel = _channels.GetOrAdd(connection, created);
+        if (channel == created) connection.Completion.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => OnClosed(channel));
+        else created.Dispose();
+        return channel;
+    }
+
+    private void OnClosed(AsyncChannel channel)
+    {
+        _channels.TryRemove(channel.Connection, out _);
+        channel.Dispose();
+        var outstanding = channel.Outstanding;
+        channel.FailAll(new ConnectionClosedException($"The connection to {channel.Connection} closed with the async call pending; it may or may not have run at home."));
+        if (outstanding > 0) _logger.LogInformation("Failed {Count} pending async calls: the connection to {Peer} closed.", outstanding, channel.Connection);
+    }
+}

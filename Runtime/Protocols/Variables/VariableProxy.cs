@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Immutable;
+using System.Threading;
+using System.Threading.Tasks;
+using Tessera.Infrastructure;
+using Tessera.Wire;
+
+namespace Tessera.Protocols.Variables;
+
+/// <summary>The proxy side of one shared variable, independent of its value type.</summary>
+internal interface IImportedVariable
+{
+    bool IsDetermined { get; }
+
+    void OnBound(VariableOutcome outcome);
+
+    void OnManagerLost(Exception reason);
+}
+
+/// <summary>
+/// A variable whose manager is another site. A bind here is one request to the manager; this copy is
+/// bound only by the manager's answer, so every site ends with the same winner.
+/// </summary>
+internal sealed class VariableProxy<T> : IImportedVariable
+{
+    private readonly VariableTable _table;
+    private readonly DataflowCodec<T> _codec;
+
+    public VariableProxy(VariableTable table, Dataflow<T> variable, SiteIdentity manager, ImmutableArray<string> hints, ulong key, DataflowCodec<T> codec)
+    {
+        _table = table;
+        Variable = variable;
+        Manager = manager;
+        Hints = hints;
+        Key = key;
+        _codec = codec;
+    }
+
+    public Dataflow<T> Variable { get; }
+
+    public SiteIdentity Manager { get; }
+
+    public ImmutableArray<string> Hints { get; }
+
+    public ulong Key { get; }
+
+    /// <summary>Completes once the register message is queued, so a later bind request follows it on the connection.</summary>
+    public Task Registered { get; set; } = Task.CompletedTask;
+
+    public bool IsDetermined => Variable.IsDetermined;
+
+    /// <summary>Sends the bind and blocks until the manager's outcome arrives, bounded by the site's call timeout.</summary>
+    public void RequestBind(Dataflow<T> variable, T value)
+        => RequestBindAsync(variable, value, CancellationToken.None).GetAwaiter().GetResult();
+
+    public void RequestFail(Dataflow<T> variable, Exception error)
+        => RequestAndWaitAsync(variable, VariableOutcomes.Fault(error), CancellationToken.None).GetAwaiter().GetResult();
+
+    public Task RequestBindAsync(Dataflow<T> variable, T value, CancellationToken cancellationToken)
+        => RequestAndWaitAsync(variable, VariableOutcomes.Value(_table.Site, value, _codec), cancellationToken);
+
+    public void OnBound(VariableOutcome outcome) => VariableOutcomes.Apply(_table.Site, Variable, outcome, _codec, Manager);
+
+    public void OnManagerLost(Exception reason) => Variable.TryFailFromProtocol(reason);
+
+    /// <summary>
+    /// Sends the request, then waits for the variable itself: its outcome comes from the connection's
+    /// reader, never from the waiting thread, so blocking on this cannot deadlock.
+    /// </summary>
+    private async Task RequestAndWaitAsync(Dataflow<T> variable, VariableOutcome outcome, CancellationToken cancellationToken)
+    {
+        await Registered.ConfigureAwait(false);
+        var options = _table.Site.Options;
+        using var deadline = new CancellationTokenSource(options.DefaultCallTimeout, options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            var connection = await _table.Site.Connections.GetAsync(Manager, Hints, linked.Token).ConfigureAwait(false);
+            await connection.SendAsync(new VariableBind { Key = Key, Outcome = outcome }, linked.Token).ConfigureAwait(false);
+            await variable.Determined.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new DataflowTimeoutException(options.DefaultCallTimeout);
+        }
+        catch (Exception) when (variable.IsFaulted)
+        {
+            // The caller compares the outcome with what it tried to bind and reports any conflict.
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Tessera;
+
+namespace Tessera.Runtime.Tests.Sites;
+
+/// <summary>A [Cached] counter whose state records where it has been.</summary>
+[Cached]
+public partial class Counter
+{
+    private readonly List<string> _visits = new();
+    private int _count;
+
+    public virtual int Increment() => ++_count;
+
+    public virtual Task<int> IncrementAsync() => Task.FromResult(++_count);
+
+    public virtual Task<int> IncrementAsync(CancellationToken cancellationToken) => Task.FromResult(++_count);
+
+    /// <summary>Calls another method of the same object: must re-enter, not wait for itself.</summary>
+    public virtual int IncrementTwice()
+    {
+        Increment();
+        return Increment();
+    }
+
+    public virtual async Task<int> IncrementTwiceAsync()
+    {
+        await IncrementAsync();
+        await Task.Yield();
+        return Increment();
+    }
+
+    public virtual int Count() => _count;
+
+    public virtual void Visit(string site) => _visits.Add(site);
+
+    public virtual string[] Visits() => _visits.ToArray();
+
+    /// <summary>Changes the state, then throws: the change stays, as it would on a local object.</summary>
+    public virtual void Break(string why)
+    {
+        _count = -1;
+        throw new InvalidOperationException(why);
+    }
+
+    /// <summary>Holds the state until the test opens <paramref name="gate"/>.</summary>
+    public virtual async Task HoldAsync(string gate)
+    {
+        _visits.Add("hold");
+        Gates.Enter(gate);
+        await Gates.WaitAsync(gate);
+    }
+}
+
+/// <summary>Named gates a test opens to let a held [Cached] call finish, and learns when the call has started.</summary>
+internal static class Gates
+{
+    private static readonly ConcurrentDictionary<string, (TaskCompletionSource Entered, TaskCompletionSource Released)> All = new();
+
+    public static string New() => Guid.NewGuid().ToString("N");
+
+    public static void Enter(string gate) => Of(gate).Entered.TrySetResult();
+
+    public static Task EnteredAsync(string gate) => Of(gate).Entered.Task;
+
+    public static Task WaitAsync(string gate) => Of(gate).Released.Task;
+
+    public static void Release(string gate) => Of(gate).Released.TrySetResult();
+
+    private static (TaskCompletionSource Entered, TaskCompletionSource Released) Of(string gate)
+        => All.GetOrAdd(gate, _ => (new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously)));
+}

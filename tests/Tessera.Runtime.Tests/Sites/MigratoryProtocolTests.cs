@@ -1,0 +1,283 @@
+using Tessera.Wire;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.Sites;
+
+/// <summary>The migratory protocol on the in-memory network: serialization, message counts, fairness, errors.</summary>
+public sealed class MigratoryProtocolTests
+{
+    [Fact]
+    public async Task Four_sites_making_1000_concurrent_increments_each_count_exactly_4000()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, others) = await ShareAsync(harness, 3);
+        var everyone = others.Prepend(counter).ToList();
+
+        await Task.WhenAll(everyone.Select(c => Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => c.IncrementAsync())))).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(4000, counter.Count());
+        Assert.All(others, c => Assert.Equal(4000, c.Count()));
+    }
+
+    [Fact]
+    public async Task Blocking_calls_from_many_threads_on_four_sites_are_serialized()
+    {
+        await using var harness = new SiteHarness();
+        var (_, counter, others) = await ShareAsync(harness, 3);
+        var everyone = others.Prepend(counter).ToList();
+
+        // Dedicated threads, as an application's own would be: blocked pool threads would only measure pool starvation.
+        var threads = everyone.SelectMany(c => Enumerable.Range(0, 8).Select(_ => RunOnThread(() =>
+        {
+            for (var i = 0; i < 50; i++) c.Increment();
+        }))).ToList();
+        await Task.WhenAll(threads).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(4 * 8 * 50, counter.Count());
+    }
+
+    [Fact]
+    public async Task A_move_costs_2_messages_with_home_at_one_end_3_otherwise_and_0_when_local()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, others) = await ShareAsync(harness, 2);
+        var (a, b) = (others[0], others[1]);
+        var (siteA, siteB) = (harness.Sites[1], harness.Sites[2]);
+
+        await AssertMessagesAsync(harness, 2, () => a.Increment());
+        Assert.Equal(1, siteA.Counters.Sent(MessageKind.Get));
+        Assert.Equal(1, home.Counters.Sent(MessageKind.Token));
+
+        await AssertMessagesAsync(harness, 0, () => a.Increment());
+
+        await AssertMessagesAsync(harness, 3, () => b.Increment());
+        Assert.Equal(1, siteB.Counters.Sent(MessageKind.Get));
+        Assert.Equal(1, home.Counters.Sent(MessageKind.Forward));
+        Assert.Equal(1, siteA.Counters.Sent(MessageKind.Token));
+
+        await AssertMessagesAsync(harness, 2, () => counter.Increment());
+        Assert.Equal(2, home.Counters.Sent(MessageKind.Forward));
+        Assert.Equal(1, siteB.Counters.Sent(MessageKind.Token));
+
+        await AssertMessagesAsync(harness, 0, () => counter.Increment());
+        Assert.Equal(5, counter.Count());
+    }
+
+    [Fact]
+    public async Task The_state_visits_sites_in_the_order_their_requests_reached_the_manager()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, others) = await ShareAsync(harness, 3);
+        var gate = Gates.New();
+        var held = counter.HoldAsync(gate);
+        var visits = new List<Task>();
+        var names = new[] { "A", "B", "C" };
+        for (var i = 0; i < others.Count; i++)
+        {
+            var (proxy, name) = (others[i], names[i]);
+            visits.Add(Task.Run(() => proxy.Visit(name)));
+            var expected = i + 1;
+            await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == expected);
+        }
+
+        Gates.Release(gate);
+        await Task.WhenAll(visits.Append(held)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["hold", "A", "B", "C"], counter.Visits());
+    }
+
+    [Fact]
+    public async Task Calls_queued_when_the_state_arrives_run_before_it_moves_on_and_later_ones_wait_their_turn()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, others) = await ShareAsync(harness, 2);
+        var (a, b) = (others[0], others[1]);
+        var (atHome, atA) = (Gates.New(), Gates.New());
+        var heldAtHome = counter.HoldAsync(atHome);
+        var heldAtA = a.HoldAsync(atA);
+        var queuedAtA = Enumerable.Range(0, 4).Select(_ => a.IncrementAsync()).ToList();
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 1);
+        var atB = b.IncrementAsync();
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 2);
+
+        Gates.Release(atHome);
+        await Gates.EnteredAsync(atA).WaitAsync(TimeSpan.FromSeconds(10));
+        var laterAtA = a.IncrementAsync();
+        Gates.Release(atA);
+
+        var results = await Task.WhenAll(queuedAtA.Append(atB).Append(laterAtA)).WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(heldAtHome, heldAtA);
+        Assert.Equal([1, 2, 3, 4, 5, 6], results);
+    }
+
+    [Fact]
+    public async Task An_exception_reaches_the_local_caller_and_leaves_the_state_as_the_method_left_it()
+    {
+        await using var harness = new SiteHarness();
+        var (_, counter, others) = await ShareAsync(harness, 1);
+        others[0].Increment();
+
+        var error = Assert.Throws<InvalidOperationException>(() => others[0].Break("on purpose"));
+
+        Assert.Equal("on purpose", error.Message);
+        Assert.Equal(-1, others[0].Count());
+        Assert.Equal(-1, counter.Count());
+    }
+
+    [Fact]
+    public async Task A_method_calling_its_own_object_re_enters_instead_of_waiting_for_itself()
+    {
+        await using var harness = new SiteHarness();
+        var (_, counter, others) = await ShareAsync(harness, 1);
+
+        Assert.Equal(2, others[0].IncrementTwice());
+        Assert.Equal(4, await others[0].IncrementTwiceAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(6, counter.IncrementTwice());
+    }
+
+    [Fact]
+    public async Task Killing_the_holder_fails_every_waiting_call_with_state_lost_within_its_deadline()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, others) = await ShareAsync(harness, 2, callTimeout: TimeSpan.FromSeconds(20));
+        var (holder, waiter) = (others[0], others[1]);
+        var gate = Gates.New();
+        holder.Increment();
+        var held = holder.HoldAsync(gate);
+        var waiting = Enumerable.Range(0, 10).Select(_ => waiter.IncrementAsync())
+            .Concat(Enumerable.Range(0, 10).Select(_ => counter.IncrementAsync()))
+            .ToList();
+        // The home's own request is made inside its calls; the waiter's travels, so wait until it has arrived.
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.True(harness.Network.KillTransport(harness.Sites[1].Address));
+
+        foreach (var call in waiting)
+        {
+            var error = await Assert.ThrowsAsync<CachedStateLostException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("disconnected", error.Message);
+        }
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"The waiting calls failed after {clock.Elapsed}, past their deadline.");
+        Assert.Throws<CachedStateLostException>(() => counter.Increment());
+        Gates.Release(gate);
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_site_that_left_after_handing_the_state_on_loses_nothing()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, others) = await ShareAsync(harness, 2);
+        others[0].Increment();
+        others[1].Increment();
+
+        await harness.Sites[1].StopAsync();
+        await Poll.UntilAsync(() => home.ConnectionCount == 1);
+
+        Assert.Equal(3, counter.Increment());
+        Assert.Equal(4, others[1].Increment());
+    }
+
+    [Fact]
+    public async Task A_call_that_waits_past_its_deadline_fails_without_running()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var impatient = await harness.StartSiteAsync(callTimeout: TimeSpan.FromMilliseconds(300));
+        var counter = Counter.Create();
+        var remote = await Counter.TakeAsync(impatient, counter.Offer(home));
+        var gate = Gates.New();
+        var held = counter.HoldAsync(gate);
+
+        var error = await Assert.ThrowsAsync<StateWaitTimeoutException>(() => remote.IncrementAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Contains("did not run", error.Message);
+        Gates.Release(gate);
+        await held;
+        Assert.Equal(0, counter.Count());
+        Assert.Equal(1, remote.Increment());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_waiting_call_leaves_the_queue_and_the_object_usable()
+    {
+        await using var harness = new SiteHarness();
+        var (_, counter, others) = await ShareAsync(harness, 1);
+        var gate = Gates.New();
+        var held = counter.HoldAsync(gate);
+        using var cancellation = new CancellationTokenSource();
+        var waiting = others[0].IncrementAsync(cancellation.Token);
+
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Gates.Release(gate);
+        await held;
+        Assert.Equal(1, others[0].Increment());
+        Assert.Equal(1, counter.Count());
+    }
+
+    [Fact]
+    public async Task An_unshared_object_runs_locally_and_a_shared_one_refuses_a_second_site()
+    {
+        await using var harness = new SiteHarness();
+        var first = await harness.StartSiteAsync();
+        var second = await harness.StartSiteAsync();
+        var counter = Counter.Create();
+
+        Assert.Equal(1, counter.Increment());
+        counter.Offer(first);
+
+        Assert.Throws<InvalidOperationException>(() => counter.Offer(second));
+        Assert.Equal(0, first.Counters.TotalSent);
+    }
+
+    [Fact]
+    public async Task Offering_a_taken_reference_is_refused_with_a_clear_error()
+    {
+        await using var harness = new SiteHarness();
+        var (_, _, others) = await ShareAsync(harness, 1);
+
+        var error = Assert.Throws<NotSupportedException>(() => others[0].Offer(harness.Sites[1]));
+
+        Assert.Contains("home site", error.Message);
+    }
+
+    private static Task RunOnThread(Action work)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                work();
+                done.SetResult();
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        }) { IsBackground = true }.Start();
+        return done.Task;
+    }
+
+    private static async Task<(Site Home, Counter Counter, List<Counter> Others)> ShareAsync(SiteHarness harness, int others, TimeSpan? callTimeout = null)
+    {
+        var home = await harness.StartSiteAsync(callTimeout);
+        var counter = Counter.Create();
+        var ticket = counter.OfferUnlimited(home);
+        var proxies = new List<Counter>();
+        for (var i = 0; i < others; i++) proxies.Add(await Counter.TakeAsync(await harness.StartSiteAsync(callTimeout), ticket));
+        return (home, counter, proxies);
+    }
+
+    /// <summary>Runs <paramref name="move"/> and checks how many messages all sites sent for it, once the last one is counted.</summary>
+    private static async Task AssertMessagesAsync(SiteHarness harness, long expected, Action move)
+    {
+        var before = harness.Sites.Sum(s => s.Counters.TotalSent);
+        await Task.Run(move);
+        await Poll.UntilAsync(() => harness.Sites.Sum(s => s.Counters.TotalReceived) - harness.Sites.Sum(s => s.Counters.TotalSent) == 0 && harness.Sites.Sum(s => s.Counters.TotalSent) - before >= expected);
+        Assert.Equal(expected, harness.Sites.Sum(s => s.Counters.TotalSent) - before);
+    }
+}

@@ -1,0 +1,156 @@
+using Tessera.Wire;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.Sites;
+
+/// <summary>One dataflow variable shared by several sites: manager here, proxies at the keepers' sites.</summary>
+public sealed class VariableProtocolTests
+{
+    [Fact]
+    public async Task An_unbound_variable_passed_to_another_site_is_the_same_variable()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var other = await harness.StartSiteAsync();
+        var keeper = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(other));
+        var variable = new Dataflow<int>();
+
+        keeper.Keep(variable);
+        var read = Task.Run(keeper.Read);
+        variable.Bind(42);
+
+        Assert.Equal(42, await read.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_remote_bind_is_one_message_to_the_manager_and_one_to_each_registered_proxy()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var (first, second) = (await harness.StartSiteAsync(), await harness.StartSiteAsync());
+        var keeper1 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(first));
+        var keeper2 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(second));
+        var variable = new Dataflow<int>();
+        keeper1.Keep(variable);
+        keeper2.Keep(variable);
+        await WaitUntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 2);
+
+        keeper1.Bind(7);
+
+        Assert.Equal(7, variable.GetValue(TimeSpan.FromSeconds(10)));
+        Assert.Equal(7, keeper2.Read());
+        Assert.Equal(1, first.Counters.Sent(MessageKind.VariableBind));
+        Assert.Equal(2, manager.Counters.Sent(MessageKind.VariableBound));
+        Assert.Equal(0, second.Counters.Sent(MessageKind.VariableBind));
+        Assert.Equal(1 + 2, first.Counters.Sent(MessageKind.VariableBind) + manager.Counters.Sent(MessageKind.VariableBound) + second.Counters.Sent(MessageKind.VariableBound));
+    }
+
+    [Fact]
+    public async Task Conflicting_binds_from_two_sites_leave_one_winner_everywhere_and_exactly_one_failure()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var (first, second) = (await harness.StartSiteAsync(), await harness.StartSiteAsync());
+        var keeper1 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(first));
+        var keeper2 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(second));
+        var variable = new Dataflow<int>();
+        keeper1.Keep(variable);
+        keeper2.Keep(variable);
+
+        using var start = new Barrier(2);
+        var bind1 = Task.Run(() => Outcome(() => { start.SignalAndWait(); keeper1.Bind(1); }));
+        var bind2 = Task.Run(() => Outcome(() => { start.SignalAndWait(); keeper2.Bind(2); }));
+        var outcomes = await Task.WhenAll(bind1, bind2).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Single(outcomes, o => o is null);
+        var loser = Assert.Single(outcomes.OfType<RemoteException>());
+        Assert.Equal(typeof(DataflowBindingConflictException).FullName, loser.RemoteTypeName);
+        var winner = variable.GetValue(TimeSpan.FromSeconds(10));
+        Assert.Contains(winner, new[] { 1, 2 });
+        Assert.Equal(winner, keeper1.Read());
+        Assert.Equal(winner, keeper2.Read());
+    }
+
+    [Fact]
+    public async Task A_bind_at_the_manager_and_a_remote_bind_conflict_cleanly()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var other = await harness.StartSiteAsync();
+        var keeper = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(other));
+        var variable = new Dataflow<int>();
+        keeper.Keep(variable);
+        variable.Bind(10);
+
+        Assert.False(keeper.TryBind(11));
+        Assert.True(keeper.TryBind(10));
+        Assert.Equal(10, keeper.Read());
+    }
+
+    [Fact]
+    public async Task A_variable_created_elsewhere_comes_home_as_the_original()
+    {
+        await using var harness = new SiteHarness();
+        var here = await harness.StartSiteAsync();
+        var other = await harness.StartSiteAsync();
+        var keeper = await VariableKeeper.TakeAsync(here, new VariableKeeper().Offer(other));
+
+        var fresh = keeper.Fresh();
+        Assert.False(fresh.IsDetermined);
+        fresh.Bind(5);
+
+        Assert.Equal(5, keeper.Read());
+        Assert.Throws<DataflowBindingConflictException>(() => fresh.Bind(6));
+    }
+
+    [Fact]
+    public async Task Variables_passed_to_an_async_call_are_read_at_home_when_bound()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var caller = await harness.StartSiteAsync();
+        var sequencer = await Sequencer.TakeAsync(caller, Sequencer.Create().Offer(home));
+        var a = new Dataflow<int>();
+        var b = new Dataflow<int>(2);
+
+        var sum = sequencer.Sum(a, b);
+        a.Bind(40);
+
+        Assert.Equal(42, await sum);
+    }
+
+    [Fact]
+    public async Task Losing_the_manager_fails_unbound_proxies()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var other = await harness.StartSiteAsync();
+        var keeperHome = new VariableKeeper();
+        var keeper = await VariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
+        keeper.Keep(new Dataflow<int>());
+        await WaitUntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+
+        Assert.True(harness.Network.KillTransport(manager.Address));
+
+        Assert.Throws<ConnectionClosedException>(() => keeperHome.Read());
+    }
+
+    private static Exception? Outcome(Action bind)
+    {
+        try
+        {
+            bind();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition()) await Task.Delay(5, cancellation.Token);
+    }
+}
