@@ -16,6 +16,8 @@ namespace Tessera.Protocols.Stationary;
 /// </summary>
 internal sealed class StationaryServer
 {
+    private static readonly TimeSpan CallerDeadlineGrace = TimeSpan.FromSeconds(1);
+
     private readonly Site _site;
     private readonly ReferenceTable _references;
     private readonly TimeProvider _time;
@@ -67,7 +69,10 @@ internal sealed class StationaryServer
         }
         else
         {
-            var timeout = request.TimeoutMilliseconds > 0 ? TimeSpan.FromMilliseconds(Math.Min(request.TimeoutMilliseconds, _maxTimeout.TotalMilliseconds)) : _maxTimeout;
+            // The caller gives up at its deadline and says so with CancelCall; home's own timer is the backstop
+            // for a lost CancelCall, so it fires a grace period later and never races the caller's verdict.
+            var budget = request.TimeoutMilliseconds > 0 ? TimeSpan.FromMilliseconds(request.TimeoutMilliseconds) + CallerDeadlineGrace : _maxTimeout;
+            var timeout = budget < _maxTimeout ? budget : _maxTimeout;
             using var cancellation = new CancellationTokenSource(timeout, _time);
             _running[(caller, request.CallId)] = cancellation;
             try
