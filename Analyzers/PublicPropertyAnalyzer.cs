@@ -6,28 +6,29 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Tessera.Analyzers;
 
 /// <summary>
-/// Reports public instance properties and indexers (TSR0007): this version forwards only methods, so on a
-/// remote reference a property would read or write the proxy's own, empty state.
+/// Reports public instance properties and indexers (TESS0007): this version forwards only methods, so on a
+/// remote reference a property would read or write the proxy's own, empty state, and on a [Cached] object
+/// it would not wait for the state.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class PublicPropertyAnalyzer : StationarySymbolAnalyzer
+public sealed class PublicPropertyAnalyzer : DistributedSymbolAnalyzer
 {
     public PublicPropertyAnalyzer() : base(SymbolKind.Property) { }
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.PublicProperty);
 
-    protected override void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    private protected override void Analyze(SymbolAnalysisContext context, DistributionAttributes attributes)
     {
         var property = (IPropertySymbol)context.Symbol;
-        // As for TSR0005: in a sealed class the suggested virtual method is impossible and TSR0006 says why.
+        // As for TESS0005: in a sealed class the suggested virtual method is impossible and TESS0006 says why.
         if (property.DeclaredAccessibility != Accessibility.Public
             || property.IsStatic
             || property.ContainingType.IsSealed
-            || !StationarySymbols.IsStationary(property.ContainingType, attribute)) return;
+            || attributes.KindOf(property.ContainingType) is not { } kind) return;
 
-        var kind = property.IsIndexer ? "indexer" : "property";
-        var name = property.IsIndexer ? StationarySymbols.NameOf(property.ContainingType) + ".this[]" : StationarySymbols.NameOf(property);
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicProperty, property.Locations[0], kind, name, Replacement(property)));
+        var what = property.IsIndexer ? "indexer" : "property";
+        var name = property.IsIndexer ? DistributedSymbols.NameOf(property.ContainingType) + ".this[]" : DistributedSymbols.NameOf(property);
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.PublicProperty, property.Locations[0], what, name, NonVirtualMethodAnalyzer.Consequence(kind, "reading it"), Replacement(property)));
     }
 
     /// <summary>Names the methods to write instead, one per publicly reachable accessor.</summary>

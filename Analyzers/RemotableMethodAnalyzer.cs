@@ -3,88 +3,83 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Tessera.Generators.Parsing;
 
 namespace Tessera.Analyzers;
 
 /// <summary>
-/// Reports remotable methods whose signature the generator cannot serve (TSR0003, TSR0004). The generator
-/// leaves them out of the proxy, so without these errors a remote call would silently run locally.
+/// Reports remotable methods whose signature no generator can serve (TESS0003, TESS0004), whose values
+/// cannot travel (TESS0012), that are async void (TESS0015), and [OneWay] attributes the generator ignores
+/// (TESS0016). The generators leave unservable methods out of the proxy, so without these errors a remote
+/// call would silently run locally, or fail at run time.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class RemotableMethodAnalyzer : StationarySymbolAnalyzer
+public sealed class RemotableMethodAnalyzer : DistributedSymbolAnalyzer
 {
     public RemotableMethodAnalyzer() : base(SymbolKind.Method) { }
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.GenericMethod,
-        DiagnosticDescriptors.ByRefSignature);
+        DiagnosticDescriptors.ByRefSignature,
+        DiagnosticDescriptors.NotSerializable,
+        DiagnosticDescriptors.AsyncVoid,
+        DiagnosticDescriptors.OneWayIgnored);
 
-    protected override void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attribute)
+    private protected override void Analyze(SymbolAnalysisContext context, DistributionAttributes attributes)
     {
         var method = (IMethodSymbol)context.Symbol;
-        if (!StationarySymbols.IsRemotable(method) || !StationarySymbols.IsStationary(method.ContainingType, attribute)) return;
-        var name = StationarySymbols.NameOf(method);
+        if (method.MethodKind != MethodKind.Ordinary) return;
+        var kind = attributes.KindOf(method.ContainingType);
+        ReportOneWay(context, method, kind);
+        if (kind is null || !DistributedSymbols.IsRemotable(method)) return;
+        var name = DistributedSymbols.NameOf(method);
 
         if (method.IsGenericMethod)
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GenericMethod, method.Locations[0], name));
 
-        if (ReturnProblem(method) is var (returnWhy, returnFix))
-        {
-            var declaration = method.DeclaringSyntaxReferences
-                .Select(r => r.GetSyntax(context.CancellationToken))
-                .OfType<MethodDeclarationSyntax>()
-                .FirstOrDefault();
-            var location = declaration?.ReturnType.GetLocation() ?? method.Locations[0];
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ByRefSignature, location, name, returnWhy, returnFix));
-        }
+        // As the generator's Parser.Unsupported: methods it leaves out get their TESS0003/TESS0004 errors first.
+        var servable = !method.IsGenericMethod && SignatureRules.ReturnProblem(method) is null && method.Parameters.All(p => SignatureRules.ParameterProblem(p) is null);
+        var returnLocation = method.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax(context.CancellationToken))
+            .OfType<MethodDeclarationSyntax>()
+            .FirstOrDefault()?.ReturnType.GetLocation() ?? method.Locations[0];
+        if (SignatureRules.ReturnProblem(method) is var (returnWhy, returnFix))
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ByRefSignature, returnLocation, name, returnWhy, returnFix));
+        else if (servable && SignatureRules.Result(method) is { } result && WireTypes.Problem(result, attributes) is { } resultWhy)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotSerializable, returnLocation, name, "its result", DistributedSymbols.NameOf(result), resultWhy));
 
         foreach (var parameter in method.Parameters)
         {
-            if (ParameterProblem(parameter) is var (why, fix))
+            if (SignatureRules.ParameterProblem(parameter) is var (why, fix))
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ByRefSignature, parameter.Locations[0], name, why, fix));
+            else if (servable && !SignatureRules.IsCancellationToken(parameter.Type) && WireTypes.Problem(parameter.Type, attributes) is { } wireWhy)
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotSerializable, parameter.Locations[0], name, $"parameter '{parameter.Name}'", DistributedSymbols.NameOf(parameter.Type), wireWhy));
         }
+
+        if (method.IsAsync && method.ReturnsVoid)
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AsyncVoid, method.Locations[0], name, AsyncVoidConsequence(kind.Value)));
     }
 
-    private static (string Why, string Fix)? ReturnProblem(IMethodSymbol method)
+    private static string AsyncVoidConsequence(DistributionKind kind) => kind switch
     {
-        var type = Display(method.ReturnType);
-        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
-            return ("it returns by reference", "return the value itself");
-        if (method.ReturnType.IsRefLikeType)
-            return ($"its return type '{type}' is a ref struct", "return a copyable type such as an array");
-        if (IsPointer(method.ReturnType))
-            return ($"its return type '{type}' is a pointer type", "return the value it points to");
-        return null;
-    }
-
-    private static (string Why, string Fix)? ParameterProblem(IParameterSymbol parameter)
-    {
-        var name = parameter.Name;
-        var type = Display(parameter.Type);
-        switch (parameter.RefKind)
-        {
-            case RefKind.None:
-                break;
-            case RefKind.Ref:
-            case RefKind.Out:
-                var keyword = parameter.RefKind == RefKind.Ref ? "ref" : "out";
-                return ($"parameter '{name}' is passed by '{keyword}'", "return the new value instead, as a tuple if there are several");
-            default:
-                return ($"parameter '{name}' is passed by read-only reference", "pass it by value");
-        }
-        if (parameter.Type.IsRefLikeType)
-            return ($"parameter '{name}' has ref struct type '{type}'", "take a copyable type such as an array");
-        if (IsPointer(parameter.Type))
-            return ($"parameter '{name}' has pointer type '{type}'", "pass the value it points to");
-        return null;
-    }
-
-    private static bool IsPointer(ITypeSymbol type) => type switch
-    {
-        IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
-        IArrayTypeSymbol array => IsPointer(array.ElementType),
-        _ => false,
+        DistributionKind.Cached => "the object's state is released to other sites while the method still runs",
+        DistributionKind.Async => "the object starts its next call while this one still runs",
+        _ => "nothing waits for the rest of it",
     };
 
-    private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+    /// <summary>[OneWay] counts only where <c>AsyncParser.IsOneWay</c> looks: void remotable methods of [Async] classes.</summary>
+    private static void ReportOneWay(SymbolAnalysisContext context, IMethodSymbol method, DistributionKind? kind)
+    {
+        // Runs for every method of the compilation: compare the short name before formatting the full one.
+        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass is { Name: "OneWayAttribute" } type && type.ToDisplayString() == KnownNames.OneWayAttribute);
+        if (attribute is null) return;
+        var (why, fix) =
+            kind != DistributionKind.Async ? ("its class is not [Async]", "remove [OneWay], or make the class [Async]")
+            : !DistributedSymbols.IsRemotable(method) ? ("it is not remotable", "make the method public and virtual, or remove [OneWay]")
+            : !method.ReturnsVoid ? ($"it returns '{DistributedSymbols.NameOf(method.ReturnType)}', which somebody waits for", "return 'void', or remove [OneWay]")
+            : (null, null);
+        if (why is null) return;
+        var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? method.Locations[0];
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OneWayIgnored, location, DistributedSymbols.NameOf(method), why, fix));
+    }
 }

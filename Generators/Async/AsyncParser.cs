@@ -34,7 +34,7 @@ internal static class AsyncParser
         return new AsyncClassModel(core, oneWay, factories);
     }
 
-    /// <summary>Only a <c>void</c> method can be one-way: anything else has a result somebody waits for (TSR rule on misuse).</summary>
+    /// <summary>Only a <c>void</c> method can be one-way: anything else has a result somebody waits for (TESS0016 reports misuse).</summary>
     public static bool IsOneWay(IMethodSymbol method)
         => method.ReturnsVoid && method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.OneWayAttribute);
 

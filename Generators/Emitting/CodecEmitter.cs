@@ -54,7 +54,7 @@ internal static class CodecEmitter
         var parameters = string.Concat(values.Select(v => $", {v.Value.Type} {v.Name}"));
         using (w.Block($"public static byte[] {name}({Site} __site{parameters})"))
         {
-            w.Line($"var __buffer = new {BufferWriter}();");
+            w.Line("var __buffer = global::Tessera.Infrastructure.CodecBuffer.Rent();");
             using (w.Block("using (var __state = global::MemoryPack.MemoryPackWriterOptionalStatePool.Rent(null))"))
             {
                 w.Line($"var __writer = new global::MemoryPack.MemoryPackWriter<{BufferWriter}>(ref __buffer, __state);");
@@ -62,13 +62,15 @@ internal static class CodecEmitter
                 {
                     w.Line(value.VariableCodec is { } codec
                         ? $"global::Tessera.Infrastructure.VariableMarshaller.Write(ref __writer, __site, {valueName}, {codec});"
+                        : value.IsAsyncReference
+                        ? $"global::Tessera.Infrastructure.ReferenceMarshaller.WriteAsyncReference(ref __writer, __site, {valueName}, {value.ReferenceTypeInfo});"
                         : value.ReferenceTypeInfo is { } typeInfo
                         ? $"global::Tessera.Infrastructure.ReferenceMarshaller.Write(ref __writer, __site, {valueName}, {typeInfo});"
                         : $"__writer.WriteValue({valueName});");
                 }
                 w.Line("__writer.Flush();");
             }
-            w.Line("return __buffer.WrittenSpan.ToArray();");
+            w.Line("return global::Tessera.Infrastructure.CodecBuffer.ToArrayAndReturn(__buffer);");
         }
     }
 
@@ -119,6 +121,8 @@ internal static class CodecEmitter
     {
         var read = value.VariableCodec is { } codec
             ? $"global::Tessera.Infrastructure.VariableMarshaller.Read(ref __reader, __site, {codec})"
+            : value.IsAsyncReference
+            ? $"global::Tessera.Infrastructure.ReferenceMarshaller.ReadAsyncReference(ref __reader, __site, {value.ReferenceTypeInfo}, static __target => new {value.Type.TrimEnd('?')}(__target))"
             : value.ReferenceTypeInfo is { } typeInfo
             ? $"global::Tessera.Infrastructure.ReferenceMarshaller.Read(ref __reader, __site, {typeInfo})"
             : $"__reader.ReadValue<{value.Type}>()";

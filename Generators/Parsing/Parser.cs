@@ -104,9 +104,30 @@ internal static class Parser
 
     internal static ValueModel ValueOf(ITypeSymbol type)
     {
+        if (AsyncReferenceOwner(type) is var (owner, nullable))
+            return new ValueModel(type.ToDisplayString(TypeFormat), ProxyRequirements.WireName(owner) + ".TesseraType", !nullable, IsAsyncReference: true);
         var typeInfo = ProxyRequirements.IsDistributed(type) ? ProxyRequirements.WireName(type) + ".TesseraType" : null;
         var isNonNullableReference = type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.Annotated;
         return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo, isNonNullableReference, VariableCodecOf(type));
+    }
+
+    /// <summary>
+    /// The <c>[Async]</c> class whose generated async reference <paramref name="type"/> is (<c>X.Ref</c>), or null.
+    /// Within the class's own compilation <c>X.Ref</c> is still an error type while generating, named in <c>X</c>,
+    /// and <c>X.Ref?</c> reads as <c>Nullable&lt;X.Ref&gt;</c> since nothing yet says it is a class.
+    /// </summary>
+    private static (INamedTypeSymbol Owner, bool Nullable)? AsyncReferenceOwner(ITypeSymbol type)
+    {
+        var nullable = type.NullableAnnotation == NullableAnnotation.Annotated;
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } wrapper)
+        {
+            type = wrapper.TypeArguments[0];
+            nullable = true;
+        }
+        return type is INamedTypeSymbol { Name: "Ref", ContainingType: { } owner }
+               && owner.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.AsyncAttribute)
+            ? (owner, nullable)
+            : null;
     }
 
     /// <summary>

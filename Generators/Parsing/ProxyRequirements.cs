@@ -8,7 +8,7 @@ namespace Tessera.Generators.Parsing;
 
 /// <summary>
 /// What the generated proxy needs from a class and its methods. Tessera.Analyzers compiles this file too,
-/// so its rules judge exactly what the generator serves: TSR0008 reports each check <see cref="Allows"/> makes.
+/// so its rules judge exactly what the generator serves: TESS0008 reports each check <see cref="Allows"/> makes.
 /// </summary>
 internal static class ProxyRequirements
 {
@@ -22,7 +22,7 @@ internal static class ProxyRequirements
     public static bool IsDistributed(ITypeSymbol type)
         => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is KnownNames.StationaryAttribute or KnownNames.CachedAttribute or KnownNames.AsyncAttribute);
 
-    /// <summary>Whether a proxy can be generated, as far as TSR0008 is concerned (other rules cover the rest).</summary>
+    /// <summary>Whether a proxy can be generated, as far as TESS0008 is concerned (other rules cover the rest).</summary>
     public static bool Allows(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
         => !type.IsRecord
            && PrimaryConstructor(type, cancellationToken) is null

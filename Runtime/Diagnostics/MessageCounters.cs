@@ -15,6 +15,9 @@ public sealed class MessageCounters
 
     // Indexed by the kind's value; protocols own ranges of values, so the arrays span the largest.
     private static readonly int Slots = (int)Kinds[^1] + 1;
+
+    // Names looked up, not formatted: Enum.ToString boxes, and this runs for every message.
+    private static readonly string[] Names = NamesByValue();
     private readonly long[] _sent = new long[Slots];
     private readonly long[] _received = new long[Slots];
 
@@ -39,13 +42,20 @@ public sealed class MessageCounters
     internal void OnSent(MessageKind kind)
     {
         Interlocked.Increment(ref _sent[(int)kind]);
-        TesseraMetrics.MessagesSent.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
+        TesseraMetrics.MessagesSent.Add(1, new KeyValuePair<string, object?>("kind", Names[(int)kind]));
     }
 
     internal void OnReceived(MessageKind kind)
     {
         Interlocked.Increment(ref _received[(int)kind]);
-        TesseraMetrics.MessagesReceived.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
+        TesseraMetrics.MessagesReceived.Add(1, new KeyValuePair<string, object?>("kind", Names[(int)kind]));
+    }
+
+    private static string[] NamesByValue()
+    {
+        var names = new string[Slots];
+        foreach (var kind in Kinds) names[(int)kind] = kind.ToString();
+        return names;
     }
 
     private static long Sum(long[] counters)

@@ -16,5 +16,9 @@ public static class TesseraMetrics
 
     internal static readonly Counter<long> MessagesReceived = Meter.CreateCounter<long>("tessera.messages.received", description: "Wire messages received, by kind.");
 
+    /// <summary>For gauges read on demand, such as each site's exported-entity and proxy counts.</summary>
+    internal static ObservableGauge<long> CreateGauge(string name, System.Func<System.Collections.Generic.IEnumerable<Measurement<long>>> observe, string unit, string description)
+        => Meter.CreateObservableGauge(name, observe, unit, description);
+
     internal static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>("tessera.call.duration", unit: "ms", description: "Caller-side duration of stationary calls.");
 }

@@ -19,6 +19,7 @@ public abstract class AsyncReference<T>
     private readonly AsyncTypeInfo<T> _type;
     private readonly ProxyHandle? _handle;
     private readonly ActiveObject? _executor;
+    private AsyncChannel? _route;
 
     /// <param name="target">The object itself, or a proxy for it (then calls go to its home site).</param>
     /// <param name="type">The class's generated type info.</param>
@@ -36,6 +37,9 @@ public abstract class AsyncReference<T>
 
     /// <summary>Issues a ticket any number of sites may take until it is retracted or the site stops.</summary>
     public string OfferUnlimited(Site site) => site.Offer(_object, _type, unlimited: true);
+
+    /// <summary>The object, or its proxy: what travels when this reference is passed to another site.</summary>
+    internal T Target => _object;
 
     protected bool __IsLocal => _executor is not null;
 
@@ -74,10 +78,10 @@ public abstract class AsyncReference<T>
         => _executor!.Post(new LocalSend<T>(_object, body, _executor), Dataflow.DefaultTimeout, cancellationToken);
 
     protected Dataflow<TResult> __Remote<TResult>(uint methodId, byte[] arguments, Func<Site, byte[], TResult> decode, CancellationToken cancellationToken)
-        => _handle!.Site.AsyncCalls.Call(_handle, methodId, arguments, decode, cancellationToken);
+        => _handle!.Site.AsyncCalls.Call(_handle, ref _route, methodId, arguments, decode, cancellationToken);
 
     protected Dataflow __RemoteVoid(uint methodId, byte[] arguments, CancellationToken cancellationToken)
-        => new(_handle!.Site.AsyncCalls.Call(_handle, methodId, arguments, static (_, _) => true, cancellationToken));
+        => new(_handle!.Site.AsyncCalls.Call(_handle, ref _route, methodId, arguments, static (_, _) => true, cancellationToken));
 
     protected void __RemoteSend(uint methodId, byte[] arguments, CancellationToken cancellationToken)
         => _handle!.Site.AsyncCalls.Send(_handle, methodId, arguments, cancellationToken);
@@ -89,7 +93,10 @@ public abstract class AsyncReference<T>
 
     public override string ToString() => _handle is null ? $"{_type.TypeName} (active, local)" : $"{_type.TypeName} (active, at {_handle})";
 
-    /// <summary>Waits for mailbox room like a remote call waits for window room; failures go to the reply variable.</summary>
+    /// <summary>
+    /// Waits for mailbox room like a remote call waits for window room; failures go to the reply variable.
+    /// Cancelling the token fails the variable at once, as for a remote call; the method has the token itself.
+    /// </summary>
     private void Post<TResult>(ActiveWork work, Dataflow<TResult> reply, CancellationToken cancellationToken)
     {
         try
@@ -99,6 +106,10 @@ public abstract class AsyncReference<T>
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
         {
             reply.TryFailFromProtocol(ex);
+            return;
         }
+        if (!cancellationToken.CanBeCanceled || reply.IsDetermined) return;
+        var registration = cancellationToken.UnsafeRegister(static (state, token) => ((Dataflow<TResult>)state!).TryFailFromProtocol(new OperationCanceledException(token)), reply);
+        reply.Determined.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(registration.Dispose);
     }
 }

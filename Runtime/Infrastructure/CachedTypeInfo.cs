@@ -31,6 +31,8 @@ public abstract class CachedTypeInfo<T> : DistributedTypeInfo<T>, IStateCodec
 
     internal sealed override void OnExporting(Site site, object target, ulong key) => ((ICachedObject)target).TesseraState.Share(site, key);
 
+    internal sealed override void OnUnexported(Site site, object target) => ((ICachedObject)target).TesseraState.Unshare(site);
+
     byte[] IStateCodec.CaptureObject(Site site, object target) => Capture(site, (T)target);
 
     void IStateCodec.RestoreObject(Site site, object target, byte[] state) => Restore(site, (T)target, state);

@@ -34,4 +34,9 @@ public abstract class DistributedTypeInfo
     internal virtual void OnExporting(Site site, object target, ulong key)
     {
     }
+
+    /// <summary>Called when <paramref name="site"/> stops exporting <paramref name="target"/>: nothing outside refers to it any more.</summary>
+    internal virtual void OnUnexported(Site site, object target)
+    {
+    }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Buffers;
 using System.ComponentModel;
 using MemoryPack;
@@ -19,6 +20,18 @@ public static class ReferenceMarshaller
         var reference = value is null ? null : site.References.ToWire(value, type);
         writer.WriteValue(reference);
     }
+
+    /// <summary>Writes an async reference (<c>X.Ref</c>) as a reference to the object it reaches, local or remote.</summary>
+    public static void WriteAsyncReference<TBufferWriter, T>(ref MemoryPackWriter<TBufferWriter> writer, Site site, AsyncReference<T>? value, DistributedTypeInfo<T> type)
+        where TBufferWriter : IBufferWriter<byte>
+        where T : class
+        => Write(ref writer, site, value?.Target, type);
+
+    /// <summary>Reads a reference and wraps the object (or its proxy) in a new async reference with <paramref name="wrap"/>.</summary>
+    public static TReference? ReadAsyncReference<T, TReference>(ref MemoryPackReader reader, Site site, DistributedTypeInfo<T> type, Func<T, TReference> wrap)
+        where T : class
+        where TReference : AsyncReference<T>
+        => Read(ref reader, site, type) is { } target ? wrap(target) : null;
 
     public static T? Read<T>(ref MemoryPackReader reader, Site site, DistributedTypeInfo<T> type)
         where T : class

@@ -1,9 +1,13 @@
 using System;
 using MemoryPack;
+using Tessera.Gc;
 
 namespace Tessera.Serialization;
 
-/// <summary>How a reference to a distributed object travels: where its home is, and its key there.</summary>
+/// <summary>
+/// How a reference to a distributed object travels: where its home is, its key there, and the weight
+/// it carries (split off the sender's), so that a reference only in flight still keeps its entity alive.
+/// </summary>
 [MemoryPackable]
 public sealed partial class WireReference
 {
@@ -15,6 +19,14 @@ public sealed partial class WireReference
 
     public ulong ObjectKey { get; init; }
 
+    /// <summary>The carried weight is <c>WeightMantissa · 2^(-62·WeightLevel)</c> of the entity's total.</summary>
+    public int WeightLevel { get; init; }
+
+    public ulong WeightMantissa { get; init; }
+
     [MemoryPackIgnore]
     public SiteIdentity Home => new(SiteId, Incarnation);
+
+    [MemoryPackIgnore]
+    internal Credit Credit => new(WeightLevel, WeightMantissa);
 }

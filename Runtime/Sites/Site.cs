@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Gc;
 using Tessera.Infrastructure;
 using Tessera.Protocols.Async;
 using Tessera.Protocols.Migratory;
@@ -37,6 +38,7 @@ public sealed class Site : IAsyncDisposable
         References = new ReferenceTable(this);
         var router = new RequestRouter();
         Connections = new ConnectionTable(Identity, transport, options.TransportOptions, options.TimeProvider, router, Counters, loggerFactory.CreateLogger("Tessera.Connections"));
+        Gc = new GarbageCollector(this, References, loggerFactory.CreateLogger("Tessera.Gc"));
         StationaryCalls = new StationaryCaller(Connections, options.TimeProvider, options.DefaultCallTimeout);
         var stationaryServer = new StationaryServer(this, References, options.TimeProvider, options.DefaultCallTimeout, loggerFactory.CreateLogger("Tessera.Stationary"));
         router.Register<CallRequest>(stationaryServer.OnCall);
@@ -55,10 +57,13 @@ public sealed class Site : IAsyncDisposable
         router.Register<AsyncFault>(AsyncCalls.OnFault);
         var asyncServer = new AsyncServer(this, References, loggerFactory.CreateLogger("Tessera.Async"));
         router.Register<AsyncCall>(asyncServer.OnCall);
+        router.Register<AsyncCancel>(asyncServer.OnCancel);
         Variables = new VariableTable(this, loggerFactory.CreateLogger("Tessera.Variables"));
         router.Register<VariableRegister>(Variables.OnRegister);
         router.Register<VariableBind>(Variables.OnBind);
         router.Register<VariableBound>(Variables.OnBound);
+        router.Register<WeightReturn>(Gc.OnWeightReturn);
+        router.Register<LeaseRenewal>(Gc.OnLeaseRenewal);
     }
 
     /// <summary>This run's identity: an id and an incarnation no other run shares.</summary>
@@ -78,7 +83,15 @@ public sealed class Site : IAsyncDisposable
     /// <summary>Established connections to other sites.</summary>
     public int ConnectionCount => Connections.EstablishedCount;
 
+    /// <summary>Entities this site exports: reachable from other sites, or named by a live ticket (docs/gc.md).</summary>
+    public int ExportedCount => References.ExportCount;
+
+    /// <summary>Proxies this site holds for entities elsewhere that were neither released nor collected yet.</summary>
+    public long ProxyCount => Gc.ProxyCount;
+
     internal ReferenceTable References { get; }
+
+    internal GarbageCollector Gc { get; }
 
     internal ConnectionTable Connections { get; }
 
@@ -137,6 +150,7 @@ public sealed class Site : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         _logger.LogInformation("Site {Site} stopping.", Identity);
+        await Gc.StopAsync().ConfigureAwait(false);
         await Connections.StopAsync(Options.ShutdownTimeout).ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
     }

@@ -47,12 +47,17 @@ public sealed record SiteOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Distributed garbage collection: leases and the batching of returned weight (docs/gc.md).</summary>
+    public GcOptions Gc { get; init; } = new();
+
     public ILoggerFactory? LoggerFactory { get; init; }
 
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ListenAddress, nameof(ListenAddress));
         TransportOptions.Validate();
+        ArgumentNullException.ThrowIfNull(Gc, nameof(Gc));
+        Gc.Validate();
         if (DefaultCallTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DefaultCallTimeout), DefaultCallTimeout, "The default call timeout must be positive.");
         if (TakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TakeTimeout), TakeTimeout, "The take timeout must be positive.");
         if (MaxWaitingCalls <= 0) throw new ArgumentOutOfRangeException(nameof(MaxWaitingCalls), MaxWaitingCalls, "At least one call must be allowed to wait.");

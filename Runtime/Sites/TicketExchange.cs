@@ -30,6 +30,7 @@ internal sealed class TicketExchange
     {
         _site = site;
         _logger = logger;
+        site.References.Unexported += ForgetAlias;
     }
 
     public string Offer(object target, DistributedTypeInfo type, bool unlimited)
@@ -37,13 +38,29 @@ internal sealed class TicketExchange
         ArgumentNullException.ThrowIfNull(target);
         if (target is IDistributedProxy proxy)
             throw new NotSupportedException($"This {type.TypeName} is a proxy for an object at site {proxy.TesseraHandle.Home}; offer it from its home site, or pass the reference itself.");
-        var alias = AliasOf(_site.References.Export(target, type));
-        var ticket = _table.Issue(_site.Identity, _site.EndpointHints, alias, type.TypeName, type.Fingerprint, unlimited);
+        // A live ticket keeps its object exported (pinned) until it is taken once, or retracted.
+        var key = _site.References.ExportPinned(target, type);
+        Ticket ticket;
+        try
+        {
+            ticket = _table.Issue(_site.Identity, _site.EndpointHints, AliasOf(key), type.TypeName, type.Fingerprint, unlimited);
+        }
+        catch
+        {
+            _site.References.Unpin(key);
+            throw;
+        }
         _logger.LogDebug("Offered {Ticket}.", ticket.Redacted);
         return ticket.Render();
     }
 
-    public bool Retract(string ticketText) => _table.Retract(Ticket.Parse(ticketText));
+    public bool Retract(string ticketText)
+    {
+        var ticket = Ticket.Parse(ticketText);
+        if (!_table.Retract(ticket)) return false;
+        if (TryResolveAlias(ticket.ObjectKey, out var key)) _site.References.Unpin(key);
+        return true;
+    }
 
     public async Task<object> TakeAsync(string ticketText, DistributedTypeInfo type, CancellationToken cancellationToken)
     {
@@ -75,7 +92,7 @@ internal sealed class TicketExchange
         }
         return reply.Status switch
         {
-            TakeStatus.Granted => _site.References.Import(ticket.Site, ticket.EndpointHints, reply.ObjectKey, type),
+            TakeStatus.Granted => _site.References.Import(ticket.Site, ticket.EndpointHints, reply.ObjectKey, type, new Gc.Credit(reply.WeightLevel, reply.WeightMantissa)),
             TakeStatus.NotFound => throw new TicketNotFoundException(ticket.ObjectKey),
             TakeStatus.SecretMismatch => throw new TicketSecretMismatchException(ticket.ObjectKey),
             TakeStatus.TypeMismatch => throw new TicketTypeMismatchException(type.TypeName, type.Fingerprint, reply.ActualTypeName, reply.ActualFingerprint),
@@ -92,8 +109,9 @@ internal sealed class TicketExchange
     private object TakeLocally(Ticket ticket, DistributedTypeInfo type)
     {
         var grant = _table.Redeem(ticket.ObjectKey, ticket.Secret, type.TypeName, type.Fingerprint);
-        if (TryResolveAlias(grant.ObjectKey, out var key) && _site.References.TryGetExport(key, out var entity)) return entity.Target;
-        throw new TicketNotFoundException(ticket.ObjectKey);
+        if (!TryResolveAlias(grant.ObjectKey, out var key) || !_site.References.TryGetExport(key, out var entity)) throw new TicketNotFoundException(ticket.ObjectKey);
+        if (!grant.Unlimited) _site.References.Unpin(key);
+        return entity.Target;
     }
 
     private ulong AliasOf(ulong key)
@@ -114,14 +132,26 @@ internal sealed class TicketExchange
         lock (_aliasGate) return _keyByAlias.TryGetValue(alias, out key);
     }
 
+    /// <summary>The object is no longer exported, so no live ticket names its alias; a new offer makes a new one.</summary>
+    private void ForgetAlias(ulong key)
+    {
+        lock (_aliasGate)
+        {
+            if (_aliasByKey.Remove(key, out var alias)) _keyByAlias.Remove(alias);
+        }
+    }
+
     private TakeReply Redeem(TakeRequest request)
     {
         try
         {
             if (request.Secret.Length != TicketSecret.Size) return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.SecretMismatch };
             var grant = _table.Redeem(request.ObjectKey, new TicketSecret(request.Secret), request.TypeName, request.TypeFingerprint);
-            if (!TryResolveAlias(grant.ObjectKey, out var key)) return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.NotFound };
-            return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.Granted, ObjectKey = key };
+            if (!TryResolveAlias(grant.ObjectKey, out var key) || !_site.References.TryGrant(key, out var credit))
+                return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.NotFound };
+            // Minted before the pin goes, so the entity is never unreferenced in between.
+            if (!grant.Unlimited) _site.References.Unpin(key);
+            return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.Granted, ObjectKey = key, WeightLevel = credit.Level, WeightMantissa = credit.Mantissa };
         }
         catch (TicketNotFoundException)
         {

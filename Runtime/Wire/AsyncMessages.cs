@@ -18,6 +18,9 @@ public sealed partial class AsyncCall : WireMessage
 
     public byte[] Arguments { get; init; } = Array.Empty<byte>();
 
+    /// <summary>The caller passed a token it may cancel: home gives the method a token that an <see cref="AsyncCancel"/> cancels.</summary>
+    public bool Cancellable { get; init; }
+
     public override MessageKind Kind => MessageKind.AsyncCall;
 }
 
@@ -63,4 +66,13 @@ public enum AsyncFaultCode : byte
 
     /// <summary>The object is not an <c>[Async]</c> object.</summary>
     NotActive = 5,
+}
+
+/// <summary>The caller cancelled an async call's token; home cancels the token the method received.</summary>
+[MemoryPackable]
+public sealed partial class AsyncCancel : WireMessage
+{
+    public long CallId { get; init; }
+
+    public override MessageKind Kind => MessageKind.AsyncCancel;
 }

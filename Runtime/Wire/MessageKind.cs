@@ -3,7 +3,8 @@ namespace Tessera.Wire;
 /// <summary>
 /// The kinds of wire message, as counted per site. Each protocol owns a range of values:
 /// 0-9 sites, tickets and the stationary protocol; 10-19 the migratory (cached) protocol;
-/// 20-29 async calls and dataflow variables. Values never change once shipped.
+/// 20-29 async calls and dataflow variables;
+/// 30-39 distributed garbage collection. Values never change once shipped.
 /// </summary>
 public enum MessageKind
 {
@@ -44,4 +45,13 @@ public enum MessageKind
 
     /// <summary>Variables: the manager's outcome, sent to each registered proxy site.</summary>
     VariableBound = 24,
+
+    /// <summary>Async: the caller cancelled a call's token; home cancels the token the method received.</summary>
+    AsyncCancel = 25,
+
+    /// <summary>Garbage collection: weight of dropped proxies going home, batched.</summary>
+    WeightReturn = 30,
+
+    /// <summary>Garbage collection: a holder renews its leases on the entities it still references.</summary>
+    LeaseRenewal = 31,
 }

@@ -38,6 +38,11 @@ public sealed partial class TakeReply : WireMessage, IReplyMessage
     /// <summary>With <see cref="TakeStatus.Granted"/>: the key calls on the object use (the ticket only named an alias).</summary>
     public ulong ObjectKey { get; init; }
 
+    /// <summary>With <see cref="TakeStatus.Granted"/>: the weight the new reference holds (see <see cref="Serialization.WireReference"/>).</summary>
+    public int WeightLevel { get; init; }
+
+    public ulong WeightMantissa { get; init; }
+
     /// <summary>With <see cref="TakeStatus.TypeMismatch"/>: what the issuer really holds.</summary>
     public string ActualTypeName { get; init; } = "";
 

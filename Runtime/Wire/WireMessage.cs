@@ -5,7 +5,8 @@ namespace Tessera.Wire;
 /// <summary>
 /// Every message after the handshake. The union tags are part of the protocol: never renumber,
 /// only append. Tags follow the <see cref="MessageKind"/> ranges: 0-9 sites, tickets and
-/// stationary calls; 10-19 the migratory protocol; 20-29 async calls and dataflow variables.
+/// stationary calls; 10-19 the migratory protocol; 20-29 async calls and dataflow variables;
+/// 30-39 distributed garbage collection.
 /// </summary>
 [MemoryPackable]
 [MemoryPackUnion(0, typeof(CallRequest))]
@@ -26,6 +27,9 @@ namespace Tessera.Wire;
 [MemoryPackUnion(23, typeof(VariableRegister))]
 [MemoryPackUnion(24, typeof(VariableBind))]
 [MemoryPackUnion(25, typeof(VariableBound))]
+[MemoryPackUnion(26, typeof(AsyncCancel))]
+[MemoryPackUnion(30, typeof(WeightReturn))]
+[MemoryPackUnion(31, typeof(LeaseRenewal))]
 public abstract partial class WireMessage
 {
     [MemoryPackIgnore]

@@ -15,7 +15,7 @@ internal static class AsyncTake
         long sum = 0;
         foreach (var value in values)
         {
-            int x = value;
+            int x = await value;
             Console.Out.WriteLine(x);
             sum += x;
         }

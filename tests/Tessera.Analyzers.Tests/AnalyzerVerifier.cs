@@ -11,19 +11,23 @@ namespace Tessera.Analyzers.Tests;
 
 /// <summary>
 /// Compiles test source against .NET 10 reference assemblies and the Tessera runtime, runs every Tessera
-/// analyzer, and compares the diagnostics with the ones marked in the source as <c>{|TSR0001:text|}</c>.
+/// analyzer, and compares the diagnostics with the ones marked in the source as <c>{|TESS0001:text|}</c>.
 /// </summary>
 internal static class AnalyzerVerifier
 {
     // Prepended so each test shows only the declarations it is about.
     private const string Usings = "using System; using System.Threading; using System.Threading.Tasks; using Tessera;\n";
 
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(
-        new StationaryClassAnalyzer(),
+    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(
+        new DistributedClassAnalyzer(),
         new RemotableMethodAnalyzer(),
         new NonVirtualMethodAnalyzer(),
         new PublicPropertyAnalyzer(),
-        new CachedClassAnalyzer());
+        new CachedClassAnalyzer(),
+        new ObjectCreationAnalyzer(),
+        new MemberAnalyzer(),
+        new DataflowBlockingAnalyzer(),
+        new MemberBodyAnalyzer());
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
@@ -40,7 +44,9 @@ internal static class AnalyzerVerifier
         var compilation = CSharpCompilation.Create(
             "AnalyzerTests",
             trees,
-            Net100.References.All.Add(MetadataReference.CreateFromFile(typeof(StationaryAttribute).Assembly.Location)),
+            Net100.References.All
+                .Add(MetadataReference.CreateFromFile(typeof(StationaryAttribute).Assembly.Location))
+                .Add(MetadataReference.CreateFromFile(typeof(MemoryPack.MemoryPackableAttribute).Assembly.Location)),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable));
 
         // Test source that does not compile would test the analyzers against code no user can write.

@@ -2,7 +2,7 @@ using Xunit;
 
 namespace Tessera.Analyzers.Tests;
 
-/// <summary>TSR0009 (state that cannot move) and TSR0010 (new on a [Cached] class).</summary>
+/// <summary>TESS0009 (state that cannot move) and TESS0010 (new on a [Cached] class).</summary>
 public class CachedClassTests
 {
     [Fact]
@@ -20,8 +20,9 @@ public class CachedClassTests
             {
                 private readonly System.Collections.Generic.List<decimal> _entries = new();
                 private static Action? s_observer;
-                public int Limit { get; set; }
-                public virtual void Post(decimal amount) { _entries.Add(amount); Touch(); s_observer?.Invoke(); }
+                protected int Limit { get; set; }
+                public virtual void Post(decimal amount) { _entries.Add(amount); Touch(); }
+                public static void Notify() => s_observer?.Invoke();
             }
             """);
     }
@@ -41,7 +42,7 @@ public class CachedClassTests
 
             public static class Use
             {
-                public static object Make() => {|TSR0010:new Tally()|};
+                public static object Make() => {|TESS0010:new Tally()|};
                 public static object MakeOther() => new Greeter();
             }
             """);
@@ -72,7 +73,7 @@ public class CachedClassTests
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Cached]
-            public partial class {|TSR0009:Names|} : System.Collections.ObjectModel.Collection<string>
+            public partial class {|TESS0009:Names|} : System.Collections.ObjectModel.Collection<string>
             {
                 public virtual int Size() => Count;
             }
@@ -92,17 +93,17 @@ public class CachedClassTests
             }
 
             [Cached]
-            public partial class {|TSR0009:BigTally|} : Tally
+            public partial class {|TESS0009:BigTally|} : Tally
             {
             }
             """);
     }
 
     [Theory]
-    [InlineData("private Action? {|TSR0009:_onChange|};", "is a delegate")]
-    [InlineData("private object? {|TSR0009:_anything|};", "MemoryPack cannot encode")]
-    [InlineData("private volatile int {|TSR0009:_flag|};", "is volatile")]
-    [InlineData("public Func<int>? {|TSR0009:Source|} { get; set; }", "is a delegate")]
+    [InlineData("private Action? {|TESS0009:_onChange|};", "is a delegate")]
+    [InlineData("private object? {|TESS0009:_anything|};", "MemoryPack cannot encode")]
+    [InlineData("private volatile int {|TESS0009:_flag|};", "is volatile")]
+    [InlineData("protected Func<int>? {|TESS0009:Source|} { get; set; }", "is a delegate")]
     public async Task FieldsThatCannotTravel_AreReportedOnTheField(string member, string reason)
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync($$"""

@@ -2,15 +2,15 @@ using Xunit;
 
 namespace Tessera.Analyzers.Tests;
 
-/// <summary>TSR0001, TSR0002, TSR0006 and TSR0008: the [Stationary] class declaration itself.</summary>
+/// <summary>TESS0001, TESS0002, TESS0006 and TESS0008: the [Stationary] class declaration itself.</summary>
 public class ClassShapeTests
 {
     [Fact]
-    public async Task TSR0001_ClassNotPartial()
+    public async Task TESS0001_ClassNotPartial()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
-            public class {|TSR0001:Coder|}
+            public class {|TESS0001:Coder|}
             {
                 public virtual int Get() => 1;
             }
@@ -21,10 +21,10 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0001_ContainingTypeNotPartial()
+    public async Task TESS0001_ContainingTypeNotPartial()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
-            public class {|TSR0001:Outer|}
+            public class {|TESS0001:Outer|}
             {
                 [Stationary]
                 public partial class Coder
@@ -37,7 +37,7 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0001_PartialClassInPartialTypes_NoDiagnostic()
+    public async Task TESS0001_PartialClassInPartialTypes_NoDiagnostic()
     {
         await AnalyzerVerifier.VerifyAsync("""
             public partial class Outer
@@ -56,11 +56,11 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0002_GenericClass()
+    public async Task TESS0002_GenericClass()
     {
         await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
-            public partial class {|TSR0002:Box|}<T>
+            public partial class {|TESS0002:Box|}<T>
             {
                 public virtual int Count() => 0;
             }
@@ -68,13 +68,13 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0002_NestedInGenericType()
+    public async Task TESS0002_NestedInGenericType()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             public partial class Outer<T>
             {
                 [Stationary]
-                public partial class {|TSR0002:Coder|}
+                public partial class {|TESS0002:Coder|}
                 {
                     public virtual int Get() => 1;
                 }
@@ -84,7 +84,7 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0002_ClosedGenericBase_NoDiagnostic()
+    public async Task TESS0002_ClosedGenericBase_NoDiagnostic()
     {
         await AnalyzerVerifier.VerifyAsync("""
             public class Box<T>
@@ -101,7 +101,7 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0006_Sealed_ReportedOnThePartThatSealsIt()
+    public async Task TESS0006_Sealed_ReportedOnThePartThatSealsIt()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
@@ -109,7 +109,7 @@ public class ClassShapeTests
             {
             }
 
-            public sealed partial class {|TSR0006:Coder|}
+            public sealed partial class {|TESS0006:Coder|}
             {
                 public int Get() => 1;
             }
@@ -118,11 +118,11 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0006_Static()
+    public async Task TESS0006_Static()
     {
         await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
-            public static partial class {|TSR0006:Coder|}
+            public static partial class {|TESS0006:Coder|}
             {
                 public static int Get() => 1;
             }
@@ -130,11 +130,11 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0006_Abstract()
+    public async Task TESS0006_Abstract()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
-            public abstract partial class {|TSR0006:Shape|}
+            public abstract partial class {|TESS0006:Shape|}
             {
                 public abstract double Area();
             }
@@ -143,7 +143,7 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0006_ConcreteClassDerivedFromAbstract_NoDiagnostic()
+    public async Task TESS0006_ConcreteClassDerivedFromAbstract_NoDiagnostic()
     {
         await AnalyzerVerifier.VerifyAsync("""
             public abstract class Shape
@@ -160,7 +160,7 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0008_PrimaryConstructor_ReportedOnThePartThatDeclaresIt()
+    public async Task TESS0008_PrimaryConstructor_ReportedOnThePartThatDeclaresIt()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
@@ -169,7 +169,7 @@ public class ClassShapeTests
                 public virtual int Get() => seed;
             }
 
-            public partial class {|TSR0008:Coder|}(int seed);
+            public partial class {|TESS0008:Coder|}(int seed);
             """);
         Assert.Equal(
             "Tessera cannot generate a proxy for [Stationary] class 'Coder' because it has a primary constructor, which the proxy's constructor would have to call with arguments it cannot choose; declare an ordinary constructor instead, assigning its parameters to fields",
@@ -177,11 +177,11 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0008_Record()
+    public async Task TESS0008_Record()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
-            public partial record {|TSR0008:Point|}
+            public partial record {|TESS0008:Point|}
             {
                 public virtual int GetX() => 1;
             }
@@ -190,7 +190,7 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0008_StationaryBase_AlsoFurtherUp()
+    public async Task TESS0008_StationaryBase_AlsoFurtherUp()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
@@ -202,7 +202,7 @@ public class ClassShapeTests
             public class Middle : Coder { }
 
             [Stationary]
-            public partial class {|TSR0008:FastCoder|} : Middle
+            public partial class {|TESS0008:FastCoder|} : Middle
             {
                 public override int Get() => 2;
             }
@@ -211,7 +211,7 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0008_BaseWithoutCallableParameterlessConstructor()
+    public async Task TESS0008_BaseWithoutCallableParameterlessConstructor()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             public class Named
@@ -227,7 +227,7 @@ public class ClassShapeTests
                 public Coder() : base("coder") { }
             }
 
-            public partial class {|TSR0008:Coder|} : Named
+            public partial class {|TESS0008:Coder|} : Named
             {
                 public virtual string Get() => Name;
             }
@@ -238,7 +238,7 @@ public class ClassShapeTests
     }
 
     [Fact]
-    public async Task TSR0008_CollidingMethodIds_ReportedOnTheSecondMethod()
+    public async Task TESS0008_CollidingMethodIds_ReportedOnTheSecondMethod()
     {
         // "M15119()" and "M203802()" have the same 32-bit FNV-1a hash.
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
@@ -246,14 +246,14 @@ public class ClassShapeTests
             public partial class Clash
             {
                 public virtual void M15119() { }
-                public virtual void {|TSR0008:M203802|}() { }
+                public virtual void {|TESS0008:M203802|}() { }
             }
             """);
         Assert.Contains("has remotable methods 'Clash.M15119' and 'Clash.M203802' with the same method id 0x5b179640", Assert.Single(diagnostics).GetMessage());
     }
 
     [Fact]
-    public async Task TSR0008_ServableShapes_NoDiagnostic()
+    public async Task TESS0008_ServableShapes_NoDiagnostic()
     {
         await AnalyzerVerifier.VerifyAsync("""
             public class Guarded

@@ -2,24 +2,24 @@ using Xunit;
 
 namespace Tessera.Analyzers.Tests;
 
-/// <summary>TSR0003, TSR0004 and TSR0005: the public methods of a [Stationary] class.</summary>
+/// <summary>TESS0003, TESS0004 and TESS0005: the public methods of a [Stationary] class.</summary>
 public class MethodTests
 {
     [Fact]
-    public async Task TSR0003_GenericRemotableMethod()
+    public async Task TESS0003_GenericRemotableMethod()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
             public partial class Store
             {
-                public virtual T {|TSR0003:Echo|}<T>(T value) => value;
+                public virtual T {|TESS0003:Echo|}<T>(T value) => value;
             }
             """);
         Assert.StartsWith("Remotable method 'Store.Echo' is generic", Assert.Single(diagnostics).GetMessage());
     }
 
     [Fact]
-    public async Task TSR0003_GenericMethodNotRemotable_NoDiagnostic()
+    public async Task TESS0003_GenericMethodNotRemotable_NoDiagnostic()
     {
         await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
@@ -34,18 +34,18 @@ public class MethodTests
     }
 
     [Fact]
-    public async Task TSR0004_ByRefParametersAndReturns()
+    public async Task TESS0004_ByRefParametersAndReturns()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
             public unsafe partial class Buffer
             {
                 private int _value;
-                public virtual void Swap(ref int {|TSR0004:a|}, out int {|TSR0004:b|}, in int {|TSR0004:c|}) { b = a; a = c; }
-                public virtual {|TSR0004:ref int|} Slot() => ref _value;
-                public virtual int Sum(Span<int> {|TSR0004:values|}) => values.Length;
-                public virtual {|TSR0004:ReadOnlySpan<byte>|} Bytes() => default;
-                public virtual int Read(int* {|TSR0004:address|}) => *address;
+                public virtual void Swap(ref int {|TESS0004:a|}, out int {|TESS0004:b|}, in int {|TESS0004:c|}) { b = a; a = c; }
+                public virtual {|TESS0004:ref int|} Slot() => ref _value;
+                public virtual int Sum(Span<int> {|TESS0004:values|}) => values.Length;
+                public virtual {|TESS0004:ReadOnlySpan<byte>|} Bytes() => default;
+                public virtual int Read(int* {|TESS0004:address|}) => *address;
             }
             """);
         var messages = diagnostics.Select(d => d.GetMessage()).ToList();
@@ -55,7 +55,7 @@ public class MethodTests
     }
 
     [Fact]
-    public async Task TSR0004_CopyableSignaturesAndNonRemotableMethods_NoDiagnostic()
+    public async Task TESS0004_CopyableSignaturesAndNonRemotableMethods_NoDiagnostic()
     {
         await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
@@ -71,7 +71,7 @@ public class MethodTests
     }
 
     [Fact]
-    public async Task TSR0005_PublicNonVirtualMethod()
+    public async Task TESS0005_PublicNonVirtualMethod()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             public class Base
@@ -82,8 +82,8 @@ public class MethodTests
             [Stationary]
             public partial class Coder : Base
             {
-                public int {|TSR0005:Peek|}() => 1;
-                public sealed override int {|TSR0005:Seed|}() => 2;
+                public int {|TESS0005:Peek|}() => 1;
+                public sealed override int {|TESS0005:Seed|}() => 2;
             }
             """);
         var messages = diagnostics.Select(d => d.GetMessage()).ToList();
@@ -92,7 +92,7 @@ public class MethodTests
     }
 
     [Fact]
-    public async Task TSR0005_MembersThatAreNotRemotableMethods_NoDiagnostic()
+    public async Task TESS0005_MembersThatAreNotRemotableMethods_NoDiagnostic()
     {
         await AnalyzerVerifier.VerifyAsync("""
             [Stationary]
@@ -106,19 +106,19 @@ public class MethodTests
                 void IDisposable.Dispose() { }
                 public static Coder Create() => new(1);
                 public static Coder operator +(Coder a, Coder b) => a;
-                public static explicit operator int(Coder c) => c._seed;
+                public static explicit operator int(Coder c) => c.Get();
                 public sealed override string ToString() => "Coder";
                 public sealed override bool Equals(object? obj) => ReferenceEquals(this, obj);
                 public sealed override int GetHashCode() => 0;
                 internal int Peek() => _seed;
                 protected int Reset() => _seed = 0;
-                public event EventHandler? Changed { add { } remove { } }
+                protected event EventHandler? Changed { add { } remove { } }
             }
             """);
     }
 
     [Fact]
-    public async Task TSR0005_ObjectOverrides_StayLocalWithoutDiagnostic()
+    public async Task TESS0005_ObjectOverrides_StayLocalWithoutDiagnostic()
     {
         // Not remotable, so not forwarded either: they describe the reference itself.
         await AnalyzerVerifier.VerifyAsync("""

@@ -32,6 +32,7 @@ switch (args)
 var settings = RunSettings.Full;
 var outPath = Path.Combine("artifacts", "bench.md");
 var skipOrleans = false;
+var pipelinedOnly = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -42,11 +43,14 @@ for (var i = 0; i < args.Length; i++)
         case "--no-orleans":
             skipOrleans = true;
             break;
+        case "--pipelined-only":
+            pipelinedOnly = true;
+            break;
         case "--out" when i + 1 < args.Length:
             outPath = args[++i];
             break;
         default:
-            Console.Error.WriteLine("usage: Tessera.Benchmarks [--quick] [--no-orleans] [--out PATH]");
+            Console.Error.WriteLine("usage: Tessera.Benchmarks [--quick] [--no-orleans] [--pipelined-only] [--out PATH]");
             return 2;
     }
 }
@@ -66,12 +70,7 @@ ScenarioResult[] results;
 Console.Error.WriteLine($"Starting servers, then measuring ({(settings == RunSettings.Quick ? "quick" : "full")} run)...");
 try
 {
-    await using var tessera = await TesseraScenario.StartAsync(payload, cancellation.Token);
-    await using var raw = await RawTcpScenario.StartAsync(payload, settings.Concurrency, cancellation.Token);
-    await using var orleans = skipOrleans ? null : await TryStartOrleansAsync();
-    await using var cached = await CachedScenario.StartAsync(cancellation.Token);
-    var targets = new[] { tessera, raw, orleans, cached }.OfType<Scenario>().SelectMany(s => s.Targets).ToList();
-    results = await Harness.MeasureAsync(targets, settings, cancellation.Token);
+    results = pipelinedOnly ? [] : await MeasureCallsAsync();
 }
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 {
@@ -79,8 +78,8 @@ catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
     return 130;
 }
 
-var report = Report.ToMarkdown(results, settings, payload.Length, notes);
-report += Environment.NewLine + CachedScenario.Report(results);
+// --pipelined-only skips the call scenarios, for iterating on the async protocol.
+var report = pipelinedOnly ? "" : Report.ToMarkdown(results, settings, payload.Length, notes) + Environment.NewLine + CachedScenario.Report(results);
 try
 {
     report += Environment.NewLine + await PipelinedBenchmark.RunAsync(settings == RunSettings.Quick ? 2 : 5, cancellation.Token);
@@ -96,6 +95,16 @@ if (directory is not null) Directory.CreateDirectory(directory);
 await File.WriteAllTextAsync(outPath, report);
 Console.Error.WriteLine($"Wrote {Path.GetFullPath(outPath)}");
 return 0;
+
+async Task<ScenarioResult[]> MeasureCallsAsync()
+{
+    await using var tessera = await TesseraScenario.StartAsync(payload, cancellation.Token);
+    await using var raw = await RawTcpScenario.StartAsync(payload, settings.Concurrency, cancellation.Token);
+    await using var orleans = skipOrleans ? null : await TryStartOrleansAsync();
+    await using var cached = await CachedScenario.StartAsync(cancellation.Token);
+    var targets = new[] { tessera, raw, orleans, cached }.OfType<Scenario>().SelectMany(s => s.Targets).ToList();
+    return await Harness.MeasureAsync(targets, settings, cancellation.Token);
+}
 
 // Orleans is only the yardstick: without it the Tessera and raw TCP figures still stand.
 async Task<Scenario?> TryStartOrleansAsync()

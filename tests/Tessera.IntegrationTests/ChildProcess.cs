@@ -20,6 +20,8 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public StreamReader StandardError => _process.StandardError;
 
+    public StreamWriter StandardInput => _process.StandardInput;
+
     /// <param name="assemblyName">A program copied next to the tests, e.g. <c>Coder</c>.</param>
     public static ChildProcess Start(string assemblyName, params string[] arguments)
     {

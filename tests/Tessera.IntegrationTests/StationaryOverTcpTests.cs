@@ -100,7 +100,7 @@ public sealed class StationaryOverTcpTests : IClassFixture<CalculatorServerFixtu
     {
         var calculator = await Calculator.TakeAsync(_site, _server.Ticket);
         var results = new int[64];
-        var threads = Enumerable.Range(0, results.Length).Select(i => new Thread(() => results[i] = calculator.Add(i, i))).ToList();
+        var threads = Enumerable.Range(0, results.Length).Select(i => new Thread(() => results[i] = calculator.Add(i, i)) { IsBackground = true }).ToList();
 
         threads.ForEach(t => t.Start());
         threads.ForEach(t => Assert.True(t.Join(TimeSpan.FromSeconds(30))));

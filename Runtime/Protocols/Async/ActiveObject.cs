@@ -30,7 +30,7 @@ internal sealed class ActiveObject : IThreadPoolWorkItem
     private static readonly ConditionalWeakTable<object, ActiveObject> Executors = new();
 
     private readonly ConcurrentQueue<ActiveWork> _mailbox = new();
-    private readonly SemaphoreSlim _space = new(MailboxCapacity, MailboxCapacity);
+    private readonly Slots _space = new(MailboxCapacity);
     private int _scheduled;
 
     private ActiveObject() { }
@@ -44,7 +44,7 @@ internal sealed class ActiveObject : IThreadPoolWorkItem
     /// <summary>Queues without waiting; false when the mailbox is full.</summary>
     public bool TryPost(ActiveWork work)
     {
-        if (!_space.Wait(0)) return false;
+        if (!_space.TryTake()) return false;
         Enqueue(work);
         return true;
     }
@@ -52,7 +52,7 @@ internal sealed class ActiveObject : IThreadPoolWorkItem
     /// <summary>Queues, waiting for room up to <paramref name="timeout"/> or cancellation.</summary>
     public void Post(ActiveWork work, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!_space.Wait(0) && !_space.Wait(timeout, cancellationToken))
+        if (!_space.Take(TimeProvider.System, timeout, cancellationToken))
             throw new ActiveObjectOverloadedException($"The active object's mailbox stayed full ({MailboxCapacity} calls) for {timeout.TotalMilliseconds:0} ms.");
         Enqueue(work);
     }

@@ -28,7 +28,8 @@ internal sealed class AsyncCaller
         _logger = logger;
     }
 
-    public Dataflow<TResult> Call<TResult>(ProxyHandle handle, uint methodId, byte[] arguments, Func<Site, byte[], TResult> decode, CancellationToken cancellationToken)
+    /// <summary>Sends a call and returns its reply variable; <paramref name="route"/> caches the channel to home, refreshed when missing or closed.</summary>
+    public Dataflow<TResult> Call<TResult>(ProxyHandle handle, ref AsyncChannel? route, uint methodId, byte[] arguments, Func<Site, byte[], TResult> decode, CancellationToken cancellationToken)
     {
         var reply = new Dataflow<TResult>();
         var pending = new PendingAsyncCall<TResult>(handle, methodId, decode, reply);
@@ -36,10 +37,13 @@ internal sealed class AsyncCaller
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var channel = ChannelTo(handle, cancellationToken);
-            channel.Acquire(_site.Options.TimeProvider, cancellationToken);
-            id = channel.Register(pending, cancellationToken);
-            Send(channel.Connection, new AsyncCall { CallId = id, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = arguments }, cancellationToken);
+            var channel = route is { IsOpen: true } cached ? cached : route = ChannelTo(handle, cancellationToken);
+            channel.Acquire(cancellationToken);
+            id = channel.Register(pending);
+            var cancellable = cancellationToken.CanBeCanceled;
+            Send(channel.Connection, new AsyncCall { CallId = id, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = arguments, Cancellable = cancellable }, cancellationToken);
+            // Armed once the call is queued, so a cancel can never reach home ahead of its call.
+            if (cancellable) pending.ArmCancellation(cancellationToken);
         }
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
         {

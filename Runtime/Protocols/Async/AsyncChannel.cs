@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Concurrent;
 using System.Threading;
+using System.Threading.Tasks;
 using Tessera.Sites;
+using Tessera.Wire;
 
 namespace Tessera.Protocols.Async;
 
@@ -16,7 +18,7 @@ namespace Tessera.Protocols.Async;
 internal sealed class AsyncChannel : IDisposable
 {
     private readonly ConcurrentDictionary<long, PendingAsyncCall> _pending = new();
-    private readonly SemaphoreSlim _window;
+    private readonly Slots _window;
     private readonly TimeProvider _time;
     private readonly ITimer _sweep;
     private readonly long _timeoutTicks;
@@ -27,7 +29,7 @@ internal sealed class AsyncChannel : IDisposable
         Connection = connection;
         Timeout = timeout;
         _time = time;
-        _window = new SemaphoreSlim(window, window);
+        _window = new Slots(window);
         _timeoutTicks = (long)(timeout.TotalSeconds * time.TimestampFrequency);
         var period = timeout / 8;
         _sweep = time.CreateTimer(static state => ((AsyncChannel)state!).Sweep(), this, period, period);
@@ -43,27 +45,36 @@ internal sealed class AsyncChannel : IDisposable
     /// Takes a window slot, waiting while the window is full. Blocking is the point: a send past the
     /// bound waits (like a Mozart port under flow control) rather than queueing without limit or dropping.
     /// </summary>
-    public void Acquire(TimeProvider time, CancellationToken cancellationToken)
+    public void Acquire(CancellationToken cancellationToken)
     {
-        if (_window.Wait(0)) return;
-        using var deadline = new CancellationTokenSource(Timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        try
-        {
-            _window.Wait(linked.Token);
-        }
-        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new CallTimeoutException($"Waiting for room among the async calls outstanding on {Connection}", Timeout, ex);
-        }
+        if (!_window.Take(_time, Timeout, cancellationToken))
+            throw new CallTimeoutException($"Waiting for room among the async calls outstanding on {Connection}", Timeout);
     }
 
-    public long Register(PendingAsyncCall call, CancellationToken cancellationToken)
+    /// <summary>Whether calls can still go out on this channel; a closed one is replaced by the next call.</summary>
+    public bool IsOpen => !Connection.IsClosed;
+
+    public long Register(PendingAsyncCall call)
     {
         var id = Interlocked.Increment(ref _nextId);
+        call.Start(this, id, _time.GetTimestamp() + _timeoutTicks);
         _pending[id] = call;
-        call.Start(this, id, _time.GetTimestamp() + _timeoutTicks, cancellationToken);
         return id;
+    }
+
+    /// <summary>Tells home the caller gave up on call <paramref name="id"/>; best effort, as the reply may already be on its way.</summary>
+    public void SendCancel(long id)
+    {
+        ValueTask send;
+        try
+        {
+            send = Connection.SendAsync(new AsyncCancel { CallId = id }, CancellationToken.None);
+        }
+        catch (TesseraException)
+        {
+            return;
+        }
+        if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send);
     }
 
     public bool TryTake(long id, out PendingAsyncCall call) => _pending.TryGetValue(id, out call!);
@@ -80,6 +91,18 @@ internal sealed class AsyncChannel : IDisposable
     }
 
     public void Dispose() => _sweep.Dispose();
+
+    private static async Task ObserveAsync(ValueTask send)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
+        {
+            // The connection is closing: home's call ends by its own deadline.
+        }
+    }
 
     private void Sweep()
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using MemoryPack;
@@ -19,6 +20,7 @@ internal sealed class AsyncServer
     private readonly Site _site;
     private readonly ReferenceTable _references;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<(PeerConnection Caller, long CallId), CancellationTokenSource> _cancellable = new();
 
     public AsyncServer(Site site, ReferenceTable references, ILogger logger)
     {
@@ -41,8 +43,46 @@ internal sealed class AsyncServer
         }
         var executor = ActiveObject.Of(entity.Target);
         executor.Logger = _logger;
-        if (!executor.TryPost(new RemoteCall(this, caller, call, entity.Target, type)))
-            Refuse(caller, call, AsyncFaultCode.Overloaded, typeof(ActiveObjectOverloadedException), $"{entity.Type.TypeName}'s mailbox is full ({ActiveObject.MailboxCapacity} calls); the call did not run.");
+        var cancellation = Cancellation(caller, call);
+        if (executor.TryPost(new RemoteCall(this, caller, call, entity.Target, type, cancellation))) return;
+        if (cancellation is not null) EndCancellable(caller, call.CallId, cancellation);
+        Refuse(caller, call, AsyncFaultCode.Overloaded, typeof(ActiveObjectOverloadedException), $"{entity.Type.TypeName}'s mailbox is full ({ActiveObject.MailboxCapacity} calls); the call did not run.");
+    }
+
+    public void OnCancel(PeerConnection caller, AsyncCancel cancel)
+    {
+        if (!_cancellable.TryGetValue((caller, cancel.CallId), out var running)) return;
+        // Off the reader loop: token callbacks are user code, and the call may end (and dispose the source) meanwhile.
+        ThreadPool.UnsafeQueueUserWorkItem(static running =>
+        {
+            try
+            {
+                running.Cancel();
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or AggregateException)
+            {
+                // Ended already, or a callback threw: the method's own problem, and it still has its deadline.
+            }
+        }, running, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Only a call whose caller can cancel gets a source (with the call deadline, so it ends even if the
+    /// cancel is lost); the others get <see cref="CancellationToken.None"/> and cost nothing.
+    /// </summary>
+    private CancellationTokenSource? Cancellation(PeerConnection caller, AsyncCall call)
+    {
+        if (!call.Cancellable || call.CallId == 0) return null;
+        var source = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
+        // Registered from the reader, before any AsyncCancel behind it on the same connection is read.
+        _cancellable[(caller, call.CallId)] = source;
+        return source;
+    }
+
+    private void EndCancellable(PeerConnection caller, long callId, CancellationTokenSource source)
+    {
+        _cancellable.TryRemove((caller, callId), out _);
+        source.Dispose();
     }
 
     private void Refuse(PeerConnection caller, AsyncCall call, AsyncFaultCode code, Type exception, string message)
@@ -83,14 +123,14 @@ internal sealed class AsyncServer
         }
     }
 
-    private sealed class RemoteCall(AsyncServer server, PeerConnection caller, AsyncCall call, object target, IActiveType type) : ActiveWork
+    private sealed class RemoteCall(AsyncServer server, PeerConnection caller, AsyncCall call, object target, IActiveType type, CancellationTokenSource? cancellation) : ActiveWork
     {
         public override async ValueTask RunAsync()
         {
             WireMessage reply;
             try
             {
-                var running = type.InvokeDirectAsync(target, call.MethodId, call.Arguments, new InvocationContext(server._site, CancellationToken.None));
+                var running = type.InvokeDirectAsync(target, call.MethodId, call.Arguments, new InvocationContext(server._site, cancellation?.Token ?? CancellationToken.None));
                 var result = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
                 if (call.CallId == 0) return;
                 reply = new AsyncReply { CallId = call.CallId, Result = result };
@@ -109,6 +149,10 @@ internal sealed class AsyncServer
                     _ => AsyncFaultCode.MethodThrew,
                 };
                 reply = new AsyncFault { CallId = call.CallId, Code = code, ExceptionType = ex.GetType().FullName ?? ex.GetType().Name, Message = ex.Message, StackTrace = ex.StackTrace };
+            }
+            finally
+            {
+                if (cancellation is not null) server.EndCancellable(caller, call.CallId, cancellation);
             }
             server.Send(caller, reply);
         }

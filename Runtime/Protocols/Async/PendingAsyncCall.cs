@@ -12,6 +12,7 @@ namespace Tessera.Protocols.Async;
 internal abstract class PendingAsyncCall
 {
     private int _ended;
+    private int _registered;
     private long _deadline;
     private CancellationTokenRegistration _cancellation;
 
@@ -19,14 +20,24 @@ internal abstract class PendingAsyncCall
 
     public long Id { get; private set; }
 
-    /// <summary>Arms the call; <paramref name="deadline"/> is a <see cref="TimeProvider.GetTimestamp"/> value the channel's sweep checks.</summary>
-    public void Start(AsyncChannel channel, long id, long deadline, CancellationToken cancellationToken)
+    /// <summary>Names the call; <paramref name="deadline"/> is a <see cref="TimeProvider.GetTimestamp"/> value the channel's sweep checks.</summary>
+    public void Start(AsyncChannel channel, long id, long deadline)
     {
         Channel = channel;
         Id = id;
         _deadline = deadline;
-        if (cancellationToken.CanBeCanceled)
-            _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((PendingAsyncCall)state!).Fail(new OperationCanceledException(token)), this);
+    }
+
+    /// <summary>
+    /// Once the call is on its way: cancelling <paramref name="cancellationToken"/> fails the variable at once
+    /// and tells home to cancel the token the method received.
+    /// </summary>
+    public void ArmCancellation(CancellationToken cancellationToken)
+    {
+        var registration = cancellationToken.UnsafeRegister(static (state, token) => ((PendingAsyncCall)state!).OnCancelled(token), this);
+        // Stored first: if the call ends meanwhile, exactly one of this and TryEnd sees the other and disposes it.
+        _cancellation = registration;
+        if (Interlocked.CompareExchange(ref _registered, 1, 0) != 0) registration.Dispose();
     }
 
     public void OnReply(Site site, AsyncReply reply)
@@ -64,10 +75,18 @@ internal abstract class PendingAsyncCall
 
     protected abstract void Fault(Exception error);
 
+    private void OnCancelled(CancellationToken token)
+    {
+        if (!TryEnd()) return;
+        Channel?.SendCancel(Id);
+        Fault(new OperationCanceledException($"Async call #{Id} on {Channel?.Connection} was cancelled by its caller; home was told to cancel it.", token));
+    }
+
     private bool TryEnd()
     {
         if (Interlocked.Exchange(ref _ended, 1) != 0) return false;
-        _cancellation.Dispose();
+        // Whichever of this and ArmCancellation comes second disposes the registration.
+        if (Interlocked.Exchange(ref _registered, 1) != 0) _cancellation.Dispose();
         Channel?.Release(Id);
         return true;
     }

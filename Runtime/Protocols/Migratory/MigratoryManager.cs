@@ -92,6 +92,8 @@ internal sealed class MigratoryManager
             if (passed) break;
             passed = await _protocol.QueryLastHopAsync(other, _home.Key).ConfigureAwait(false) > dead.Hop;
         }
+        // The state may have come home while the others were asked, from a site that has forgotten it since.
+        passed = passed || _home.LastHop > dead.Hop;
         if (passed)
         {
             lock (_gate) _chain.Remove(dead);

@@ -39,6 +39,8 @@ internal sealed class MigratoryProtocol
 
     public void RegisterHome(MigratoryProxy home) => _homes[home.Key] = home;
 
+    public void UnregisterHome(MigratoryProxy home, ulong key) => _homes.TryRemove(new(key, home));
+
     public void Activate(MigratoryProxy proxy)
     {
         if (proxy.IsImported) _active[(proxy.Home, proxy.Key)] = proxy;
@@ -82,11 +84,18 @@ internal sealed class MigratoryProtocol
         else _logger.LogDebug("Site {Home} reported object #{Key:x16} lost: {Reason}", from.Peer, lost.ObjectKey, lost.Reason);
     }
 
+    /// <summary>
+    /// The manager asks which hop this site last received. A site that handed the state on is no longer
+    /// active, but its answer is what proves the state got past a dead site while the token is in flight,
+    /// so it is looked up among the imports too.
+    /// </summary>
     public void OnQuery(PeerConnection from, StateQuery query)
     {
         var home = new SiteIdentity(query.HomeSiteId, query.HomeIncarnation);
-        var lastHop = _active.TryGetValue((home, query.ObjectKey), out var proxy) ? proxy.LastHop : -1;
-        _ = ReplyAsync(from, new StateQueryReply { RequestId = query.RequestId, LastHop = lastHop });
+        var proxy = _active.TryGetValue((home, query.ObjectKey), out var active)
+            ? active
+            : (_site.References.FindImport(home, query.ObjectKey) as ICachedObject)?.TesseraState;
+        _ = ReplyAsync(from, new StateQueryReply { RequestId = query.RequestId, LastHop = proxy?.LastHop ?? -1 });
     }
 
     /// <summary>

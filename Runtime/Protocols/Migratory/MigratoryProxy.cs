@@ -183,6 +183,44 @@ public sealed class MigratoryProxy
         site.Migratory.RegisterHome(this);
     }
 
+    /// <summary>
+    /// Nothing outside refers to this home object any more, so it stops being shared (and may be shared
+    /// again under a new key). Its state is here then, since a site that holds or awaits it keeps its weight,
+    /// unless a lease reclaimed the object from a silent holder, which took the state with it.
+    /// </summary>
+    internal void Unshare(Site site)
+    {
+        bool here;
+        ulong key;
+        lock (_gate)
+        {
+            if (_site != site || _handle is not null) return;
+            key = _key;
+            here = _presence == Presence.Here && _lostReason is null;
+            if (here)
+            {
+                _site = null;
+                _manager = null;
+                _home = default;
+                _homeHints = default;
+                _key = 0;
+                _lastHop = 0;
+                _forward = null;
+            }
+        }
+        site.Migratory.UnregisterHome(this, key);
+        if (!here) Lose("its lease ran out while a site that went silent held or awaited its state");
+    }
+
+    /// <summary>Whether this imported object holds or awaits the state, so dropping it now would strand the state.</summary>
+    internal bool IsActive
+    {
+        get
+        {
+            lock (_gate) return _presence != Presence.Empty && _lostReason is null;
+        }
+    }
+
     internal MigratoryManager? Manager => _manager;
 
     internal void OnToken(long hop, byte[] state)

@@ -70,10 +70,10 @@ internal sealed class ExportedVariable<T> : IExportedVariable
             _proxies = null;
         }
         if (proxies.Count == 0) return;
-        var bound = new VariableBound { Key = _key, Outcome = VariableOutcomes.Of(_table.Site, _variable, _codec) };
         foreach (var proxy in proxies)
         {
-            if (!proxy.IsClosed) _table.Send(proxy, bound);
+            // Encoded per site: a value holding references carries weight, and each copy must carry its own.
+            if (!proxy.IsClosed) _table.Send(proxy, new VariableBound { Key = _key, Outcome = VariableOutcomes.Of(_table.Site, _variable, _codec) });
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
 namespace Tessera.Transport.InMemory;
@@ -16,6 +17,13 @@ public sealed class InMemoryNetwork
     private readonly object _gate = new();
     private readonly Dictionary<string, InMemoryTransport> _listeners = new(StringComparer.Ordinal);
     private int _lastAssigned;
+
+    /// <summary>
+    /// Off by default. When set, every chunk of bytes on a connection made afterwards waits for the returned
+    /// task before it reaches the other end, in order per direction: a test supplies seeded delays to
+    /// reorder messages between different connections. Called concurrently from many connections.
+    /// </summary>
+    public Func<ValueTask>? DeliveryDelay { get; set; }
 
     public InMemoryTransport CreateTransport(TransportOptions? options = null, ILogger? logger = null) => new(this, options, logger);
 

@@ -65,11 +65,11 @@ public sealed class InMemoryTransport : ITransport
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         var listener = _network.Find(address) ?? throw ConnectFailed(address, "nothing is listening there");
-        var toListener = new Pipe(FramePipeOptions.ForInbound(listener._options));
-        var toDialer = new Pipe(FramePipeOptions.ForInbound(_options));
-        var dialerSide = new PipeFrameConnection(new DuplexPipe(toDialer.Reader, toListener.Writer), address, _options, _logger, resource: null);
+        var (toListenerWriter, toListenerReader) = Link(FramePipeOptions.ForInbound(listener._options), _network.DeliveryDelay);
+        var (toDialerWriter, toDialerReader) = Link(FramePipeOptions.ForInbound(_options), _network.DeliveryDelay);
+        var dialerSide = new PipeFrameConnection(new DuplexPipe(toDialerReader, toListenerWriter), address, _options, _logger, resource: null);
         var listenerSide = new PipeFrameConnection(
-            new DuplexPipe(toListener.Reader, toDialer.Writer), LocalAddress ?? "mem:(not listening)", listener._options, listener._logger, resource: null);
+            new DuplexPipe(toListenerReader, toDialerWriter), LocalAddress ?? "mem:(not listening)", listener._options, listener._logger, resource: null);
 
         if (!_connections.TryAdd(dialerSide))
         {
@@ -142,6 +142,46 @@ public sealed class InMemoryTransport : ITransport
         var exception = new TransportConnectException(address, $"Could not connect to {address}: {why}.");
         TransportLog.ConnectFailed(_logger, address, exception);
         return exception;
+    }
+
+    /// <summary>One direction of a connection: a pipe, or two joined by a pump that delays each chunk.</summary>
+    private static (PipeWriter Writer, PipeReader Reader) Link(PipeOptions options, Func<ValueTask>? delay)
+    {
+        var sent = new Pipe(options);
+        if (delay is null) return (sent.Writer, sent.Reader);
+        var delivered = new Pipe(options);
+        _ = PumpAsync(sent.Reader, delivered.Writer, delay);
+        return (sent.Writer, delivered.Reader);
+    }
+
+    private static async Task PumpAsync(PipeReader from, PipeWriter to, Func<ValueTask> delay)
+    {
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReadAsync().ConfigureAwait(false);
+                var stopped = false;
+                if (!read.Buffer.IsEmpty)
+                {
+                    await delay().ConfigureAwait(false);
+                    foreach (var segment in read.Buffer)
+                    {
+                        stopped = (await to.WriteAsync(segment).ConfigureAwait(false)).IsCompleted;
+                        if (stopped) break;
+                    }
+                }
+                from.AdvanceTo(read.Buffer.End);
+                if (stopped || read.IsCompleted || read.IsCanceled) break;
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+        await from.CompleteAsync(failure).ConfigureAwait(false);
+        await to.CompleteAsync(failure).ConfigureAwait(false);
     }
 
     private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;

@@ -1,3 +1,4 @@
+using Tessera.Infrastructure;
 using Tessera.Wire;
 using Xunit;
 
@@ -177,6 +178,37 @@ public sealed class MigratoryProtocolTests
 
         Assert.Equal(3, counter.Increment());
         Assert.Equal(4, others[1].Increment());
+    }
+
+    [Fact]
+    public async Task A_dead_site_the_state_got_past_loses_nothing_while_the_state_is_in_flight_from_a_site_that_handed_it_on()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var counter = Counter.Create();
+        var ticket = counter.OfferUnlimited(home);
+        var siteA = await harness.StartSiteAsync();
+        TokenHoldingTransport? holding = null;
+        var siteB = await harness.StartSiteAsync(wrapTransport: t => holding = new TokenHoldingTransport(t));
+        var (a, b) = (await Counter.TakeAsync(siteA, ticket), await Counter.TakeAsync(siteB, ticket));
+        var c = await Counter.TakeAsync(await harness.StartSiteAsync(), ticket);
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        a.Increment();
+        b.Increment();
+        holding!.Close();
+        var atC = c.IncrementAsync();
+        await Poll.UntilAsync(() => holding.Held == 1);
+        Assert.Equal(0, siteB.Migratory.ActiveCount);
+        Assert.Equal(4, manager.ChainLength);
+
+        // Only B, which handed the state on and holds nothing now, can prove it got past A.
+        Assert.True(harness.Network.KillTransport(siteA.Address));
+        await Poll.UntilAsync(() => manager.ChainLength < 4);
+
+        Assert.Equal(3, manager.ChainLength);
+        holding.Open();
+        Assert.Equal(3, await atC.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(4, counter.Increment());
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class RobustnessTests
         var caller = await harness.StartSiteAsync();
         var ticket = Ticket.Parse(new Greeter().Offer(home));
 
-        var guessed = (Greeter)caller.References.Import(ticket.Site, ticket.EndpointHints, ticket.ObjectKey, Greeter.TesseraType);
+        var guessed = (Greeter)caller.References.Import(ticket.Site, ticket.EndpointHints, ticket.ObjectKey, Greeter.TesseraType, default);
 
         Assert.Throws<EntityNotFoundException>(() => guessed.Greet("intruder"));
         var taken = await Greeter.TakeAsync(caller, ticket.Render());

@@ -13,17 +13,18 @@ internal sealed class SiteHarness : IAsyncDisposable
     /// <summary>Every site started so far, in order.</summary>
     public IReadOnlyList<Site> Sites => _sites;
 
-    public async Task<Site> StartSiteAsync(TimeSpan? callTimeout = null, Guid? id = null, TransportOptions? transportOptions = null, Func<ITransport, ITransport>? wrapTransport = null)
+    public async Task<Site> StartSiteAsync(TimeSpan? callTimeout = null, Guid? id = null, TransportOptions? transportOptions = null, Func<ITransport, ITransport>? wrapTransport = null, Func<SiteOptions, SiteOptions>? configure = null)
     {
         var transport = Network.CreateTransport(transportOptions);
-        var site = await Site.StartAsync(new SiteOptions
+        var options = new SiteOptions
         {
             ListenAddress = "mem:0",
             Transport = wrapTransport is null ? transport : wrapTransport(transport),
             TransportOptions = transportOptions ?? new TransportOptions(),
             DefaultCallTimeout = callTimeout ?? TimeSpan.FromSeconds(10),
             SiteId = id,
-        });
+        };
+        var site = await Site.StartAsync(configure is null ? options : configure(options));
         _sites.Add(site);
         return site;
     }

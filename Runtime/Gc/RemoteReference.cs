@@ -1,0 +1,35 @@
+using System;
+
+namespace Tessera;
+
+/// <summary>
+/// Explicit control over references to distributed objects. Proxies are collected on their own when
+/// nothing here uses them; <see cref="Release"/> returns a proxy's weight at once, which is also how to
+/// break a cycle of references between sites, since such cycles are never collected (docs/gc.md).
+/// </summary>
+public static class RemoteReference
+{
+    /// <summary>
+    /// Ends this site's proxy: its weight goes home (batched), and once every holder has done so the object
+    /// is local again at its home. Using or sending the proxy afterwards throws
+    /// <see cref="ReferenceReleasedException"/>; a reference that arrives later makes a new proxy.
+    /// </summary>
+    /// <returns>True if <paramref name="reference"/> was a live proxy; false for a local object or one already released.</returns>
+    /// <exception cref="InvalidOperationException">A <c>[Cached]</c> reference holds or awaits the object's state here.</exception>
+    public static bool Release(object reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var handle = Sites.ReferenceTable.HandleOf(reference);
+        if (handle is null) return false;
+        if (reference is Infrastructure.ICachedObject { TesseraState.IsActive: true })
+            throw new InvalidOperationException($"This {handle} holds or awaits the object's state here; release it once the state has moved on.");
+        return handle.Site.References.Release(reference);
+    }
+
+    /// <summary>Whether <paramref name="reference"/> is a proxy for an object at another site (as opposed to a local object).</summary>
+    public static bool IsRemote(object reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return Sites.ReferenceTable.HandleOf(reference) is not null;
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Time.Testing;
+using Tessera.Runtime.Tests.Sites;
+using Tessera.Wire;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.Gc;
+
+/// <summary>Leases, on a fake clock: weight held by a crashed site is reclaimed after the lease, never before.</summary>
+public sealed class LeaseTests
+{
+    private static readonly GcOptions Leases = new()
+    {
+        LeaseDuration = TimeSpan.FromSeconds(200),
+        LeaseRenewalInterval = TimeSpan.FromSeconds(65),
+        WeightReturnDelay = TimeSpan.FromSeconds(1),
+    };
+
+    [Fact]
+    public async Task A_crashed_holders_weight_is_reclaimed_after_the_lease_expires_and_not_before()
+    {
+        var time = new FakeTimeProvider();
+        await using var harness = new SiteHarness();
+        var home = await GcSites.StartAsync(harness, time, Leases);
+        var holder = await GcSites.StartAsync(harness, time, Leases);
+        var greeter = await Greeter.TakeAsync(holder, new Greeter().Offer(home));
+        Assert.True(harness.Network.KillTransport(holder.Address));
+        await Poll.UntilAsync(() => home.ConnectionCount == 0);
+
+        await AdvanceAsync(time, Leases.LeaseDuration - TimeSpan.FromSeconds(2));
+        Assert.Equal(1, home.ExportedCount);
+
+        await AdvanceAsync(time, TimeSpan.FromSeconds(3));
+        Assert.Equal(0, home.ExportedCount);
+        GC.KeepAlive(greeter);
+    }
+
+    [Fact]
+    public async Task A_live_holder_renews_its_lease_so_the_object_outlives_many_lease_periods()
+    {
+        var time = new FakeTimeProvider();
+        await using var harness = new SiteHarness();
+        var home = await GcSites.StartAsync(harness, time, Leases);
+        var holder = await GcSites.StartAsync(harness, time, Leases);
+        var greeter = await Greeter.TakeAsync(holder, new Greeter().Offer(home));
+
+        await AdvanceAsync(time, Leases.LeaseDuration * 5, home, holder);
+
+        Assert.Equal(1, home.ExportedCount);
+        Assert.True(home.Counters.Received(MessageKind.LeaseRenewal) >= 15);
+        Assert.Equal("hello still", greeter.Greet("still"));
+    }
+
+    [Fact]
+    public async Task A_ticket_outlives_any_lease()
+    {
+        var time = new FakeTimeProvider();
+        await using var harness = new SiteHarness();
+        var home = await GcSites.StartAsync(harness, time, Leases);
+
+        new Greeter().OfferUnlimited(home);
+        await AdvanceAsync(time, Leases.LeaseDuration * 3);
+
+        Assert.Equal(1, home.ExportedCount);
+    }
+
+    [Fact]
+    public void Lease_options_are_checked()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SiteOptions { Gc = new GcOptions { LeaseRenewalInterval = TimeSpan.FromSeconds(300) } }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SiteOptions { Gc = new GcOptions { LeaseDuration = TimeSpan.Zero } }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SiteOptions { Gc = new GcOptions { MaxEntitiesPerMessage = 0 } }.Validate());
+    }
+
+    /// <summary>
+    /// Advances the clock a second at a time, letting messages already sent arrive between steps as they
+    /// would on a real clock: with <paramref name="home"/> and <paramref name="holder"/>, every renewal the
+    /// holder has sent so far reaches the home before time moves on.
+    /// </summary>
+    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by, Site? home = null, Site? holder = null)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < by; elapsed += TimeSpan.FromSeconds(1))
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+            if (home is not null && holder is not null)
+                await Poll.UntilAsync(() => home.Counters.Received(MessageKind.LeaseRenewal) == holder.Counters.Sent(MessageKind.LeaseRenewal));
+        }
+    }
+}
