@@ -28,6 +28,34 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task Simultaneous_dials_with_delayed_delivery_still_leave_exactly_one_connection()
+    {
+        for (var seed = 0; seed < 60; seed++)
+        {
+            var random = new Random(seed);
+            await using var harness = new SiteHarness();
+            harness.Network.DeliveryDelay = () =>
+            {
+                int delay;
+                lock (random) delay = random.Next(0, 8);
+                return delay == 0 ? ValueTask.CompletedTask : new ValueTask(Task.Delay(delay));
+            };
+            var a = await harness.StartSiteAsync();
+            var b = await harness.StartSiteAsync();
+            var ticketForA = new Greeter().Offer(a);
+            var ticketForB = new Greeter().Offer(b);
+
+            var taken = await Task.WhenAll(
+                Task.Run(() => Greeter.TakeAsync(a, ticketForB)),
+                Task.Run(() => Greeter.TakeAsync(b, ticketForA))).WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.Equal("hello a", await Task.Run(() => taken[0].Greet("a")));
+            Assert.Equal("hello b", await Task.Run(() => taken[1].Greet("b")));
+            await WaitUntilAsync(() => a.ConnectionCount == 1 && b.ConnectionCount == 1, $"seed {seed}: a has {a.ConnectionCount}, b has {b.ConnectionCount}");
+        }
+    }
+
+    [Fact]
     public async Task Garbage_closes_only_that_connection_and_the_site_keeps_serving()
     {
         await using var harness = new SiteHarness();
