@@ -23,7 +23,11 @@ internal sealed class ChildProcess : IAsyncDisposable
     public StreamWriter StandardInput => _process.StandardInput;
 
     /// <param name="assemblyName">A program copied next to the tests, e.g. <c>Coder</c>.</param>
-    public static ChildProcess Start(string assemblyName, params string[] arguments)
+    public static ChildProcess Start(string assemblyName, params string[] arguments) =>
+        StartPath(Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"), arguments);
+
+    /// <param name="assemblyPath">The full path of a built program, e.g. one the test compiled itself.</param>
+    public static ChildProcess StartPath(string assemblyPath, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -32,15 +36,19 @@ internal sealed class ChildProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"));
+        info.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {assemblyName}."));
+        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {assemblyPath}."));
     }
 
     /// <summary>Runs a program to completion and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, string assemblyName, params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, string assemblyName, params string[] arguments) =>
+        RunPathAsync(timeout, Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"), arguments);
+
+    /// <summary>Runs a program given by its full path to completion and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunPathAsync(TimeSpan timeout, string assemblyPath, params string[] arguments)
     {
-        await using var child = Start(assemblyName, arguments);
+        await using var child = StartPath(assemblyPath, arguments);
         child._process.StandardInput.Close();
         using var cancellation = new CancellationTokenSource(timeout);
         var output = child._process.StandardOutput.ReadToEndAsync(cancellation.Token);
