@@ -30,11 +30,8 @@ public sealed class MigratoryProxy
 
     private static readonly SiteOptions UnsharedOptions = new();
 
-    // Marks the logical call (async flow) that holds the state, so a call it makes on the same object re-enters.
-    private static readonly AsyncLocal<object?> CurrentFlow = new();
-
     private readonly Lock _gate = new();
-    private readonly LinkedList<Waiter> _waiters = new();
+    private readonly WaiterQueue _waiters = new();
     private readonly DistributedTypeInfo _type;
     private readonly IStateCodec _codec;
     private readonly object _target;
@@ -45,11 +42,7 @@ public sealed class MigratoryProxy
     private ulong _key;
     private MigratoryManager? _manager;
     private Presence _presence;
-    private bool _busy;
-    private int _depth;
-    private int _ownerThread;
-    private object? _ownerFlow;
-    private int _batch;
+    private readonly RunningCall _running = new();
     private Requester? _forward;
     private string? _lostReason;
     private long _lastHop;
@@ -133,7 +126,7 @@ public sealed class MigratoryProxy
             if (!TryEnterLocked(0, flow, out reentered)) waiter = EnqueueLocked(0, flow, out request);
         }
         // Set in the caller's flow (this method is not async), so the method body and what it awaits carry it.
-        if (!reentered) CurrentFlow.Value = flow;
+        if (!reentered) RunningCall.MarkFlow(flow);
         if (waiter is null) return ValueTask.CompletedTask;
         if (request) RequestState();
         return new ValueTask(WaitAsync(waiter, cancellationToken));
@@ -147,14 +140,7 @@ public sealed class MigratoryProxy
         var request = false;
         lock (_gate)
         {
-            if (_depth > 0)
-            {
-                _depth--;
-                return;
-            }
-            _busy = false;
-            _ownerThread = 0;
-            _ownerFlow = null;
+            if (!_running.Leave()) return;
             next = GrantLocked();
             if (next is null) successor = TakeForwardLocked(out request);
         }
@@ -250,7 +236,7 @@ public sealed class MigratoryProxy
             _lastHop = hop;
             if (_presence == Presence.Empty) _site!.Migratory.Activate(this);
             _presence = Presence.Here;
-            _batch = _waiters.Count;
+            _waiters.StartBatch();
             next = GrantLocked();
             if (next is null) successor = TakeForwardLocked(out request);
         }
@@ -283,7 +269,7 @@ public sealed class MigratoryProxy
             if (_lostReason is not null) return;
             _lostReason = reason;
             _forward = null;
-            failed = DrainLocked();
+            failed = _waiters.Drain();
             Deactivate();
         }
         foreach (var waiter in failed) waiter.Fail(Lost());
@@ -297,7 +283,7 @@ public sealed class MigratoryProxy
         {
             if (_presence != Presence.Requested) return;
             _presence = Presence.Empty;
-            failed = DrainLocked();
+            failed = _waiters.Drain();
             Deactivate();
         }
         foreach (var waiter in failed) waiter.Fail(reason);
@@ -307,35 +293,21 @@ public sealed class MigratoryProxy
     {
         reentered = false;
         if (_lostReason is not null) throw Lost();
-        if (_busy)
+        if (_running.IsBusy)
         {
-            if (!IsOwnerLocked()) return false;
-            _depth++;
-            reentered = true;
-            return true;
+            reentered = _running.TryReenter();
+            return reentered;
         }
         if (_presence != Presence.Here || _forward is not null || _waiters.Count > 0) return false;
-        Own(thread, flow);
+        _running.Own(thread, flow);
         return true;
-    }
-
-    /// <summary>Whether the running call is the one asking again: a method calling another method of its own object.</summary>
-    private bool IsOwnerLocked()
-        => (_ownerThread != 0 && _ownerThread == Environment.CurrentManagedThreadId)
-           || (_ownerFlow is not null && ReferenceEquals(CurrentFlow.Value, _ownerFlow));
-
-    private void Own(int thread, object? flow)
-    {
-        _busy = true;
-        _ownerThread = thread;
-        _ownerFlow = flow;
     }
 
     private Waiter EnqueueLocked(int thread, object? flow, out bool request)
     {
         if (_waiters.Count >= Options.MaxWaitingCalls) throw new CallQueueFullException(Name, Options.MaxWaitingCalls);
         var waiter = new Waiter(thread, flow);
-        _waiters.AddLast(waiter.Node);
+        _waiters.Add(waiter);
         request = _presence == Presence.Empty;
         if (request)
         {
@@ -348,12 +320,9 @@ public sealed class MigratoryProxy
     /// <summary>The next queued call, if it may run now: while a site waits, only calls queued when the state came.</summary>
     private Waiter? GrantLocked()
     {
-        if (_lostReason is not null || _busy || _presence != Presence.Here || _waiters.First is not { } first) return null;
-        if (_forward is not null && _batch <= 0) return null;
-        _waiters.RemoveFirst();
-        if (_batch > 0) _batch--;
-        var waiter = first.Value;
-        Own(waiter.Thread, waiter.Flow);
+        if (_lostReason is not null || _running.IsBusy || _presence != Presence.Here) return null;
+        if (_waiters.TakeNext(othersWait: _forward is not null) is not { } waiter) return null;
+        _running.Own(waiter.Thread, waiter.Flow);
         waiter.Granted = true;
         return waiter;
     }
@@ -361,7 +330,7 @@ public sealed class MigratoryProxy
     private Requester? TakeForwardLocked(out bool request)
     {
         request = false;
-        if (_forward is not { } successor || _busy || _presence != Presence.Here || _lostReason is not null) return null;
+        if (_forward is not { } successor || _running.IsBusy || _presence != Presence.Here || _lostReason is not null) return null;
         _forward = null;
         request = _waiters.Count > 0;
         _presence = request ? Presence.Requested : Presence.Empty;
@@ -393,14 +362,6 @@ public sealed class MigratoryProxy
         else _site!.Migratory.SendRequest(this, LastHop);
     }
 
-    private List<Waiter> DrainLocked()
-    {
-        var drained = new List<Waiter>(_waiters);
-        _waiters.Clear();
-        _batch = 0;
-        return drained;
-    }
-
     private void Deactivate()
     {
         if (_handle is not null) _site?.Migratory.Deactivate(this);
@@ -426,11 +387,7 @@ public sealed class MigratoryProxy
         lock (_gate)
         {
             granted = waiter.Granted;
-            if (waiter.Node.List is not null)
-            {
-                _waiters.Remove(waiter.Node);
-                _batch = Math.Min(_batch, _waiters.Count);
-            }
+            _waiters.Remove(waiter);
         }
         if (granted) Exit();
         if (waiter.Turn.IsFaulted && waiter.Turn.Exception?.InnerException is { } failure) return failure;
@@ -440,31 +397,4 @@ public sealed class MigratoryProxy
     private CachedStateLostException Lost() => new(Name, _lostReason ?? "");
 
     public override string ToString() => Name;
-
-    /// <summary>One call waiting for its turn.</summary>
-    private sealed class Waiter
-    {
-        private readonly TaskCompletionSource _turn = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Waiter(int thread, object? flow)
-        {
-            Thread = thread;
-            Flow = flow;
-            Node = new LinkedListNode<Waiter>(this);
-        }
-
-        public int Thread { get; }
-
-        public object? Flow { get; }
-
-        public LinkedListNode<Waiter> Node { get; }
-
-        public bool Granted { get; set; }
-
-        public Task Turn => _turn.Task;
-
-        public void Signal() => _turn.TrySetResult();
-
-        public void Fail(Exception reason) => _turn.TrySetException(reason);
-    }
 }

@@ -1,0 +1,54 @@
+using System;
+using System.Threading;
+
+namespace Tessera.Protocols.Migratory;
+
+/// <summary>
+/// Which call runs on a <c>[Cached]</c> object here, and how deeply it has re-entered: a method calling
+/// another method of its own object must run at once instead of waiting for itself. Not thread-safe: the
+/// owning <see cref="MigratoryProxy"/> guards it with its lock.
+/// </summary>
+internal sealed class RunningCall
+{
+    // Marks the logical call (async flow) that holds the state, so a call it makes on the same object re-enters.
+    private static readonly AsyncLocal<object?> CurrentFlow = new();
+
+    private int _depth;
+    private int _thread;
+    private object? _flow;
+
+    public bool IsBusy { get; private set; }
+
+    /// <summary>Tags the caller's async flow, so awaits inside the method body still count as this call.</summary>
+    public static void MarkFlow(object flow) => CurrentFlow.Value = flow;
+
+    public void Own(int thread, object? flow)
+    {
+        IsBusy = true;
+        _thread = thread;
+        _flow = flow;
+    }
+
+    /// <summary>Counts one more level if the caller is the running call itself.</summary>
+    public bool TryReenter()
+    {
+        var mine = (_thread != 0 && _thread == Environment.CurrentManagedThreadId)
+                   || (_flow is not null && ReferenceEquals(CurrentFlow.Value, _flow));
+        if (mine) _depth++;
+        return mine;
+    }
+
+    /// <returns>True when the outermost call ended and the object is free.</returns>
+    public bool Leave()
+    {
+        if (_depth > 0)
+        {
+            _depth--;
+            return false;
+        }
+        IsBusy = false;
+        _thread = 0;
+        _flow = null;
+        return true;
+    }
+}
