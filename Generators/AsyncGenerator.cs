@@ -14,15 +14,7 @@ public sealed class AsyncGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.AsyncAttribute,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
-                static (syntaxContext, cancellationToken) => AsyncParser.Parse(syntaxContext, cancellationToken))
-            .WithTrackingName(TrackingNames.AsyncClasses)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
-            .WithTrackingName(TrackingNames.AsyncModels);
+        var models = DistributedClassPipeline.Models(context, KnownNames.AsyncAttribute, AsyncParser.Parse, TrackingNames.AsyncClasses, TrackingNames.AsyncModels);
 
         context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.Core.HintName, AsyncEmitter.Emit(model)));
     }

@@ -11,15 +11,7 @@ public sealed class StationaryGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.StationaryAttribute,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
-                static (syntaxContext, cancellationToken) => Parser.Parse(syntaxContext, cancellationToken))
-            .WithTrackingName(TrackingNames.StationaryClasses)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
-            .WithTrackingName(TrackingNames.StationaryModels);
+        var models = DistributedClassPipeline.Models(context, KnownNames.StationaryAttribute, Parser.Parse, TrackingNames.StationaryClasses, TrackingNames.StationaryModels);
 
         context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.HintName, StationaryEmitter.Emit(model)));
     }

@@ -10,15 +10,7 @@ public sealed class CachedGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                KnownNames.CachedAttribute,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
-                static (syntaxContext, cancellationToken) => CachedParser.Parse(syntaxContext, cancellationToken))
-            .WithTrackingName(TrackingNames.CachedClasses)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
-            .WithTrackingName(TrackingNames.CachedModels);
+        var models = DistributedClassPipeline.Models(context, KnownNames.CachedAttribute, CachedParser.Parse, TrackingNames.CachedClasses, TrackingNames.CachedModels);
 
         context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.Class.HintName, CachedEmitter.Emit(model)));
     }
