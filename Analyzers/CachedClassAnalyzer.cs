@@ -8,19 +8,28 @@ namespace Tessera.Analyzers;
 
 /// <summary>
 /// <c>[Cached]</c> classes: state the generator cannot move (TESS0009), judged by the generator's own
-/// <see cref="CachedRequirements"/>.
+/// <see cref="CachedRequirements"/>, and state fields MemoryPack cannot encode (TESS0012), which the
+/// generator does move, so they fail only when the state first leaves this site.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class CachedClassAnalyzer : DistributedSymbolAnalyzer
 {
     public CachedClassAnalyzer() : base(SymbolKind.NamedType) { }
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.CachedStateCannotMove);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.CachedStateCannotMove,
+        DiagnosticDescriptors.NotSerializable);
 
     private protected override void Analyze(SymbolAnalysisContext context, DistributionAttributes attributes)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (attributes.KindOf(type) != DistributionKind.Cached) return;
+        ReportCannotMove(context, type);
+        ReportNotSerializable(context, type, attributes);
+    }
+
+    private static void ReportCannotMove(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
         var name = DistributedSymbols.NameOf(type);
         Location? location;
         string why, fix;
@@ -49,5 +58,19 @@ public sealed class CachedClassAnalyzer : DistributedSymbolAnalyzer
         }
         if (location is not null)
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CachedStateCannotMove, location, name, why, fix));
+    }
+
+    private static void ReportNotSerializable(SymbolAnalysisContext context, INamedTypeSymbol type, DistributionAttributes attributes)
+    {
+        foreach (var field in CachedRequirements.StateFields(type))
+        {
+            // Pointers, delegates and object are TESS0009's: the generator refuses those outright.
+            if (CachedRequirements.UnsupportedField(field) is not null || WireTypes.Problem(field.Type, attributes) is not { } why) continue;
+            var shown = field.AssociatedSymbol ?? field;
+            if (shown.Locations.FirstOrDefault(l => l.IsInSource) is not { } location) continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotSerializable, location,
+                $"The state of [Cached] class '{DistributedSymbols.NameOf(type)}' cannot move between sites", $"field '{shown.Name}'",
+                DistributedSymbols.NameOf(field.Type), why, "keep the data it holds"));
+        }
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using Tessera.Generators.Parsing;
 
 namespace Tessera.Analyzers;
 
@@ -28,35 +27,33 @@ public sealed class DataflowBlockingAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var ofT = start.Compilation.GetTypeByMetadataName(KnownNames.Dataflow + "`1");
-            var plain = start.Compilation.GetTypeByMetadataName(KnownNames.Dataflow);
-            if (ofT is null || plain is null) return;
-            start.RegisterOperationAction(c => AnalyzeProperty(c, ofT), OperationKind.PropertyReference);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, ofT, plain), OperationKind.Invocation);
-            start.RegisterOperationAction(c => AnalyzeConversion(c, ofT), OperationKind.Conversion);
+            if (DataflowTypes.For(start.Compilation) is not { } dataflow) return;
+            start.RegisterOperationAction(c => AnalyzeProperty(c, dataflow), OperationKind.PropertyReference);
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, dataflow), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzeConversion(c, dataflow), OperationKind.Conversion);
         });
     }
 
-    private static void AnalyzeProperty(OperationAnalysisContext context, INamedTypeSymbol ofT)
+    private static void AnalyzeProperty(OperationAnalysisContext context, DataflowTypes dataflow)
     {
         var reference = (IPropertyReferenceOperation)context.Operation;
-        if (reference.Property.Name != "Value" || !Is(reference.Property.ContainingType, ofT)) return;
+        if (reference.Property.Name != "Value" || !dataflow.IsValueVariable(reference.Property.ContainingType)) return;
         Report(context, $"Reading '{reference.Syntax}'", ShapeValue);
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, INamedTypeSymbol ofT, INamedTypeSymbol plain)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, DataflowTypes dataflow)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
-        if (method.Name is not ("Wait" or "GetValue") || !(Is(method.ContainingType, ofT) || Is(method.ContainingType, plain))) return;
+        if (method.Name is not ("Wait" or "GetValue") || !dataflow.IsVariable(method.ContainingType)) return;
         // Only the argument-free Wait() has an exact 'await' equivalent; a timeout would be lost.
         Report(context, $"Calling '{invocation.Syntax}'", method.Name == "Wait" && method.Parameters.IsEmpty ? ShapeWait : "");
     }
 
-    private static void AnalyzeConversion(OperationAnalysisContext context, INamedTypeSymbol ofT)
+    private static void AnalyzeConversion(OperationAnalysisContext context, DataflowTypes dataflow)
     {
         var conversion = (IConversionOperation)context.Operation;
-        if (!conversion.IsImplicit || conversion.OperatorMethod is not { } method || !Is(method.ContainingType, ofT)) return;
+        if (!conversion.IsImplicit || conversion.OperatorMethod is not { } method || !dataflow.IsValueVariable(method.ContainingType)) return;
         Report(context, $"Converting '{conversion.Operand.Syntax}' implicitly", ShapeConversion, conversion.Operand.Syntax.GetLocation());
     }
 
@@ -82,7 +79,4 @@ public sealed class DataflowBlockingAnalyzer : DiagnosticAnalyzer
         }
         return containing is IMethodSymbol { IsAsync: true } method ? $"method '{DistributedSymbols.NameOf(method)}'" : null;
     }
-
-    private static bool Is(INamedTypeSymbol? type, INamedTypeSymbol definition)
-        => SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, definition);
 }

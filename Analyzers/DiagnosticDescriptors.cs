@@ -120,12 +120,12 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NotSerializable = new(
         id: "TESS0012",
-        title: "Parameter or return type cannot travel between sites",
-        messageFormat: "Remotable method '{0}' cannot be called remotely because {1} has type '{2}': {3}; mark the type [MemoryPackable], pass the data it holds instead, or make it a distributed class",
+        title: "Parameter, result or [Cached] state type cannot travel between sites",
+        messageFormat: "{0} because {1} has type '{2}': {3}; mark the type [MemoryPackable], {4} instead, or make it a distributed class",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "A remote call encodes every argument and the result with MemoryPack, except distributed objects (which travel as references) and Dataflow variables. A type MemoryPack has no formatter for compiles, then fails on the first remote call.",
+        description: "A remote call encodes every argument and the result with MemoryPack, and a [Cached] object's state is encoded the same way whenever it moves, except distributed objects (which travel as references) and Dataflow variables. A type MemoryPack has no formatter for compiles, then fails on the first remote call or move.",
         helpLinkUri: HelpBase + "TESS0012.md");
 
     public static readonly DiagnosticDescriptor RemotableEvent = new(
@@ -217,4 +217,34 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "[ThreadStatic] fields, ThreadLocal<T>, AsyncLocal<T> and the current thread's identity describe the thread that runs the code. A remote call runs on a thread of the object's home site, never the caller's, so such values silently differ from a local call's.",
         helpLinkUri: HelpBase + "TESS0021.md");
+
+    public static readonly DiagnosticDescriptor AsyncSelfWait = new(
+        id: "TESS0022",
+        title: "[Async] object waits for a call to itself",
+        messageFormat: "'{0}' waits for '{1}', a call through its own async reference: the object runs one call at a time, so that call stays queued behind this one, which waits for it; call the method on 'this' directly instead",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An [Async] object runs its calls one at a time, and a call (an async one included) ends before the next one starts. A call it makes to itself through its own Ref is queued behind the running call, so waiting for its reply (.Value, Wait, GetValue, the implicit conversion or await) deadlocks until the wait times out.",
+        helpLinkUri: HelpBase + "TESS0022.md");
+
+    public static readonly DiagnosticDescriptor LockAcrossRemoteCall = new(
+        id: "TESS0023",
+        title: "Lock held across a remote call",
+        messageFormat: "{0} is held across the call '{1}', which may run on another site: {2}; copy what the call needs while holding the lock, and call after releasing it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A lock belongs to one process: it never excludes the threads of the site where a remote call runs. Held across a call that waits for the network, it also makes every thread that needs the lock wait for the network, and a callback into this site that takes the same lock deadlocks.",
+        helpLinkUri: HelpBase + "TESS0023.md");
+
+    public static readonly DiagnosticDescriptor ArgumentMutatedAfterRemoteCall = new(
+        id: "TESS0024",
+        title: "Argument changed after a remote call copied it",
+        messageFormat: "'{0}' is changed here after it was passed to '{1}': a remote object got a copy, which does not see the change, while a local one shares it and does; make the change before the call, or pass a copy if the callee must not see it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Arguments of a remote call to a [Stationary] or [Async] object are copied with MemoryPack when the call is sent. Changing an array, a collection or a [MemoryPackable] object afterwards changes only the caller's copy, while the same code with a local object changes what the callee holds: the code means different things depending on where the object lives.",
+        helpLinkUri: HelpBase + "TESS0024.md");
 }

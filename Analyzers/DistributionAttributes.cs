@@ -33,7 +33,7 @@ internal sealed class DistributionAttributes
         if (type is null || type.TypeKind != TypeKind.Class) return null;
         foreach (var attribute in type.GetAttributes())
         {
-            if (KindOf(attribute.AttributeClass) is { } kind) return kind;
+            if (KindOfAttribute(attribute.AttributeClass) is { } kind) return kind;
         }
         return null;
     }
@@ -44,14 +44,21 @@ internal sealed class DistributionAttributes
         var count = 0;
         foreach (var attribute in type.GetAttributes())
         {
-            if (KindOf(attribute.AttributeClass) is not null) count++;
+            if (KindOfAttribute(attribute.AttributeClass) is not null) count++;
         }
         return count;
     }
 
     public bool IsDistributed(ITypeSymbol? type) => KindOf(type) is not null;
 
-    private DistributionKind? KindOf(INamedTypeSymbol? attributeClass)
+    /// <summary>
+    /// The <c>[Async]</c> class whose generated async reference <paramref name="type"/> is (<c>X.Ref</c>), or null;
+    /// the generator's <c>Parser.ValueOf</c> recognizes it the same way.
+    /// </summary>
+    public INamedTypeSymbol? AsyncReferenceOwner(ITypeSymbol? type)
+        => type is INamedTypeSymbol { Name: "Ref", ContainingType: { } owner } && KindOf(owner) == DistributionKind.Async ? owner : null;
+
+    private DistributionKind? KindOfAttribute(INamedTypeSymbol? attributeClass)
     {
         if (attributeClass is null) return null;
         if (SymbolEqualityComparer.Default.Equals(attributeClass, _stationary)) return DistributionKind.Stationary;

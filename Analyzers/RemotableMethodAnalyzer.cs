@@ -46,19 +46,23 @@ public sealed class RemotableMethodAnalyzer : DistributedSymbolAnalyzer
         if (SignatureRules.ReturnProblem(method) is var (returnWhy, returnFix))
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ByRefSignature, returnLocation, name, returnWhy, returnFix));
         else if (servable && SignatureRules.Result(method) is { } result && WireTypes.Problem(result, attributes) is { } resultWhy)
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotSerializable, returnLocation, name, "its result", DistributedSymbols.NameOf(result), resultWhy));
+            ReportNotSerializable(context, returnLocation, name, "its result", result, resultWhy);
 
         foreach (var parameter in method.Parameters)
         {
             if (SignatureRules.ParameterProblem(parameter) is var (why, fix))
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ByRefSignature, parameter.Locations[0], name, why, fix));
             else if (servable && !SignatureRules.IsCancellationToken(parameter.Type) && WireTypes.Problem(parameter.Type, attributes) is { } wireWhy)
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotSerializable, parameter.Locations[0], name, $"parameter '{parameter.Name}'", DistributedSymbols.NameOf(parameter.Type), wireWhy));
+                ReportNotSerializable(context, parameter.Locations[0], name, $"parameter '{parameter.Name}'", parameter.Type, wireWhy);
         }
 
         if (method.IsAsync && method.ReturnsVoid)
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.AsyncVoid, method.Locations[0], name, AsyncVoidConsequence(kind.Value)));
     }
+
+    private static void ReportNotSerializable(SymbolAnalysisContext context, Location location, string method, string what, ITypeSymbol type, string why)
+        => context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotSerializable, location,
+            $"Remotable method '{method}' cannot be called remotely", what, DistributedSymbols.NameOf(type), why, "pass the data it holds"));
 
     private static string AsyncVoidConsequence(DistributionKind kind) => kind switch
     {

@@ -45,7 +45,7 @@ internal static class WireTypes
     {
         // The common case first, before any name is formatted.
         if (type.SpecialType is >= SpecialType.System_Boolean and <= SpecialType.System_String) return null;
-        if (attributes.IsDistributed(type)) return null;
+        if (attributes.IsDistributed(type) || attributes.AsyncReferenceOwner(type) is not null) return null;
         if (type is INamedTypeSymbol named && IsDataflow(named) is var (isDataflow, element) && isDataflow)
             return element is null || attributes.IsDistributed(element) ? null : Nested(element, attributes, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default));
         return Nested(type, attributes, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default));
@@ -66,8 +66,8 @@ internal static class WireTypes
         if (type.SpecialType is >= SpecialType.System_Boolean and <= SpecialType.System_String) return null;
         if (type.IsUnmanagedType || type.TypeKind == TypeKind.Enum) return null;
         if (type.TypeKind == TypeKind.Error) return null;
-        if (attributes.IsDistributed(type))
-            return $"distributed class '{Name(type)}' travels as a reference only as a whole parameter or result, never inside another value";
+        if (attributes.IsDistributed(type) || attributes.AsyncReferenceOwner(type) is not null)
+            return $"{(attributes.IsDistributed(type) ? "distributed class" : "async reference")} '{Name(type)}' travels as a reference only as a whole parameter or result, never inside another value";
         switch (type)
         {
             case IArrayTypeSymbol array:
@@ -95,7 +95,7 @@ internal static class WireTypes
 
     private static string Name(ITypeSymbol type) => DistributedSymbols.NameOf(type);
 
-    private static bool HasMemoryPackable(INamedTypeSymbol type)
+    internal static bool HasMemoryPackable(INamedTypeSymbol type)
         => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == MemoryPackable);
 
     private static bool IsImmutableCollection(INamedTypeSymbol type)
@@ -104,6 +104,6 @@ internal static class WireTypes
     private static bool IsTuple(INamedTypeSymbol type)
         => type.IsTupleType || MetadataName(type.ConstructedFrom).StartsWith("System.Tuple`", System.StringComparison.Ordinal);
 
-    private static string MetadataName(INamedTypeSymbol type)
+    internal static string MetadataName(INamedTypeSymbol type)
         => type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + type.MetadataName : type.MetadataName;
 }

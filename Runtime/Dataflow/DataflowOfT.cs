@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using Tessera.Diagnostics;
 using Tessera.Protocols.Variables;
 
 namespace Tessera;
@@ -89,7 +90,7 @@ public sealed class Dataflow<T>
             if (!IsDetermined) proxy.RequestBind(this, value);
             return Matches(value);
         }
-        return _state.TrySetResult(value) || Matches(value);
+        return BindCounter.Value(_state.TrySetResult(value)) || Matches(value);
     }
 
     /// <summary>The asynchronous <see cref="Bind"/>: on a proxy site it awaits the manager's decision instead of blocking.</summary>
@@ -101,7 +102,7 @@ public sealed class Dataflow<T>
         }
         else
         {
-            _state.TrySetResult(value);
+            BindCounter.Value(_state.TrySetResult(value));
         }
         if (!Matches(value)) throw Conflict(value);
     }
@@ -122,7 +123,7 @@ public sealed class Dataflow<T>
             proxy.RequestFail(this, error);
             return IsFaulted;
         }
-        return _state.TrySetException(error);
+        return BindCounter.Fault(_state.TrySetException(error));
     }
 
     /// <summary>Runs <paramref name="callback"/> once the variable is determined (at once, on the thread pool, if it already is).</summary>
@@ -150,9 +151,9 @@ public sealed class Dataflow<T>
     public override string ToString() => $"Dataflow<{typeof(T).Name}>({Describe()})";
 
     /// <summary>Binds from the protocol (the manager's decision, a reply): never forwards to a manager.</summary>
-    internal bool TrySetFromProtocol(T value) => _state.TrySetResult(value);
+    internal bool TrySetFromProtocol(T value) => BindCounter.Value(_state.TrySetResult(value));
 
-    internal bool TryFailFromProtocol(Exception error) => _state.TrySetException(error);
+    internal bool TryFailFromProtocol(Exception error) => BindCounter.Fault(_state.TrySetException(error));
 
     internal Task Determined => _state.Task;
 

@@ -8,6 +8,8 @@ namespace Tessera;
 /// <summary>
 /// Messages this site sent and received, by kind. Handshake frames are not messages and are not
 /// counted, so a stationary call on a live connection shows exactly one Call and one Reply.
+/// Heartbeats and their acks are link upkeep, not protocol traffic: they are counted by kind but left
+/// out of <see cref="TotalSent"/> and <see cref="TotalReceived"/>, which would otherwise grow while idle.
 /// </summary>
 public sealed class MessageCounters
 {
@@ -20,6 +22,11 @@ public sealed class MessageCounters
     private static readonly string[] Names = NamesByValue();
     private readonly long[] _sent = new long[Slots];
     private readonly long[] _received = new long[Slots];
+
+    internal MessageCounters(SiteIdentity site) => SiteTag = new("site", site.ToString());
+
+    /// <summary>The <c>site</c> tag on this site's measurements, so several sites in one process stay apart.</summary>
+    internal KeyValuePair<string, object?> SiteTag { get; }
 
     public long Sent(MessageKind kind) => Volatile.Read(ref _sent[(int)kind]);
 
@@ -42,13 +49,15 @@ public sealed class MessageCounters
     internal void OnSent(MessageKind kind)
     {
         Interlocked.Increment(ref _sent[(int)kind]);
-        TesseraMetrics.MessagesSent.Add(1, new KeyValuePair<string, object?>("kind", Names[(int)kind]));
+        TesseraMetrics.MessagesSent.Add(1, new KeyValuePair<string, object?>("kind", Names[(int)kind]), SiteTag);
     }
 
     internal void OnReceived(MessageKind kind)
     {
         Interlocked.Increment(ref _received[(int)kind]);
-        TesseraMetrics.MessagesReceived.Add(1, new KeyValuePair<string, object?>("kind", Names[(int)kind]));
+        TesseraMetrics.MessagesReceived.Add(1, new KeyValuePair<string, object?>("kind", Names[(int)kind]), SiteTag);
+        // Every move of a [Cached] state ends with exactly one TOKEN arriving where the state is now.
+        if (kind == MessageKind.Token) TesseraMetrics.StateMoves.Add(1, SiteTag);
     }
 
     private static string[] NamesByValue()
@@ -61,7 +70,11 @@ public sealed class MessageCounters
     private static long Sum(long[] counters)
     {
         long total = 0;
-        for (var i = 0; i < counters.Length; i++) total += Volatile.Read(ref counters[i]);
+        for (var i = 0; i < counters.Length; i++)
+        {
+            if (i is (int)MessageKind.Heartbeat or (int)MessageKind.HeartbeatAck) continue;
+            total += Volatile.Read(ref counters[i]);
+        }
         return total;
     }
 }

@@ -12,7 +12,7 @@ namespace Tessera.Infrastructure;
 /// with two underscores are for the generated subclass only.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public abstract class AsyncReference<T>
+public abstract class AsyncReference<T> : IAsyncReference
     where T : class
 {
     private readonly T _object;
@@ -40,6 +40,8 @@ public abstract class AsyncReference<T>
 
     /// <summary>The object, or its proxy: what travels when this reference is passed to another site.</summary>
     internal T Target => _object;
+
+    object IAsyncReference.Target => _object;
 
     protected bool __IsLocal => _executor is not null;
 

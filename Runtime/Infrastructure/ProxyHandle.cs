@@ -19,6 +19,7 @@ public sealed class ProxyHandle
     private readonly Lock _gate = new();
     private readonly Weight _weight = new();
     private bool _released;
+    private EntityFaultCell? _fault;
 
     internal ProxyHandle(Site site, SiteIdentity home, ImmutableArray<string> endpointHints, ulong objectKey, DistributedTypeInfo type, Credit credit)
     {
@@ -52,6 +53,11 @@ public sealed class ProxyHandle
     public ulong ObjectKey { get; }
 
     public DistributedTypeInfo Type { get; }
+
+    /// <summary>This entity's own fault state here (Break, Kill, a lost state) and its detection mode; made on first use.</summary>
+    internal EntityFaultCell Fault => _fault ?? Interlocked.CompareExchange(ref _fault, new EntityFaultCell(), null) ?? _fault;
+
+    internal EntityFaultCell? FaultIfAny => Volatile.Read(ref _fault);
 
     /// <summary>Whether this proxy was released: its weight went home, and it can no longer be used or sent.</summary>
     public bool IsReleased

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Tessera.FailureDetection;
 using Tessera.Transport;
 using Tessera.Wire;
 
@@ -19,13 +20,16 @@ internal sealed class ConnectionTable
     private readonly Lock _gate = new();
     private readonly Dictionary<SiteIdentity, PeerSlot> _slots = new();
     private readonly HashSet<PeerConnection> _live = new();
+    private readonly Dictionary<SiteIdentity, ImmutableArray<string>> _hints = new();
+    private readonly PeerHealthTable _health;
     private readonly ITransport _transport;
     private readonly TransportOptions _transportOptions;
     private readonly TimeProvider _time;
     private bool _stopping;
 
-    public ConnectionTable(SiteIdentity self, ITransport transport, TransportOptions transportOptions, TimeProvider time, IMessageHandler handler, MessageCounters counters, ILogger logger)
+    public ConnectionTable(SiteIdentity self, ITransport transport, TransportOptions transportOptions, TimeProvider time, IMessageHandler handler, MessageCounters counters, PeerHealthTable health, ILogger logger)
     {
+        _health = health;
         Self = self;
         _transport = transport;
         _transportOptions = transportOptions;
@@ -43,6 +47,20 @@ internal sealed class ConnectionTable
 
     public ILogger Logger { get; }
 
+    public TimeProvider Time => _time;
+
+    /// <summary>A connection to a peer became the one in use.</summary>
+    public event Action<PeerConnection>? PeerConnected;
+
+    /// <summary>Every address hint for a peer failed, with why.</summary>
+    public event Action<SiteIdentity, string>? DialFailed;
+
+    /// <summary>A peer's address answered as another incarnation of the same site id: (the old one, the new one).</summary>
+    public event Action<SiteIdentity, SiteIdentity>? PeerRestarted;
+
+    /// <summary>Traffic arrived on a link the failure detector had declared silent.</summary>
+    public event Action<PeerConnection>? LinkRecovered;
+
     /// <summary>
     /// The established connection to a peer closed. Raised outside any lock; duplicate connections that lose
     /// the dial tie-break never were the peer's connection and do not raise it.
@@ -58,14 +76,52 @@ internal sealed class ConnectionTable
         }
     }
 
+    /// <summary>Live, established connections, for the failure detector's sweep.</summary>
+    public PeerConnection[] Established()
+    {
+        lock (_gate)
+            return _slots.Values.Select(slot => slot.Connection).OfType<PeerConnection>().Where(c => !c.IsClosed && c.Peer != default).ToArray();
+    }
+
+    /// <summary>Whether a live connection to <paramref name="peer"/> is in use now.</summary>
+    public bool IsEstablished(SiteIdentity peer)
+    {
+        lock (_gate) return _slots.TryGetValue(peer, out var slot) && slot.Connection is { IsClosed: false } && slot.Established.Task.IsCompletedSuccessfully;
+    }
+
+    /// <summary>The addresses this site last used or was given for <paramref name="peer"/>, for redialing it.</summary>
+    public bool TryGetHints(SiteIdentity peer, out ImmutableArray<string> hints)
+    {
+        lock (_gate) return _hints.TryGetValue(peer, out hints) && !hints.IsDefaultOrEmpty;
+    }
+
+    /// <summary>Closes the connection to <paramref name="peer"/>, if any, failing what waits on it.</summary>
+    public void Abort(SiteIdentity peer, Exception reason)
+    {
+        PeerConnection? connection;
+        lock (_gate)
+        {
+            _hints.Remove(peer);
+            connection = _slots.TryGetValue(peer, out var slot) ? slot.Connection : null;
+        }
+        connection?.Abort(reason);
+    }
+
+    public void OnLinkRecovered(PeerConnection connection) => LinkRecovered?.Invoke(connection);
+
+    public void OnRestarted(SiteIdentity old, SiteIdentity current) => PeerRestarted?.Invoke(old, current);
+
     /// <summary>Returns the connection to <paramref name="peer"/>, dialing its hints in order if there is none.</summary>
     public ValueTask<PeerConnection> GetAsync(SiteIdentity peer, ImmutableArray<string> hints, CancellationToken cancellationToken)
     {
+        if (_health.StateOf(peer) == FaultState.PermFail)
+            throw new SiteUnreachableException($"Site {peer} is permanently failed: {_health.Get(peer).Reason}.");
         PeerSlot slot;
         bool dial;
         lock (_gate)
         {
             if (_stopping) throw new ObjectDisposedException(nameof(Site), "The site is stopping.");
+            if (!hints.IsDefaultOrEmpty) _hints[peer] = hints;
             if (!_slots.TryGetValue(peer, out slot!))
             {
                 slot = new PeerSlot();
@@ -149,8 +205,10 @@ internal sealed class ConnectionTable
     {
         PeerSlot? slot;
         lock (_gate) _slots.TryGetValue(connection.Peer, out slot);
-        if (slot?.Connection == connection) slot.Established.TrySetResult(connection);
+        if (slot?.Connection != connection) return;
+        slot.Established.TrySetResult(connection);
         Logger.LogDebug("Connection to site {Peer} at {Remote} is up.", connection.Peer, connection.RemoteAddress);
+        PeerConnected?.Invoke(connection);
     }
 
     public void OnClosed(PeerConnection connection, Exception? reason)
@@ -216,10 +274,12 @@ internal sealed class ConnectionTable
             }
             var tried = failures.Count == 0 ? "the reference names no address" : string.Join("; ", failures);
             Fail(peer, slot, new SiteUnreachableException($"Site {peer} is unreachable ({tried})."));
+            DialFailed?.Invoke(peer, $"no address answered ({tried})");
         }
         catch (Exception ex)
         {
             Fail(peer, slot, new SiteUnreachableException($"Dialing site {peer} failed: {ex.Message}", ex));
+            DialFailed?.Invoke(peer, ex.Message);
         }
     }
 
@@ -275,12 +335,38 @@ internal sealed class ConnectionTable
             case HandshakeRejection.VersionMismatch:
                 throw new ProtocolVersionMismatchException(ProtocolVersion.Current, answer.Version, $"The site at {address}");
             case HandshakeRejection.Duplicate:
-                // The peer's own dial won the tie-break; its inbound connection will fill the slot.
+                // The peer's own dial won the tie-break; its inbound connection will fill the slot. Or the peer still
+                // holds a connection this site already closed: then nothing comes, and the dial is repeated.
                 lock (_gate) slot.Dialing = false;
+                _ = RedialUnlessFilledAsync(peer, address, slot);
                 return true;
             default:
                 return false;
         }
+    }
+
+    private async Task RedialUnlessFilledAsync(SiteIdentity peer, string address, PeerSlot slot)
+    {
+        try
+        {
+            await slot.Established.Task.WaitAsync(_transportOptions.ConnectTimeout / 5, _time).ConfigureAwait(false);
+            return;
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (Exception)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            // Once per slot: a peer that keeps answering Duplicate with nothing behind it leaves the callers to their deadlines.
+            if (_stopping || slot.Redialed || slot.Dialing || slot.Connection is not null || !_slots.TryGetValue(peer, out var current) || current != slot) return;
+            slot.Redialed = true;
+            slot.Dialing = true;
+        }
+        await DialAsync(peer, ImmutableArray.Create(address), slot).ConfigureAwait(false);
     }
 
     private void Fail(SiteIdentity peer, PeerSlot slot, Exception error)
@@ -316,6 +402,8 @@ internal sealed class ConnectionTable
         public TaskCompletionSource<PeerConnection> Established { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool Dialing { get; set; }
+
+        public bool Redialed { get; set; }
 
         public PeerConnection? Connection { get; set; }
     }

@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Tessera.FailureDetection;
 using Tessera.Transport;
 using Tessera.Wire;
 
@@ -38,7 +39,11 @@ internal sealed class PeerConnection : IFrameSink
         _table = table;
         _phase = phase;
         _expectedPeer = expectedPeer;
+        Link = new LinkMonitor(table.Time);
     }
+
+    /// <summary>When this connection last carried traffic each way, for the failure detector.</summary>
+    public LinkMonitor Link { get; }
 
     public SiteIdentity Peer { get; private set; }
 
@@ -64,6 +69,20 @@ internal sealed class PeerConnection : IFrameSink
         if (_phase == Phase.Closed) throw Closed();
         await _connection.SendAsync(WireCodec.Encode(message), cancellationToken).ConfigureAwait(false);
         _table.Counters.OnSent(message.Kind);
+        Link.OnSent();
+    }
+
+    /// <summary>Queues a message nobody waits on; if the connection is closing, it is dropped with it.</summary>
+    public void Post(WireMessage message)
+    {
+        try
+        {
+            var send = SendAsync(message, CancellationToken.None);
+            if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send);
+        }
+        catch (TesseraException)
+        {
+        }
     }
 
     /// <summary>Sends the request built for a fresh id and waits for the reply that carries that id.</summary>
@@ -162,6 +181,7 @@ internal sealed class PeerConnection : IFrameSink
     private void OnMessage(WireMessage message)
     {
         _table.Counters.OnReceived(message.Kind);
+        if (Link.OnReceived()) _table.OnLinkRecovered(this);
         if (message is not IReplyMessage reply)
         {
             _table.Handler.OnRequest(this, message);
@@ -200,6 +220,8 @@ internal sealed class PeerConnection : IFrameSink
             if (answer.Site != _expectedPeer)
             {
                 _phase = Phase.Closed;
+                // Whoever answers now at the address the site listened on, that incarnation no longer does: epochs.
+                if (_expectedPeer is { } expected) _table.OnRestarted(expected, answer.Site);
                 _handshake.TrySetException(new SiteUnreachableException(
                     $"The site at {RemoteAddress} is {answer.Site}, not {_expectedPeer}: the site the reference names has stopped or restarted."));
                 _ = _connection.DisposeAsync();
@@ -241,7 +263,7 @@ internal sealed class PeerConnection : IFrameSink
         {
             await send.ConfigureAwait(false);
         }
-        catch (TesseraException)
+        catch (Exception ex) when (ex is TesseraException or OperationCanceledException or ObjectDisposedException)
         {
         }
     }

@@ -77,6 +77,12 @@ internal sealed class ReferenceTable
         }
     }
 
+    /// <summary>The key under which <paramref name="target"/> is exported, if it is.</summary>
+    public bool TryGetKey(object target, out ulong key)
+    {
+        lock (_gate) return _keysByObject.TryGetValue(target, out key);
+    }
+
     public bool TryGetExport(ulong key, out ExportedEntity entity)
     {
         lock (_gate)

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.FailureDetection;
 using Tessera.Gc;
 using Tessera.Infrastructure;
 using Tessera.Protocols.Async;
@@ -26,6 +27,7 @@ public sealed class Site : IAsyncDisposable
     private readonly ITransport _transport;
     private readonly ILogger _logger;
     private readonly TicketExchange _tickets;
+    private readonly FailureDetector _detector;
     private int _stopped;
 
     private Site(SiteOptions options, ITransport transport)
@@ -35,9 +37,18 @@ public sealed class Site : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger("Tessera.Site");
         Identity = SiteIdentity.NewIncarnation(options.SiteId ?? Guid.NewGuid());
+        Counters = new MessageCounters(Identity);
         References = new ReferenceTable(this);
         var router = new RequestRouter();
-        Connections = new ConnectionTable(Identity, transport, options.TransportOptions, options.TimeProvider, router, Counters, loggerFactory.CreateLogger("Tessera.Connections"));
+        Health = new PeerHealthTable(loggerFactory.CreateLogger("Tessera.Faults"));
+        Connections = new ConnectionTable(Identity, transport, options.TransportOptions, options.TimeProvider, router, Counters, Health, loggerFactory.CreateLogger("Tessera.Connections"));
+        _detector = new FailureDetector(Connections, Health, options.Faults, options.TimeProvider, loggerFactory.CreateLogger("Tessera.Faults"));
+        router.Register<Heartbeat>(_detector.OnHeartbeat);
+        router.Register<HeartbeatAck>(_detector.OnHeartbeatAck);
+        router.Register<SiteLeaving>(_detector.OnSiteLeaving);
+        Kills = new KillProtocol(this, loggerFactory.CreateLogger("Tessera.Faults"));
+        router.Register<KillEntity>(Kills.OnKill);
+        router.Register<EntityKilled>(Kills.OnKilled);
         Gc = new GarbageCollector(this, References, loggerFactory.CreateLogger("Tessera.Gc"));
         StationaryCalls = new StationaryCaller(Connections, options.TimeProvider, options.DefaultCallTimeout);
         var stationaryServer = new StationaryServer(this, References, options.TimeProvider, options.DefaultCallTimeout, loggerFactory.CreateLogger("Tessera.Stationary"));
@@ -50,8 +61,10 @@ public sealed class Site : IAsyncDisposable
         router.Register<StateForward>(Migratory.OnForward);
         router.Register<StateToken>(Migratory.OnToken);
         router.Register<StateLost>(Migratory.OnLost);
-        router.Register<StateQuery>(Migratory.OnQuery);
+        router.Register<StateQuery>(Migratory.Inquiries.OnQuery);
+        router.Register<StateReroute>(Migratory.Inquiries.OnReroute);
         Connections.PeerDisconnected += Migratory.OnPeerDisconnected;
+        Health.PeerFailed += Migratory.OnPeerFailed;
         AsyncCalls = new AsyncCaller(this, Connections, loggerFactory.CreateLogger("Tessera.Async"));
         router.Register<AsyncReply>(AsyncCalls.OnReply);
         router.Register<AsyncFault>(AsyncCalls.OnFault);
@@ -76,7 +89,7 @@ public sealed class Site : IAsyncDisposable
     public ImmutableArray<string> EndpointHints { get; private set; } = ImmutableArray<string>.Empty;
 
     /// <summary>Messages sent and received, by kind.</summary>
-    public MessageCounters Counters { get; } = new();
+    public MessageCounters Counters { get; }
 
     public SiteOptions Options { get; }
 
@@ -94,6 +107,10 @@ public sealed class Site : IAsyncDisposable
     internal GarbageCollector Gc { get; }
 
     internal ConnectionTable Connections { get; }
+
+    internal PeerHealthTable Health { get; }
+
+    internal KillProtocol Kills { get; }
 
     internal StationaryCaller StationaryCalls { get; }
 
@@ -117,6 +134,8 @@ public sealed class Site : IAsyncDisposable
         }
         catch
         {
+            site._detector.Dispose();
+            site.Kills.Stop();
             await transport.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -151,6 +170,8 @@ public sealed class Site : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         _logger.LogInformation("Site {Site} stopping.", Identity);
         await Gc.StopAsync().ConfigureAwait(false);
+        _detector.Stop();
+        Kills.Stop();
         await Connections.StopAsync(Options.ShutdownTimeout).ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
     }

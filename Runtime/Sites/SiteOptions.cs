@@ -50,6 +50,9 @@ public sealed record SiteOptions
     /// <summary>Distributed garbage collection: leases and the batching of returned weight (docs/gc.md).</summary>
     public GcOptions Gc { get; init; } = new();
 
+    /// <summary>Failure detection and what operations do on a failing entity (docs/faults.md).</summary>
+    public FaultOptions Faults { get; init; } = new();
+
     public ILoggerFactory? LoggerFactory { get; init; }
 
     internal void Validate()
@@ -58,6 +61,8 @@ public sealed record SiteOptions
         TransportOptions.Validate();
         ArgumentNullException.ThrowIfNull(Gc, nameof(Gc));
         Gc.Validate();
+        ArgumentNullException.ThrowIfNull(Faults, nameof(Faults));
+        Faults.Validate();
         if (DefaultCallTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DefaultCallTimeout), DefaultCallTimeout, "The default call timeout must be positive.");
         if (TakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TakeTimeout), TakeTimeout, "The take timeout must be positive.");
         if (MaxWaitingCalls <= 0) throw new ArgumentOutOfRangeException(nameof(MaxWaitingCalls), MaxWaitingCalls, "At least one call must be allowed to wait.");

@@ -21,6 +21,9 @@ public sealed partial class AsyncCall : WireMessage
     /// <summary>The caller passed a token it may cancel: home gives the method a token that an <see cref="AsyncCancel"/> cancels.</summary>
     public bool Cancellable { get; init; }
 
+    /// <summary>The caller's W3C trace context (docs/wire-format.md); null, four bytes on the wire, when nobody traces the call.</summary>
+    public byte[]? TraceContext { get; init; }
+
     public override MessageKind Kind => MessageKind.AsyncCall;
 }
 
@@ -66,6 +69,9 @@ public enum AsyncFaultCode : byte
 
     /// <summary>The object is not an <c>[Async]</c> object.</summary>
     NotActive = 5,
+
+    /// <summary>The object was killed (<c>Faults.KillAsync</c>): every reference to it is permanently failed.</summary>
+    EntityKilled = 6,
 }
 
 /// <summary>The caller cancelled an async call's token; home cancels the token the method received.</summary>

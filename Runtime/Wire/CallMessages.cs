@@ -17,6 +17,9 @@ public sealed partial class CallRequest : WireMessage
 
     public byte[] Arguments { get; init; } = Array.Empty<byte>();
 
+    /// <summary>The caller's W3C trace context (docs/wire-format.md); null, four bytes on the wire, when nobody traces the call.</summary>
+    public byte[]? TraceContext { get; init; }
+
     public override MessageKind Kind => MessageKind.Call;
 }
 
@@ -44,6 +47,9 @@ public enum CallFaultCode : byte
     Cancelled = 4,
     /// <summary>The method ran, but its result exceeds the frame limit.</summary>
     ResultTooLarge = 5,
+
+    /// <summary>The object was killed (<c>Faults.KillAsync</c>): every reference to it is permanently failed.</summary>
+    EntityKilled = 6,
 }
 
 /// <summary>The faulted end of a call. Counted as a reply: a call is still exactly two messages.</summary>

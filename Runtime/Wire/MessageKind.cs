@@ -4,7 +4,7 @@ namespace Tessera.Wire;
 /// The kinds of wire message, as counted per site. Each protocol owns a range of values:
 /// 0-9 sites, tickets and the stationary protocol; 10-19 the migratory (cached) protocol;
 /// 20-29 async calls and dataflow variables;
-/// 30-39 distributed garbage collection. Values never change once shipped.
+/// 30-39 distributed garbage collection; 40-49 failure detection and fault operations. Values never change once shipped.
 /// </summary>
 public enum MessageKind
 {
@@ -31,6 +31,11 @@ public enum MessageKind
 
     StateQueryReply = 15,
 
+    /// <summary>Migratory, failures only: the manager has the state skip a dead requester.</summary>
+    StateReroute = 16,
+
+    StateRerouteReply = 17,
+
     /// <summary>Async: a call on an active object, carrying its reply variable (or none, one-way).</summary>
     AsyncCall = 20,
 
@@ -54,4 +59,19 @@ public enum MessageKind
 
     /// <summary>Garbage collection: a holder renews its leases on the entities it still references.</summary>
     LeaseRenewal = 31,
+
+    /// <summary>Faults: sent on a link that has been idle for a heartbeat interval, so silence means trouble.</summary>
+    Heartbeat = 40,
+
+    /// <summary>Faults: the answer to a heartbeat, echoing its timestamp so the sender measures the round trip.</summary>
+    HeartbeatAck = 41,
+
+    /// <summary>Faults: a site that stops says so, and its peers declare it permanently failed at once.</summary>
+    SiteLeaving = 42,
+
+    /// <summary>Faults: a holder asks the entity's home to kill it for everybody.</summary>
+    KillEntity = 43,
+
+    /// <summary>Faults: the home tells its peers an entity was killed.</summary>
+    EntityKilled = 44,
 }

@@ -94,3 +94,43 @@ public sealed partial class StateQueryReply : WireMessage, IReplyMessage
 
     long IReplyMessage.ReplyTo => RequestId;
 }
+
+/// <summary>
+/// Failures only: the manager tells the site that was to hand the state to a dead requester to hand it to
+/// that requester's successor instead, or to keep it when nobody is queued after the dead one.
+/// </summary>
+[MemoryPackable]
+public sealed partial class StateReroute : WireMessage
+{
+    public long RequestId { get; init; }
+
+    public ulong ObjectKey { get; init; }
+
+    /// <summary>The dead requester's hop: the visit to skip.</summary>
+    public long DeadHop { get; init; }
+
+    public bool HasSuccessor { get; init; }
+
+    public Guid SuccessorSiteId { get; init; }
+
+    public ulong SuccessorIncarnation { get; init; }
+
+    public string[] SuccessorHints { get; init; } = Array.Empty<string>();
+
+    public long SuccessorHop { get; init; }
+
+    public override MessageKind Kind => MessageKind.StateReroute;
+}
+
+[MemoryPackable]
+public sealed partial class StateRerouteReply : WireMessage, IReplyMessage
+{
+    public long RequestId { get; init; }
+
+    /// <summary>False when the site had already handed the state to the dead requester, or never had it.</summary>
+    public bool Rerouted { get; init; }
+
+    public override MessageKind Kind => MessageKind.StateRerouteReply;
+
+    long IReplyMessage.ReplyTo => RequestId;
+}

@@ -6,14 +6,18 @@ namespace Tessera.Wire;
 
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> over arrays rented from the shared pool, whose buffer is handed
-/// to the transport as an <see cref="OutboundFrame"/> without another copy.
+/// to the transport as an <see cref="OutboundFrame"/> without another copy. After <see cref="Detach"/>
+/// it starts over with a fresh buffer, so one writer can encode frame after frame.
 /// </summary>
 internal sealed class PooledFrameWriter : IBufferWriter<byte>
 {
-    private byte[] _buffer;
-    private int _written;
+    // A call or a reply with small arguments fits in 64 bytes. The shared pool keeps only so many arrays per
+    // size, and a pipelining caller queues more frames than that, so some rents are fresh arrays: small first
+    // buffers make those cost 88 bytes instead of 280. Larger bodies ask for their size in one GetSpan.
+    private const int FirstBufferSize = 64;
 
-    public PooledFrameWriter(int initialCapacity = 256) => _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    private byte[] _buffer = Array.Empty<byte>();
+    private int _written;
 
     public int WrittenCount => _written;
 
@@ -35,20 +39,25 @@ internal sealed class PooledFrameWriter : IBufferWriter<byte>
         return _buffer.AsSpan(_written);
     }
 
-    /// <summary>Gives up the buffer; this writer must not be used afterwards.</summary>
+    /// <summary>Gives up the buffer to the frame; the next write rents a new one.</summary>
     public OutboundFrame Detach()
     {
+        // A frame always owns a pooled buffer, even one with nothing written.
+        Ensure(0);
         var frame = new OutboundFrame(_buffer, _written);
         _buffer = Array.Empty<byte>();
         _written = 0;
         return frame;
     }
 
+    /// <summary>Drops what was written (a failed encode), keeping the buffer for the next frame.</summary>
+    public void Reset() => _written = 0;
+
     private void Ensure(int sizeHint)
     {
         var needed = Math.Max(sizeHint, 1);
         if (_buffer.Length - _written >= needed) return;
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _written + needed));
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(_buffer.Length * 2, FirstBufferSize), _written + needed));
         _buffer.AsSpan(0, _written).CopyTo(larger);
         if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = larger;

@@ -8,11 +8,29 @@ namespace Tessera.Wire;
 /// <summary>Turns wire messages into frame bodies and back.</summary>
 internal static class WireCodec
 {
+    // One writer per thread instead of one per message. It is taken out of the slot while in use, so an
+    // encode nested inside another (none today) would get its own writer rather than share a half-written one.
+    [ThreadStatic]
+    private static PooledFrameWriter? t_writer;
+
     public static OutboundFrame Encode(WireMessage message)
     {
-        var writer = new PooledFrameWriter();
-        MemoryPackSerializer.Serialize(writer, message);
-        return writer.Detach();
+        var writer = t_writer ?? new PooledFrameWriter();
+        t_writer = null;
+        try
+        {
+            MemoryPackSerializer.Serialize(writer, message);
+            return writer.Detach();
+        }
+        catch
+        {
+            writer.Reset();
+            throw;
+        }
+        finally
+        {
+            t_writer = writer;
+        }
     }
 
     /// <exception cref="ProtocolViolationException">The frame is not a wire message this version knows.</exception>

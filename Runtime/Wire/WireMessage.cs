@@ -6,7 +6,7 @@ namespace Tessera.Wire;
 /// Every message after the handshake. The union tags are part of the protocol: never renumber,
 /// only append. Tags follow the <see cref="MessageKind"/> ranges: 0-9 sites, tickets and
 /// stationary calls; 10-19 the migratory protocol; 20-29 async calls and dataflow variables;
-/// 30-39 distributed garbage collection.
+/// 30-39 distributed garbage collection; 40-49 failure detection and fault operations.
 /// </summary>
 [MemoryPackable]
 [MemoryPackUnion(0, typeof(CallRequest))]
@@ -21,6 +21,8 @@ namespace Tessera.Wire;
 [MemoryPackUnion(13, typeof(StateLost))]
 [MemoryPackUnion(14, typeof(StateQuery))]
 [MemoryPackUnion(15, typeof(StateQueryReply))]
+[MemoryPackUnion(16, typeof(StateReroute))]
+[MemoryPackUnion(17, typeof(StateRerouteReply))]
 [MemoryPackUnion(20, typeof(AsyncCall))]
 [MemoryPackUnion(21, typeof(AsyncReply))]
 [MemoryPackUnion(22, typeof(AsyncFault))]
@@ -30,6 +32,11 @@ namespace Tessera.Wire;
 [MemoryPackUnion(26, typeof(AsyncCancel))]
 [MemoryPackUnion(30, typeof(WeightReturn))]
 [MemoryPackUnion(31, typeof(LeaseRenewal))]
+[MemoryPackUnion(40, typeof(Heartbeat))]
+[MemoryPackUnion(41, typeof(HeartbeatAck))]
+[MemoryPackUnion(42, typeof(SiteLeaving))]
+[MemoryPackUnion(43, typeof(KillEntity))]
+[MemoryPackUnion(44, typeof(EntityKilled))]
 public abstract partial class WireMessage
 {
     [MemoryPackIgnore]

@@ -8,23 +8,27 @@ namespace Tessera.Samples.Coder;
 
 /// <summary>
 /// <c>offer</c> serves a Coder and prints its ticket; <c>take</c> calls it from another process;
-/// no arguments runs both as a demo. Exit codes: 0 ok, 1 failure, 2 usage, 3 bad ticket, 4 unreachable.
+/// no arguments runs both as a demo. Exit codes: 0 ok, 1 failure, 2 usage, 3 the coder failed for good
+/// (its home died), 4 unreachable, 5 bad ticket.
 /// </summary>
 internal static class CoderCli
 {
     public const int Ok = 0;
     public const int Failed = 1;
     public const int Usage = 2;
-    public const int BadTicket = 3;
+    public const int HomeFailed = 3;
     public const int Unreachable = 4;
+    public const int BadTicket = 5;
 
     private const string UsageText = """
         usage:
           Coder                                   run the demo (offer in a child process, take here)
           Coder offer [--ticket-file PATH] [--mode MODE]
                                                   serve a Coder(100); print its ticket; serve until killed or stdin closes
-          Coder take TICKET [--count N] [--mode MODE]
+          Coder take TICKET [--count N] [--mode MODE] [--interval-ms M]
                                                   call Get N times (default 3); print values and message counts
+                                                  with --interval-ms: one Get every M ms (N = 0: until stopped), a
+                                                  line 'fault: STATE' per fault transition; exit 3 once the home died
         MODE is stationary (the default: one blocking round trip per Get), cached (a [Cached] coder: the
         first Get moves its state here, the others run locally and send nothing) or async (an [Async] coder:
         take fires the N calls without waiting, prints each value as it is used, then sum=X).
@@ -58,6 +62,10 @@ internal static class CoderCli
         catch (SiteUnreachableException ex)
         {
             return Fail(Unreachable, ex);
+        }
+        catch (EntityFaultException ex) when (ex.State is FaultState.PermFail)
+        {
+            return Fail(HomeFailed, ex);
         }
         catch (TesseraException ex)
         {
@@ -103,10 +111,17 @@ internal static class CoderCli
     {
         string? ticket = null;
         var count = 3;
+        TimeSpan? interval = null;
         var mode = CoderMode.Stationary;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--mode") mode = Mode(args, ref i);
+            else if (args[i] == "--interval-ms")
+            {
+                var text = Value(args, ref i);
+                if (!int.TryParse(text, out var milliseconds) || milliseconds < 1) throw new UsageException($"--interval-ms needs a whole number >= 1, not '{text}'");
+                interval = TimeSpan.FromMilliseconds(milliseconds);
+            }
             else if (args[i] == "--count")
             {
                 var text = Value(args, ref i);
@@ -118,6 +133,7 @@ internal static class CoderCli
         if (ticket is null) throw new UsageException("take needs a TICKET");
 
         await using var site = await Site.StartAsync();
+        if (interval is { } every) return await TakeWatchedAsync(site, ticket, mode, count, every);
         switch (mode)
         {
             case CoderMode.Async:
@@ -134,6 +150,22 @@ internal static class CoderCli
         }
         Console.Out.WriteLine($"messages sent={site.Counters.TotalSent} received={site.Counters.TotalReceived}");
         return Ok;
+    }
+
+    private static async Task<int> TakeWatchedAsync(Site site, string ticket, CoderMode mode, int count, TimeSpan interval)
+    {
+        switch (mode)
+        {
+            case CoderMode.Async:
+                var active = await AsyncCoder.TakeAsync(site, ticket);
+                return await WatchedTake.RunAsync(active, async _ => await active.Get(), count, interval);
+            case CoderMode.Cached:
+                var cached = await CachedCoder.TakeAsync(site, ticket);
+                return await WatchedTake.RunAsync(cached, _ => ValueTask.FromResult(cached.Get()), count, interval);
+            default:
+                var coder = await Coder.TakeAsync(site, ticket);
+                return await WatchedTake.RunAsync(coder, _ => ValueTask.FromResult(coder.Get()), count, interval);
+        }
     }
 
     /// <summary>Blocks until stdin reaches end of file: the parent closed it, so this server should stop.</summary>

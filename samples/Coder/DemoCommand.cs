@@ -96,7 +96,8 @@ internal static class DemoCommand
             UseShellExecute = false,
         };
         if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            info.ArgumentList.Add(typeof(DemoCommand).Assembly.Location);
+            // Not Assembly.Location: it is empty in a NativeAOT build, and the analyzers that build turns on say so.
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Coder.dll"));
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         return info;
     }

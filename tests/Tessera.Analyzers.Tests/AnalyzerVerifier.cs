@@ -15,8 +15,7 @@ namespace Tessera.Analyzers.Tests;
 /// </summary>
 internal static class AnalyzerVerifier
 {
-    // Prepended so each test shows only the declarations it is about.
-    private const string Usings = "using System; using System.Threading; using System.Threading.Tasks; using Tessera;\n";
+    private const string Usings = FrameworkSetup.Usings;
 
     public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(
         new DistributedClassAnalyzer(),
@@ -27,7 +26,10 @@ internal static class AnalyzerVerifier
         new ObjectCreationAnalyzer(),
         new MemberAnalyzer(),
         new DataflowBlockingAnalyzer(),
-        new MemberBodyAnalyzer());
+        new MemberBodyAnalyzer(),
+        new AsyncSelfWaitAnalyzer(),
+        new LockAcrossRemoteCallAnalyzer(),
+        new MutatedArgumentAnalyzer());
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 

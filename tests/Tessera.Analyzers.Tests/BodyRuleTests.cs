@@ -8,7 +8,7 @@ public class BodyRuleTests
     [Fact]
     public async Task TESS0017_BlockingOnDataflowInAsyncCode()
     {
-        await AnalyzerVerifier.VerifyAsync("""
+        await FrameworkVerifier.VerifyAsync("""
             public static class Use
             {
                 public static async Task<int> SumAsync(Dataflow<int> a, Dataflow<int> b, Dataflow done)
@@ -30,7 +30,7 @@ public class BodyRuleTests
     [Fact]
     public async Task TESS0018_StaticMutableState()
     {
-        await AnalyzerVerifier.VerifyAsync("""
+        await FrameworkVerifier.VerifyAsync("""
             [Stationary]
             public partial class Counter
             {
@@ -52,7 +52,7 @@ public class BodyRuleTests
     [Fact]
     public async Task TESS0019_FieldsThatBypassTheProxy()
     {
-        await AnalyzerVerifier.VerifyAsync("""
+        await FrameworkVerifier.VerifyAsync("""
             [Stationary]
             public partial class Account
             {
@@ -67,7 +67,7 @@ public class BodyRuleTests
     [Fact]
     public async Task TESS0020_LockOnCachedObject()
     {
-        await AnalyzerVerifier.VerifyAsync("""
+        await FrameworkVerifier.VerifyAsync("""
             [Cached]
             public partial class Tally
             {
@@ -87,7 +87,7 @@ public class BodyRuleTests
     [Fact]
     public async Task TESS0021_ThreadBoundValues()
     {
-        await AnalyzerVerifier.VerifyAsync("""
+        await FrameworkVerifier.VerifyAsync("""
             [Stationary]
             public partial class Tracer
             {

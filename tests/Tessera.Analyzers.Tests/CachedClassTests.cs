@@ -2,7 +2,7 @@ using Xunit;
 
 namespace Tessera.Analyzers.Tests;
 
-/// <summary>TESS0009 (state that cannot move) and TESS0010 (new on a [Cached] class).</summary>
+/// <summary>TESS0009 (state that cannot move), TESS0010 (new on a [Cached] class) and TESS0012 on state fields.</summary>
 public class CachedClassTests
 {
     [Fact]
@@ -116,5 +116,49 @@ public class CachedClassTests
             """);
 
         Assert.Contains(reason, diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public async Task StateFieldsMemoryPackCannotEncode_AreReportedOnTheField()
+    {
+        await FrameworkVerifier.VerifyAsync("""
+            using System.Collections.Generic;
+
+            [Stationary] public partial class Peer { public virtual int Get() => 1; }
+
+            [Cached]
+            public partial class Holder
+            {
+                private System.Net.Sockets.Socket? {|TESS0012:_socket|};
+                private List<Peer> {|TESS0012:_peers|} = new();
+                protected System.IO.Stream? {|TESS0012:Source|} { get; set; }
+                public virtual int Count() => _peers.Count + (_socket is null ? 0 : 1) + (Source is null ? 0 : 1);
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task StateFieldsThatTravel_NoDiagnostic()
+    {
+        await FrameworkVerifier.VerifyAsync("""
+            using System.Collections.Generic;
+            using MemoryPack;
+
+            [MemoryPackable] public partial class Note { public string Text { get; set; } = ""; }
+            [Stationary] public partial class Peer { public virtual int Get() => 1; }
+            [Async] public partial class Worker { public virtual int Get() => 1; }
+
+            [Cached]
+            public partial class Holder
+            {
+                private List<int> _values = new();
+                private Dictionary<string, Note> _notes = new();
+                private Peer? _peer;
+                private Worker.Ref? _worker;
+                private Dataflow<int>? _reply;
+                protected DateTime Stamp { get; set; }
+                public virtual int Count() => _values.Count + _notes.Count + (_peer is null ? 0 : 1) + (_worker is null ? 0 : 1) + (_reply is null ? 0 : 1);
+            }
+            """);
     }
 }

@@ -92,14 +92,14 @@ public class GeneralTests
     {
         var descriptors = AnalyzerVerifier.Analyzers.SelectMany(a => a.SupportedDiagnostics).DistinctBy(d => d.Id).OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
 
-        Assert.Equal(Enumerable.Range(1, 21).Select(i => $"TESS{i:0000}"), descriptors.Select(d => d.Id));
+        Assert.Equal(Enumerable.Range(1, 24).Select(i => $"TESS{i:0000}"), descriptors.Select(d => d.Id));
         Assert.All(descriptors, d =>
         {
             Assert.Equal("Tessera", d.Category);
             Assert.Equal($"https://github.com/tessera-dotnet/tessera/blob/main/docs/rules/{d.Id}.md", d.HelpLinkUri);
         });
         Assert.Equal(
-            ["TESS0007", "TESS0015", "TESS0016", "TESS0017", "TESS0018", "TESS0019", "TESS0020", "TESS0021"],
+            ["TESS0007", "TESS0015", "TESS0016", "TESS0017", "TESS0018", "TESS0019", "TESS0020", "TESS0021", "TESS0022", "TESS0023", "TESS0024"],
             descriptors.Where(d => d.DefaultSeverity == DiagnosticSeverity.Warning).Select(d => d.Id));
     }
 }

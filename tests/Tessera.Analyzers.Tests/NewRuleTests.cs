@@ -42,7 +42,7 @@ public class NewRuleTests
     [Fact]
     public async Task TESS0012_ValuesThatTravel_NoDiagnostic()
     {
-        await AnalyzerVerifier.VerifyAsync("""
+        await FrameworkVerifier.VerifyAsync("""
             using System.Collections.Generic;
             using System.Collections.Immutable;
             using MemoryPack;
@@ -70,7 +70,7 @@ public class NewRuleTests
     [Fact]
     public async Task TESS0013_PublicEvent()
     {
-        await AnalyzerVerifier.VerifyAsync("""
+        await FrameworkVerifier.VerifyAsync("""
             [Stationary]
             public partial class Ticker
             {
@@ -126,7 +126,7 @@ public class NewRuleTests
     [Fact]
     public async Task TESS0015_AsyncVoid()
     {
-        await AnalyzerVerifier.VerifyAsync("""
+        await FrameworkVerifier.VerifyAsync("""
             [Async]
             public partial class Worker
             {
@@ -140,7 +140,7 @@ public class NewRuleTests
     [Fact]
     public async Task TESS0016_OneWayThatIsIgnored()
     {
-        await AnalyzerVerifier.VerifyAsync("""
+        await FrameworkVerifier.VerifyAsync("""
             [Async]
             public partial class Worker
             {

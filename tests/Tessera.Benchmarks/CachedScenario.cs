@@ -1,7 +1,5 @@
 using System;
 using System.Diagnostics;
-using System.Linq;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -30,37 +28,36 @@ public class LockedBall
     }
 }
 
+/// <summary>Lives with the ball's other holder and takes the state there on request, so every move the home times starts with the state away.</summary>
+[Stationary]
+public partial class BallPuller
+{
+    private readonly Ball _ball;
+
+    public BallPuller(Ball ball) => _ball = ball;
+
+    public virtual Task<long> Pull() => _ball.HitAsync();
+}
+
+/// <summary>A call with the state here, against a plain virtual call with a lock, in nanoseconds per call.</summary>
+internal sealed record LocalCall(Measurement Cached, double ReferenceNanos);
+
 /// <summary>
-/// A [Cached] ball shared by this process (its home) and a child that asks for it again as soon as it loses
-/// it, so every call this process makes moves the state here (FORWARD, TOKEN) and the child's next request
-/// moves it back: a move between two processes, the state passed back and forth.
+/// A [Cached] ball homed in this process and taken by a child. Before each timed call the child pulls the state
+/// to itself (a [Stationary] call on <see cref="BallPuller"/>, untimed); the timed call then has to move the
+/// state here (FORWARD, TOKEN), and nothing else is going on, so each timed call is exactly one move.
 /// </summary>
 internal static class CachedScenario
 {
     public const string Verb = "serve-cached";
-    public const string MoveName = "Tessera [Cached] move, state back and forth";
 
+    /// <summary>Child side: takes the ball, exports a puller for it and prints the puller's ticket.</summary>
     public static async Task ServeAsync(string ticket)
     {
         await using var site = await Site.StartAsync();
         var ball = await Ball.TakeAsync(site, ticket);
-        ball.Hit();
-        Console.WriteLine("ready");
-        var parentGone = ChildProcess.ParentGoneAsync();
-        try
-        {
-            // Two loops, so a call is always queued here: the request for the state goes out with the state itself.
-            await Task.WhenAll(Loop(ball, parentGone), Loop(ball, parentGone));
-        }
-        catch (TesseraException) when (parentGone.IsCompleted || site.ConnectionCount == 0)
-        {
-            // The parent (the ball's home) went away mid-move: the run is over.
-        }
-    }
-
-    private static async Task Loop(Ball ball, Task parentGone)
-    {
-        while (!parentGone.IsCompleted) await ball.HitAsync();
+        Console.WriteLine(new BallPuller(ball).OfferUnlimited(site));
+        await ChildControl.RunAsync();
     }
 
     public static Task<Scenario> StartAsync(CancellationToken cancellationToken) => Scenario.StartAsync(async scenario =>
@@ -68,47 +65,43 @@ internal static class CachedScenario
         var site = scenario.Own(await Site.StartAsync(cancellationToken: cancellationToken));
         var ball = Ball.Create();
         var child = scenario.Own(await ChildProcess.StartAsync(Verb, TimeSpan.FromSeconds(30), cancellationToken, ball.Offer(site)));
+        var puller = await BallPuller.TakeAsync(site, child.Announcement, cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         // Moves serialize on the one object, so many callers would only queue: one caller is the measure.
-        scenario.Targets.Add(new Target(MoveName, _ => async () => await ball.HitAsync(), () => child.ProcessorTime, Concurrent: false));
+        scenario.Workloads.Add(new Workload("tessera-cached-move", SystemUnderTest.Tessera, "Tessera [Cached] move between two processes", Shape.Sequential, 1, Payload.Int, child)
+        {
+            BeforeCall = puller.Pull,
+            CallerFor = _ => ball.HitAsync,
+            Verify = async _ =>
+            {
+                var there = await puller.Pull();
+                Check.Equal(there + 1, await ball.HitAsync(), "Tessera [Cached] HitAsync after a pull");
+            },
+        });
     });
 
-    /// <summary>The local call against a plain virtual call with a lock, and the move against one TCP round trip of the same run.</summary>
-    public static string Report(ScenarioResult[] results)
+    /// <summary>Best of five timed loops, each call on this thread, so the thread's allocation count is the whole story.</summary>
+    public static LocalCall MeasureLocal(RunSettings settings)
     {
-        var text = new StringBuilder();
-        text.AppendLine("## [Cached]: moves and local calls");
-        text.AppendLine();
-        var move = results.FirstOrDefault(r => r.Name == MoveName);
-        var tcp = results.FirstOrDefault(r => r.Name.StartsWith("Raw TCP", StringComparison.Ordinal));
-        if (move is not null && tcp is not null)
-        {
-            text.AppendLine("| measure (same run) | p50 µs | p99 µs |");
-            text.AppendLine("|---|---:|---:|");
-            text.AppendLine($"| a move between two processes, state back and forth | {move.P50Micros:F1} | {move.P99Micros:F1} |");
-            text.AppendLine($"| one raw TCP round trip | {tcp.P50Micros:F1} | {tcp.P99Micros:F1} |");
-            text.AppendLine($"| **ratio move / round trip** | {move.P50Micros / tcp.P50Micros:F2}x | {move.P99Micros / tcp.P99Micros:F2}x |");
-            text.AppendLine();
-        }
-        var cached = NanosPerCall(Ball.Create().Hit);
-        var locked = NanosPerCall(new LockedBall().Hit);
-        text.AppendLine("| call, state here | ns/call (best of 5 × 5,000,000) |");
-        text.AppendLine("|---|---:|");
-        text.AppendLine($"| Tessera [Cached] Hit() | {cached:F1} |");
-        text.AppendLine($"| virtual call + uncontended lock | {locked:F1} |");
-        text.AppendLine($"| **ratio** | {cached / locked:F2}x |");
-        return text.ToString();
+        var ball = Ball.Create();
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var cached = NanosPerCall(ball.Hit, settings.LocalCalls);
+        var bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (6.0 * settings.LocalCalls);
+        var reference = NanosPerCall(new LockedBall().Hit, settings.LocalCalls);
+        var measurement = new Measurement("tessera-cached-local", SystemUnderTest.Tessera, "Tessera [Cached] call, state local", Shape.InProcess, 1, Payload.Int,
+            null, null, 1e9 / cached, 6L * settings.LocalCalls, cached / 1000, null, bytes, null);
+        Console.Error.WriteLine($"  {measurement.Label}: {cached:F1} ns/call, {reference:F1} ns for a virtual call and a lock");
+        return new LocalCall(measurement, reference);
     }
 
-    private static double NanosPerCall(Func<long> call)
+    private static double NanosPerCall(Func<long> call, int calls)
     {
-        const int calls = 5_000_000;
-        for (var i = 0; i < calls / 10; i++) call();
+        for (var i = 0; i < calls; i++) call();
         var best = double.MaxValue;
         for (var round = 0; round < 5; round++)
         {
-            var clock = Stopwatch.StartNew();
+            var started = Stopwatch.GetTimestamp();
             for (var i = 0; i < calls; i++) call();
-            best = Math.Min(best, clock.Elapsed.TotalNanoseconds / calls);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(started).TotalNanoseconds / calls);
         }
         return best;
     }

@@ -27,13 +27,13 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public string Announcement { get; private set; } = "";
 
-    public TimeSpan ProcessorTime
+    /// <summary>Asks the child for its CPU time and allocated bytes so far (see <see cref="ChildControl"/>).</summary>
+    public async Task<ProcessSample> SampleAsync(CancellationToken cancellationToken)
     {
-        get
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
+        await _process.StandardInput.WriteLineAsync(ChildControl.StatsRequest.AsMemory(), cancellationToken);
+        await _process.StandardInput.FlushAsync(cancellationToken);
+        var line = await _process.StandardOutput.ReadLineAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        return ProcessSample.Parse(line ?? throw new InvalidOperationException($"Child process {_process.Id} exited instead of answering a stats request."));
     }
 
     public static async Task<ChildProcess> StartAsync(string verb, TimeSpan readyTimeout, CancellationToken cancellationToken, params string[] arguments)
@@ -65,14 +65,6 @@ internal sealed class ChildProcess : IAsyncDisposable
             throw;
         }
     }
-
-    /// <summary>For the child side: completes when the parent closes our stdin, i.e. exits or dies.</summary>
-    public static Task ParentGoneAsync() => Task.Run(async () =>
-    {
-        while (await Console.In.ReadLineAsync() is not null)
-        {
-        }
-    });
 
     public async ValueTask DisposeAsync()
     {

@@ -11,14 +11,14 @@ using Orleans.Hosting;
 
 namespace Tessera.Benchmarks;
 
-public interface IEchoGrain : IGrainWithIntegerKey
+public interface ICounterGrain : IGrainWithIntegerKey
 {
-    Task<byte[]> EchoAsync(byte[] payload);
+    Task<int> Next(int x);
 }
 
-public sealed class EchoGrain : Grain, IEchoGrain
+public sealed class CounterGrain : Grain, ICounterGrain
 {
-    public Task<byte[]> EchoAsync(byte[] payload) => Task.FromResult(payload);
+    public Task<int> Next(int x) => Task.FromResult(x + 1);
 }
 
 /// <summary>The peer to beat: an Orleans silo in its own process, called through an Orleans client.</summary>
@@ -36,11 +36,11 @@ internal static class OrleansScenario
         using var host = builder.Build();
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Console.WriteLine("READY");
-        await ChildProcess.ParentGoneAsync();
+        await ChildControl.RunAsync();
         await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
-    public static Task<Scenario> StartAsync(byte[] payload, CancellationToken cancellationToken) => Scenario.StartAsync(async scenario =>
+    public static Task<Scenario> StartAsync(CancellationToken cancellationToken) => Scenario.StartAsync(async scenario =>
     {
         // The default ports (11111/30000) could be taken by anything else on the machine.
         var siloPort = FreePort();
@@ -58,12 +58,13 @@ internal static class OrleansScenario
         });
         await host.StartAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
-        var grain = host.Services.GetRequiredService<IClusterClient>().GetGrain<IEchoGrain>(0);
-        scenario.Targets.Add(new Target("Orleans 10.4.2 grain call", _ => async () =>
-        {
-            var reply = await grain.EchoAsync(payload);
-            if (reply.Length != payload.Length) throw new InvalidOperationException("Orleans echoed the wrong payload.");
-        }, () => server.ProcessorTime));
+        var grain = host.Services.GetRequiredService<IClusterClient>().GetGrain<ICounterGrain>(0);
+        Func<int, Func<Task>> next = caller => () => grain.Next(caller);
+        Func<CancellationToken, Task> verify = async _ => Check.Equal(42, await grain.Next(41), "Orleans Next(41)");
+        scenario.Workloads.Add(new Workload("orleans-int-seq", SystemUnderTest.Orleans, "Orleans 10.4.2 grain Task<int> Next(int)", Shape.Sequential, 1, Payload.Int, server)
+            { CallerFor = next, Verify = verify });
+        scenario.Workloads.Add(new Workload($"orleans-int-{RunSettings.Callers}", SystemUnderTest.Orleans, $"Orleans 10.4.2 grain Task<int> Next(int), {RunSettings.Callers} in flight", Shape.Concurrent, RunSettings.Callers, Payload.Int, server)
+            { CallerFor = next, Verify = verify });
     });
 
     private static int FreePort()

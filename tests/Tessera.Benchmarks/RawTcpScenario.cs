@@ -12,7 +12,7 @@ namespace Tessera.Benchmarks;
 /// <summary>
 /// The floor: length-prefixed frames echoed over Pipelines.Sockets.Unofficial, with nothing else.
 /// Concurrent callers share one connection and tell their replies apart by a slot id in the frame
-/// (pipelined, as Tessera and Orleans multiplex calls over one connection).
+/// (multiplexed, as Tessera, Orleans and gRPC carry calls over one connection).
 /// </summary>
 internal static class RawTcpScenario
 {
@@ -30,25 +30,51 @@ internal static class RawTcpScenario
         listener.Listen(16);
         Console.WriteLine(((IPEndPoint)listener.LocalEndPoint!).Port);
         _ = AcceptLoopAsync(listener);
-        await ChildProcess.ParentGoneAsync();
+        await ChildControl.RunAsync();
     }
 
-    public static Task<Scenario> StartAsync(byte[] payload, int slots, CancellationToken cancellationToken) => Scenario.StartAsync(async scenario =>
+    /// <summary>Ping-pong of an int and of 1 KiB, one caller and many, and pipelined echo at both depths.</summary>
+    public static Task<Scenario> StartAsync(CancellationToken cancellationToken) => Scenario.StartAsync(async scenario =>
     {
         var server = scenario.Own(await ChildProcess.StartAsync(Verb, TimeSpan.FromSeconds(30), cancellationToken));
+        var port = int.Parse(server.Announcement);
+        var client = scenario.Own(new Client(await ConnectAsync(port, cancellationToken), RunSettings.Callers));
+        var pipeline = scenario.Own(new RawPipeline(await ConnectAsync(port, cancellationToken)));
+
+        var small = new byte[sizeof(int)];
+        var kib = new byte[RunSettings.KiB];
+        Random.Shared.NextBytes(kib);
+        foreach (var (payload, kind, name) in new[] { (small, Payload.Int, "int"), (kib, Payload.KiB, "1 KiB") })
+        {
+            Func<int, Func<Task>> callerFor = slot => () => client.EchoAsync(slot, payload);
+            Func<CancellationToken, Task> verify = _ => client.EchoAsync(0, payload);
+            var id = kind == Payload.Int ? "int" : "kib";
+            scenario.Workloads.Add(new Workload($"raw-{id}-seq", SystemUnderTest.RawTcp, $"Raw TCP ping-pong, {name}", Shape.Sequential, 1, kind, server)
+                { CallerFor = callerFor, Verify = verify });
+            scenario.Workloads.Add(new Workload($"raw-{id}-{RunSettings.Callers}", SystemUnderTest.RawTcp, $"Raw TCP ping-pong, {name}, {RunSettings.Callers} callers", Shape.Concurrent, RunSettings.Callers, kind, server)
+                { CallerFor = callerFor, Verify = verify });
+        }
+        foreach (var depth in new[] { RunSettings.ShallowDepth, RunSettings.DeepDepth })
+        {
+            scenario.Workloads.Add(new Workload($"raw-pipelined-{depth}", SystemUnderTest.RawTcp, $"Raw TCP pipelined echo, {depth} in flight", Shape.Pipelined, depth, Payload.Int, server)
+                { Pump = (counter, stop) => pipeline.PumpAsync(depth, counter, stop), Verify = _ => Task.CompletedTask });
+        }
+    });
+
+    public static async Task<SocketConnection> ConnectAsync(int port, CancellationToken cancellationToken)
+    {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, int.Parse(server.Announcement)), cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            return SocketConnection.Create(socket);
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-        var client = scenario.Own(new Client(SocketConnection.Create(socket), slots));
-        scenario.Targets.Add(new Target("Raw TCP (Pipelines.Sockets.Unofficial)", slot => () => client.EchoAsync(slot, payload), () => server.ProcessorTime));
-    });
+    }
 
     private static async Task AcceptLoopAsync(Socket listener)
     {
@@ -116,7 +142,7 @@ internal static class RawTcpScenario
             _reader = Task.Run(ReadLoopAsync);
         }
 
-        public async ValueTask EchoAsync(int slot, byte[] payload)
+        public async Task EchoAsync(int slot, byte[] payload)
         {
             var reply = new TaskCompletionSource<int>();
             Volatile.Write(ref _pending[slot], reply);

@@ -5,14 +5,14 @@ using System.Threading.Tasks;
 namespace Tessera.Benchmarks;
 
 /// <summary>
-/// A started scenario: its server process and client plumbing, kept alive while every scenario takes its
-/// turns, and the targets to measure. Disposing releases the resources in reverse order of starting.
+/// A started scenario: its server process and client plumbing, kept alive while every workload takes its
+/// turns, and the workloads it offers. Disposing releases the resources in reverse order of starting.
 /// </summary>
 internal sealed class Scenario : IAsyncDisposable
 {
     private readonly Stack<IAsyncDisposable> _resources = new();
 
-    public List<Target> Targets { get; } = new();
+    public List<Workload> Workloads { get; } = new();
 
     public T Own<T>(T resource) where T : IAsyncDisposable
     {

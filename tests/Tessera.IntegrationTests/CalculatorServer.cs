@@ -17,10 +17,11 @@ internal sealed class CalculatorServer : IAsyncDisposable
 
     public string Ticket { get; }
 
-    public static async Task<CalculatorServer> StartAsync()
+    /// <param name="options">More <c>serve</c> options, e.g. <c>--listen</c> and <c>--advertise</c>.</param>
+    public static async Task<CalculatorServer> StartAsync(params string[] options)
     {
         var ticketFile = TicketFile.NewPath();
-        var process = ChildProcess.Start("Tessera.TestHost", "serve", ticketFile);
+        var process = ChildProcess.Start("Tessera.TestHost", ["serve", ticketFile, .. options]);
         try
         {
             return new CalculatorServer(process, await TicketFile.WaitAsync(ticketFile, process, StartTimeout));

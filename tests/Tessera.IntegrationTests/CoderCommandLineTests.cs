@@ -28,6 +28,29 @@ public sealed class CoderCommandLineTests
     }
 
     [Fact]
+    public async Task Take_with_an_interval_reports_faults_and_exits_3_soon_after_the_home_is_killed()
+    {
+        var ticketFile = TicketFile.NewPath();
+        await using var offer = ChildProcess.Start("Coder", "offer", "--ticket-file", ticketFile);
+        var ticket = await TicketFile.WaitAsync(ticketFile, offer, Timeout);
+        await using var take = ChildProcess.Start("Coder", "take", ticket, "--count", "0", "--interval-ms", "50");
+        Assert.Equal("100", (await take.StandardOutput.ReadLineAsync().WaitAsync(Timeout))?.Trim());
+        Assert.Equal("347", (await take.StandardOutput.ReadLineAsync().WaitAsync(Timeout))?.Trim());
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        offer.Kill();
+        var output = await take.StandardOutput.ReadToEndAsync().WaitAsync(Timeout);
+        var exitCode = await take.WaitForExitAsync(Timeout);
+
+        Assert.Equal(3, exitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains("fault: TempFail", lines);
+        Assert.Equal("fault: PermFail", lines[^1]);
+        // The default grace period is 5 s; the rest is a heartbeat, a redial period and process exit.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), $"take exited {clock.Elapsed} after the kill");
+    }
+
+    [Fact]
     public async Task Take_with_a_bad_ticket_exits_non_zero_with_the_specific_error_and_no_stack_trace()
     {
         var (exitCode, output, error) = await ChildProcess.RunAsync(Timeout, "Coder", "take", "tessera1.not-a-ticket");

@@ -3,14 +3,23 @@ using System.Diagnostics;
 namespace Tessera.IntegrationTests;
 
 /// <summary>
-/// Runs the <c>dotnet</c> CLI the way a user would, isolated from the test run: its own package cache,
-/// no MSBuild node or compiler server left behind, and no MSBuild settings inherited from <c>dotnet test</c>.
+/// Runs the <c>dotnet</c> CLI the way a user would, isolated from the test run: its own package cache (or the
+/// machine's, when <paramref name="packagesFolder"/> is null), no MSBuild node or compiler server left behind,
+/// and no MSBuild settings inherited from <c>dotnet test</c>.
 /// </summary>
-internal sealed class DotnetCli(string packagesFolder)
+internal sealed class DotnetCli(string? packagesFolder)
 {
     // Set by the dotnet that runs the tests; a child build must find its own SDK instead.
     private static readonly string[] InheritedMsBuildVariables =
         ["MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath", "MSBuildLoadMicrosoftTargetsReadOnly", "VSTEST_HOST_DEBUG"];
+
+    /// <summary>The checkout the tests were built from: the folder above them that holds Sdk.sln.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "Sdk.sln"))) return directory.FullName;
+        throw new InvalidOperationException($"No Sdk.sln above {AppContext.BaseDirectory}.");
+    }
 
     public async Task<string> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
@@ -23,7 +32,7 @@ internal sealed class DotnetCli(string packagesFolder)
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         foreach (var name in InheritedMsBuildVariables) info.Environment.Remove(name);
-        info.Environment["NUGET_PACKAGES"] = packagesFolder;
+        if (packagesFolder is not null) info.Environment["NUGET_PACKAGES"] = packagesFolder;
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["MSBUILDDISABLENODEREUSE"] = "1";

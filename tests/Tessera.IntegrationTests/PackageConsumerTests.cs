@@ -21,7 +21,7 @@ public sealed class PackageConsumerTests : IDisposable
     {
         var feed = Path.Combine(_root, "feed");
         var app = Path.Combine(_root, "app");
-        await _dotnet.RunAsync(_root, StepTimeout, "pack", Path.Combine(RepositoryRoot(), "Runtime", "Tessera.csproj"),
+        await _dotnet.RunAsync(_root, StepTimeout, "pack", Path.Combine(DotnetCli.RepositoryRoot(), "Runtime", "Tessera.csproj"),
             "-c", "Release", "-o", feed, "--artifacts-path", Path.Combine(_root, "artifacts"), "-nodeReuse:false");
         Assert.True(File.Exists(Path.Combine(feed, "Tessera.0.1.0.nupkg")));
         Assert.True(File.Exists(Path.Combine(feed, "Tessera.0.1.0.snupkg")));
@@ -75,12 +75,5 @@ public sealed class PackageConsumerTests : IDisposable
                 throw new InvalidOperationException($"offer exited before writing its tickets: {await writer.StandardError.ReadToEndAsync(cancellation.Token)}");
             await Task.Delay(20, cancellation.Token);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "Sdk.sln"))) return directory.FullName;
-        throw new InvalidOperationException($"No Sdk.sln above {AppContext.BaseDirectory}.");
     }
 }

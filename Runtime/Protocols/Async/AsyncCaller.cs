@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Tessera.Diagnostics;
 using Tessera.Infrastructure;
 using Tessera.Sites;
 using Tessera.Wire;
@@ -20,12 +21,14 @@ internal sealed class AsyncCaller
     private readonly ConnectionTable _connections;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<PeerConnection, AsyncChannel> _channels = new();
+    private readonly HeldAsyncCalls _held;
 
     public AsyncCaller(Site site, ConnectionTable connections, ILogger logger)
     {
         _site = site;
         _connections = connections;
         _logger = logger;
+        _held = new HeldAsyncCalls(this, site, logger);
     }
 
     /// <summary>Sends a call and returns its reply variable; <paramref name="route"/> caches the channel to home, refreshed when missing or closed.</summary>
@@ -33,33 +36,54 @@ internal sealed class AsyncCaller
     {
         var reply = new Dataflow<TResult>();
         var pending = new PendingAsyncCall<TResult>(handle, methodId, decode, reply);
+        pending.Telemetry = CallTelemetry.Start(CallProtocol.Async, handle, methodId, out var traceContext);
+        var call = new OutgoingAsyncCall(handle, methodId, arguments, traceContext, pending, cancellationToken);
+        if (!_held.TryHold(call)) Dispatch(call, ref route);
+        return reply;
+    }
+
+    /// <summary>Puts a call on the wire, or fails its reply variable with the reason it cannot go.</summary>
+    public void Dispatch(OutgoingAsyncCall call, ref AsyncChannel? route)
+    {
+        var (handle, methodId, cancellationToken) = (call.Handle, call.MethodId, call.CancellationToken);
         long id = 0;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // TempFail does not stop a send: it waits in the connection's queue, or is held, in order, for the link to recover.
+            if (FaultStream.IsFinal(new FaultedEntity(handle, handle).State)) throw FaultGate.Refusal(handle, $"Async call of method 0x{methodId:x8}");
             var channel = route is { IsOpen: true } cached ? cached : route = ChannelTo(handle, cancellationToken);
             channel.Acquire(cancellationToken);
-            id = channel.Register(pending);
+            id = channel.Register(call.Pending);
             var cancellable = cancellationToken.CanBeCanceled;
-            Send(channel.Connection, new AsyncCall { CallId = id, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = arguments, Cancellable = cancellable }, cancellationToken);
+            Send(channel.Connection, new AsyncCall { CallId = id, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = call.Arguments, Cancellable = cancellable, TraceContext = call.TraceContext }, cancellationToken);
             // Armed once the call is queued, so a cancel can never reach home ahead of its call.
-            if (cancellable) pending.ArmCancellation(cancellationToken);
+            if (cancellable) call.Pending.ArmCancellation(cancellationToken);
         }
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
         {
             // Registered calls free their window slot as they end; before that, no slot was taken.
-            if (id != 0) pending.Fail(ex);
-            else reply.TryFailFromProtocol(ex);
+            call.Pending.Fail(ex);
         }
-        return reply;
     }
 
     /// <summary>A one-way call: one message, no reply variable, so a failure to send is thrown here.</summary>
     public void Send(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var connection = ChannelTo(handle, cancellationToken).Connection;
-        Send(connection, new AsyncCall { CallId = 0, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = arguments }, cancellationToken);
+        var telemetry = CallTelemetry.Start(CallProtocol.AsyncOneWay, handle, methodId, out var traceContext);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (FaultStream.IsFinal(new FaultedEntity(handle, handle).State)) throw FaultGate.Refusal(handle, $"One-way call of method 0x{methodId:x8}");
+            var connection = ChannelTo(handle, cancellationToken).Connection;
+            Send(connection, new AsyncCall { CallId = 0, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = arguments, TraceContext = traceContext }, cancellationToken);
+            telemetry.End(null);
+        }
+        catch (Exception ex)
+        {
+            telemetry.End(ex);
+            throw;
+        }
     }
 
     public void OnReply(PeerConnection connection, AsyncReply reply)

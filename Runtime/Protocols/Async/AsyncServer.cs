@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MemoryPack;
 using Microsoft.Extensions.Logging;
+using Tessera.Diagnostics;
 using Tessera.Infrastructure;
 using Tessera.Sites;
 using Tessera.Wire;
@@ -34,6 +35,11 @@ internal sealed class AsyncServer
         if (!_references.TryGetExport(call.ObjectKey, out var entity))
         {
             Refuse(caller, call, AsyncFaultCode.UnknownObject, typeof(EntityNotFoundException), "No exported object has this key.");
+            return;
+        }
+        if (KillProtocol.IsKilled(entity.Target))
+        {
+            Refuse(caller, call, AsyncFaultCode.EntityKilled, typeof(EntityFaultException), "The object was killed.");
             return;
         }
         if (entity.Type is not IActiveType type)
@@ -128,6 +134,8 @@ internal sealed class AsyncServer
         public override async ValueTask RunAsync()
         {
             WireMessage reply;
+            var activity = HomeCallActivity.Start(call.CallId == 0 ? CallProtocol.AsyncOneWay : CallProtocol.Async, call.TraceContext, call.MethodId, server._site, caller);
+            Exception? failure = null;
             try
             {
                 var running = type.InvokeDirectAsync(target, call.MethodId, call.Arguments, new InvocationContext(server._site, cancellation?.Token ?? CancellationToken.None));
@@ -137,6 +145,7 @@ internal sealed class AsyncServer
             }
             catch (Exception ex)
             {
+                failure = ex;
                 if (call.CallId == 0)
                 {
                     server._logger.LogWarning(ex, "A one-way call from {Caller} threw; one-way calls have no reply to carry it.", caller);
@@ -152,6 +161,7 @@ internal sealed class AsyncServer
             }
             finally
             {
+                HomeCallActivity.End(activity, (type as DistributedTypeInfo)?.TypeName, failure?.GetType().FullName, failure?.Message);
                 if (cancellation is not null) server.EndCancellable(caller, call.CallId, cancellation);
             }
             server.Send(caller, reply);

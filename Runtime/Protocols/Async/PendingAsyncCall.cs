@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using Tessera.Diagnostics;
 using Tessera.Infrastructure;
 using Tessera.Wire;
 
@@ -19,6 +20,9 @@ internal abstract class PendingAsyncCall
     public AsyncChannel? Channel { get; private set; }
 
     public long Id { get; private set; }
+
+    /// <summary>The call's activity and metrics, ended with the call whichever way it ends.</summary>
+    public CallTelemetry Telemetry { get; set; }
 
     /// <summary>Names the call; <paramref name="deadline"/> is a <see cref="TimeProvider.GetTimestamp"/> value the channel's sweep checks.</summary>
     public void Start(AsyncChannel channel, long id, long deadline)
@@ -46,23 +50,24 @@ internal abstract class PendingAsyncCall
         try
         {
             Bind(site, reply.Result);
+            Telemetry.End(null);
         }
         catch (Exception ex)
         {
-            Fault(ex);
+            Failed(ex);
         }
     }
 
     public void OnFault(AsyncFault fault, ProxyHandle handle, uint methodId)
     {
-        if (TryEnd()) Fault(AsyncFaults.ToException(fault, handle, methodId));
+        if (TryEnd()) Failed(AsyncFaults.ToException(fault, handle, methodId));
     }
 
     /// <summary>Fails the variable; a null reason means the deadline passed.</summary>
     public void Fail(Exception? reason)
     {
         if (!TryEnd()) return;
-        Fault(reason ?? new CallTimeoutException($"Async call #{Id} on {Channel?.Connection}", Channel?.Timeout ?? TimeSpan.Zero));
+        Failed(reason ?? new CallTimeoutException($"Async call #{Id} on {Channel?.Connection}", Channel?.Timeout ?? TimeSpan.Zero));
     }
 
     public bool IsPast(long now) => now >= _deadline;
@@ -79,7 +84,13 @@ internal abstract class PendingAsyncCall
     {
         if (!TryEnd()) return;
         Channel?.SendCancel(Id);
-        Fault(new OperationCanceledException($"Async call #{Id} on {Channel?.Connection} was cancelled by its caller; home was told to cancel it.", token));
+        Failed(new OperationCanceledException($"Async call #{Id} on {Channel?.Connection} was cancelled by its caller; home was told to cancel it.", token));
+    }
+
+    private void Failed(Exception error)
+    {
+        Telemetry.End(error);
+        Fault(error);
     }
 
     private bool TryEnd()
@@ -112,6 +123,14 @@ internal static class AsyncFaults
         AsyncFaultCode.UnknownObject => new EntityNotFoundException($"Site {handle.Home} no longer has {handle.Type.TypeName}#{handle.ObjectKey:x16}: {fault.Message}"),
         AsyncFaultCode.UnknownMethod => new UnknownMethodException(handle.Type.TypeName, methodId),
         AsyncFaultCode.Overloaded => new ActiveObjectOverloadedException(fault.Message),
+        AsyncFaultCode.EntityKilled => Killed(handle, $"Async call of method 0x{methodId:x8}"),
         _ => new ProtocolViolationException($"Site {handle.Home} rejected the async call ({fault.Code}): {fault.Message}"),
     };
+
+    /// <summary>Home says the object was killed: the reference is PermFail from now on, here too.</summary>
+    public static EntityFaultException Killed(ProxyHandle handle, string operation)
+    {
+        handle.Fault.TrySetFinal(FaultState.PermFail, "killed at its home");
+        return FaultGate.Refusal(handle, operation);
+    }
 }

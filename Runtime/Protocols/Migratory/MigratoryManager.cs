@@ -1,7 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Tessera.Sites;
 
 namespace Tessera.Protocols.Migratory;
 
@@ -13,24 +15,29 @@ namespace Tessera.Protocols.Migratory;
 /// <remarks>
 /// The manager is not told when the state moves (that would cost a message per move), so it keeps the
 /// requesters not yet known to be served. Each request carries the hop at which its sender last got the
-/// state, which marks every earlier requester as served: the chain holds at most one entry per site.
+/// state, which marks every earlier requester as served: the chain holds at most one unserved entry per site.
+/// When a site in the chain is permanently failed, the manager skips it if the state had not left for it
+/// yet, and declares the state lost only if the state went to it and no live site got it after.
 /// </remarks>
 internal sealed class MigratoryManager
 {
     private readonly Lock _gate = new();
     private readonly MigratoryProxy _home;
     private readonly MigratoryProtocol _protocol;
-    private readonly List<Requester> _chain = new();
+    private readonly List<ChainEntry> _chain = new();
+    private readonly Queue<SiteIdentity> _failed = new();
+    private readonly List<(Requester Requester, long LastHop)> _held = new();
     private Requester _tail;
     private long _nextHop = 1;
     private string? _lostReason;
+    private bool _repairing;
 
     public MigratoryManager(MigratoryProxy home, MigratoryProtocol protocol, Requester homeSite)
     {
         _home = home;
         _protocol = protocol;
         _tail = homeSite;
-        _chain.Add(homeSite);
+        _chain.Add(new ChainEntry(homeSite, homeSite));
     }
 
     /// <summary>Requesters not known to be served yet, for tests and diagnostics.</summary>
@@ -45,64 +52,37 @@ internal sealed class MigratoryManager
     /// <summary>GET: <paramref name="requester"/> wants the state; <paramref name="lastHop"/> is when it last had it.</summary>
     public void OnRequest(Requester requester, long lastHop)
     {
-        Requester previous, entry;
         string? lost;
+        (Requester Entry, Requester Previous)? placed = null;
         lock (_gate)
         {
             lost = _lostReason;
-            previous = _tail;
-            entry = requester with { Hop = _nextHop };
-            if (lost is null)
+            if (lost is null && _repairing)
             {
-                _nextHop++;
-                _chain.RemoveAll(r => r.Hop <= lastHop || r.Site == requester.Site);
-                _chain.Add(entry);
-                _tail = entry;
+                // Placed once the dead site is skipped, so no FORWARD names a site about to leave the chain.
+                _held.Add((requester, lastHop));
+                return;
             }
+            if (lost is null) placed = PlaceLocked(requester, lastHop);
         }
         if (lost is not null) _protocol.SendLost(requester, _home.Key, lost);
-        else if (previous.Site == _protocol.Self) _home.OnForward(entry);
-        else _protocol.SendForward(previous, _home.Key, entry);
+        else if (placed is { } place) Forward(place.Previous, place.Entry);
     }
 
-    /// <summary>
-    /// The connection to <paramref name="site"/> closed. If that site may still hold the state, find out
-    /// whether the state got past it; if not, it is lost and every site waiting for it is told so.
-    /// </summary>
-    public void OnSiteDisconnected(SiteIdentity site)
+    /// <summary><paramref name="site"/> is permanently failed: if it is in the chain, find out what became of the state.</summary>
+    public void OnSiteFailed(SiteIdentity site)
     {
-        Requester dead;
-        List<Requester> others;
         lock (_gate)
         {
-            if (_lostReason is not null || !_chain.Any(r => r.Site == site)) return;
-            dead = _chain.First(r => r.Site == site);
-            others = _chain.Where(r => r.Site != site && r.Site != _protocol.Self).ToList();
+            if (_lostReason is not null || !_chain.Exists(e => e.Requester.Site == site)) return;
+            _failed.Enqueue(site);
+            if (_repairing) return;
+            _repairing = true;
         }
-        _ = DecideAsync(dead, others);
+        _ = RepairAsync();
     }
 
-    private async Task DecideAsync(Requester dead, List<Requester> others)
-    {
-        // The site may be alive behind a dropped connection: if it answers, nothing was lost.
-        if (await _protocol.QueryLastHopAsync(dead, _home.Key).ConfigureAwait(false) is not null) return;
-        var passed = _home.LastHop > dead.Hop;
-        foreach (var other in others)
-        {
-            if (passed) break;
-            passed = await _protocol.QueryLastHopAsync(other, _home.Key).ConfigureAwait(false) > dead.Hop;
-        }
-        // The state may have come home while the others were asked, from a site that has forgotten it since.
-        passed = passed || _home.LastHop > dead.Hop;
-        if (passed)
-        {
-            lock (_gate) _chain.Remove(dead);
-            return;
-        }
-        DeclareLost($"site {dead.Site}, which held it or was queued for it, disconnected before handing it on");
-    }
-
-    /// <summary>Final: every requester in the chain is told, later requests are answered with the same news.</summary>
+    /// <summary>Final: every requester in the chain and every connected site is told; later requests get the same news.</summary>
     public void DeclareLost(string reason)
     {
         List<Requester> told;
@@ -110,10 +90,109 @@ internal sealed class MigratoryManager
         {
             if (_lostReason is not null) return;
             _lostReason = reason;
-            told = _chain.Where(r => r.Site != _protocol.Self).ToList();
+            told = _chain.Select(e => e.Requester).Concat(_held.Select(h => h.Requester)).Where(r => r.Site != _protocol.Self).DistinctBy(r => r.Site).ToList();
+            foreach (var entry in _chain) _protocol.ForgetForward(_home.Key, entry.Requester.Hop);
             _chain.Clear();
+            _held.Clear();
         }
         _protocol.OnLostAtHome(_home, reason);
-        foreach (var requester in told) _protocol.SendLost(requester, _home.Key, reason);
+        _protocol.AnnounceLost(_home.Key, reason, told);
+    }
+
+    private (Requester Entry, Requester Previous)? PlaceLocked(Requester requester, long lastHop)
+    {
+        // A GET sent again because its connection dropped, after the first one had arrived: it has its place.
+        if (_chain.Exists(e => e.Requester.Site == requester.Site && e.Requester.Hop > lastHop)) return null;
+        foreach (var served in _chain.Where(e => e.Requester.Hop <= lastHop)) _protocol.ForgetForward(_home.Key, served.Requester.Hop);
+        _chain.RemoveAll(e => e.Requester.Hop <= lastHop);
+        var entry = requester with { Hop = _nextHop++ };
+        var previous = _tail;
+        _chain.Add(new ChainEntry(entry, previous));
+        _tail = entry;
+        return (entry, previous);
+    }
+
+    private void Forward(Requester holder, Requester successor)
+    {
+        if (holder.Site == _protocol.Self) _home.OnForward(successor);
+        else _protocol.SendForward(holder, _home.Key, successor);
+    }
+
+    /// <summary>Handles failed sites one at a time, then places the requests that arrived meanwhile, in order.</summary>
+    private async Task RepairAsync()
+    {
+        var placed = new List<(Requester Entry, Requester Previous)>();
+        while (true)
+        {
+            SiteIdentity dead;
+            lock (_gate)
+            {
+                if (!_failed.TryDequeue(out dead))
+                {
+                    _repairing = false;
+                    if (_lostReason is null)
+                    {
+                        foreach (var (requester, lastHop) in _held)
+                            if (PlaceLocked(requester, lastHop) is { } place) placed.Add(place);
+                    }
+                    _held.Clear();
+                    break;
+                }
+            }
+            try
+            {
+                await SkipAsync(dead).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Nothing here should throw; if it does, stranding the chain would hang every caller instead.
+                DeclareLost($"the chain could not be repaired after site {dead} failed ({ex.GetType().Name}: {ex.Message})");
+            }
+        }
+        foreach (var (entry, previous) in placed) Forward(previous, entry);
+    }
+
+    private async Task SkipAsync(SiteIdentity dead)
+    {
+        ChainEntry failed;
+        Requester? successor;
+        lock (_gate)
+        {
+            var index = _chain.FindIndex(e => e.Requester.Site == dead);
+            if (_lostReason is not null || index < 0) return;
+            failed = _chain[index];
+            var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
+            successor = next < 0 ? null : _chain[next].Requester;
+        }
+        if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor).ConfigureAwait(false))
+        {
+            lock (_gate)
+            {
+                _chain.RemoveAll(e => e.Is(failed.Requester));
+                var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
+                if (next >= 0) _chain[next] = _chain[next] with { From = failed.From };
+                if (failed.Is(_tail)) _tail = failed.From;
+            }
+            _protocol.ForgetForward(_home.Key, failed.Requester.Hop);
+            _protocol.OnSkipped(_home, dead);
+            return;
+        }
+        if (await PassedAsync(failed.Requester.Hop).ConfigureAwait(false))
+        {
+            lock (_gate) _chain.RemoveAll(e => e.Is(failed.Requester));
+            return;
+        }
+        DeclareLost($"site {dead}, which held it or was being handed it, failed before handing it on");
+    }
+
+    /// <summary>Whether a live site received the state after the hop of the dead one.</summary>
+    private async Task<bool> PassedAsync(long deadHop)
+    {
+        if (_home.LastHop > deadHop) return true;
+        List<Requester> later;
+        lock (_gate) later = _chain.Select(e => e.Requester).Where(r => r.Hop > deadHop && r.Site != _protocol.Self).DistinctBy(r => r.Site).ToList();
+        var answers = await Task.WhenAll(later.Select(r => _protocol.Inquiries.QueryLastHopAsync(r, _home.Key))).ConfigureAwait(false);
+        // The state may have come home while the others were asked, from a site that has forgotten it since.
+        return answers.Any(hop => hop > deadHop) || _home.LastHop > deadHop;
     }
 }

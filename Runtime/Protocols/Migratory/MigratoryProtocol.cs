@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -15,7 +16,8 @@ namespace Tessera.Protocols.Migratory;
 /// A site's part in the migratory protocol: routes GET, FORWARD, TOKEN and failure messages to the
 /// proxies and managers they concern, and sends them. A move costs at most three messages (GET to the
 /// manager, FORWARD to the holder, TOKEN to the requester), two when the home is one end, none when the
-/// state is already here.
+/// state is already here. GET, FORWARD and TOKEN go through the <see cref="Outbox"/>, so a dropped
+/// connection delays a move but loses nothing; only a permanently failed site can take the state with it.
 /// </summary>
 internal sealed class MigratoryProtocol
 {
@@ -30,12 +32,18 @@ internal sealed class MigratoryProtocol
     {
         _site = site;
         _logger = logger;
+        Outbox = new Outbox(site, logger);
+        Inquiries = new ChainInquiries(site, this, logger);
     }
 
     public SiteIdentity Self => _site.Identity;
 
     /// <summary>Imported proxies that hold or await a state: for tests and diagnostics.</summary>
     public int ActiveCount => _active.Count;
+
+    public Outbox Outbox { get; }
+
+    public ChainInquiries Inquiries { get; }
 
     public void RegisterHome(MigratoryProxy home) => _homes[home.Key] = home;
 
@@ -46,75 +54,79 @@ internal sealed class MigratoryProtocol
         if (proxy.IsImported) _active[(proxy.Home, proxy.Key)] = proxy;
     }
 
-    public void Deactivate(MigratoryProxy proxy) => _active.TryRemove(new((proxy.Home, proxy.Key), proxy));
+    public void Deactivate(MigratoryProxy proxy)
+    {
+        _active.TryRemove(new((proxy.Home, proxy.Key), proxy));
+        Outbox.Forget(new ParcelKey(proxy.Home, proxy.Key, MessageKind.Get));
+    }
+
+    /// <summary>This site's object for (<paramref name="home"/>, <paramref name="key"/>): the home object, or a proxy that is active or still referenced.</summary>
+    public MigratoryProxy? Find(SiteIdentity home, ulong key)
+    {
+        if (home == Self) return _homes.GetValueOrDefault(key);
+        return _active.TryGetValue((home, key), out var active) ? active : (_site.References.FindImport(home, key) as ICachedObject)?.TesseraState;
+    }
 
     public void OnRequest(PeerConnection from, StateRequest request)
     {
-        if (!_homes.TryGetValue(request.ObjectKey, out var home) || home.Manager is not { } manager)
-        {
-            SendLost(new Requester(from.Peer, ImmutableArray.Create(request.RequesterHints), 0), request.ObjectKey, "this site does not export it");
-            return;
-        }
-        manager.OnRequest(new Requester(from.Peer, ImmutableArray.Create(request.RequesterHints), 0), request.LastHop);
+        var requester = new Requester(from.Peer, ImmutableArray.Create(request.RequesterHints), 0);
+        if (_homes.TryGetValue(request.ObjectKey, out var home) && home.Manager is { } manager) manager.OnRequest(requester, request.LastHop);
+        else SendLost(requester, request.ObjectKey, "this site does not export it");
     }
 
     public void OnForward(PeerConnection from, StateForward forward)
     {
         var successor = new Requester(new SiteIdentity(forward.SuccessorSiteId, forward.SuccessorIncarnation), ImmutableArray.Create(forward.SuccessorHints), forward.Hop);
+        // A FORWARD sent again after a dropped connection may find the state gone on already.
         if (_active.TryGetValue((from.Peer, forward.ObjectKey), out var proxy)) proxy.OnForward(successor);
-        else _logger.LogWarning("Site {Home} forwarded a request for object #{Key:x16}, which this site neither holds nor awaits.", from.Peer, forward.ObjectKey);
+        else _logger.LogDebug("Site {Home} forwarded a request for object #{Key:x16}, which this site neither holds nor awaits now.", from.Peer, forward.ObjectKey);
     }
 
     public void OnToken(PeerConnection from, StateToken token)
     {
         var home = new SiteIdentity(token.HomeSiteId, token.HomeIncarnation);
-        var found = home == Self ? _homes.TryGetValue(token.ObjectKey, out var proxy) : _active.TryGetValue((home, token.ObjectKey), out proxy);
-        if (!found || proxy is null)
-        {
-            _logger.LogWarning("Site {Sender} sent the state of object #{Key:x16} of {Home}, which this site does not await; dropped.", from.Peer, token.ObjectKey, home);
-            return;
-        }
-        _logger.LogDebug("The state of {Object} arrived from {Sender} (hop {Hop}).", proxy, from.Peer, token.Hop);
-        proxy.OnToken(token.Hop, token.State);
+        var proxy = home == Self ? _homes.GetValueOrDefault(token.ObjectKey) : _active.GetValueOrDefault((home, token.ObjectKey));
+        if (proxy is null || !Accept(proxy, token.Hop, token.State))
+            _logger.LogDebug("Site {Sender} sent the state of object #{Key:x16} of {Home} (hop {Hop}), which this site does not await or already had; dropped.", from.Peer, token.ObjectKey, home, token.Hop);
     }
 
+    /// <summary>Restores an arriving state; what this site sent or asked for before is then history.</summary>
+    public bool Accept(MigratoryProxy proxy, long hop, byte[] state)
+    {
+        if (!proxy.OnToken(hop, state)) return false;
+        Outbox.Forget(new ParcelKey(proxy.Home, proxy.Key, MessageKind.Token));
+        Outbox.Forget(new ParcelKey(proxy.Home, proxy.Key, MessageKind.Get));
+        return true;
+    }
+
+    /// <summary>The manager declared the state lost: this site's reference is PermFail, whether it holds, awaits or merely has it.</summary>
     public void OnLost(PeerConnection from, StateLost lost)
     {
-        if (_active.TryGetValue((from.Peer, lost.ObjectKey), out var proxy)) proxy.Lose(lost.Reason);
+        if (Find(from.Peer, lost.ObjectKey) is { } proxy) proxy.Lose(lost.Reason);
         else _logger.LogDebug("Site {Home} reported object #{Key:x16} lost: {Reason}", from.Peer, lost.ObjectKey, lost.Reason);
     }
 
-    /// <summary>
-    /// The manager asks which hop this site last received. A site that handed the state on is no longer
-    /// active, but its answer is what proves the state got past a dead site while the token is in flight,
-    /// so it is looked up among the imports too.
-    /// </summary>
-    public void OnQuery(PeerConnection from, StateQuery query)
-    {
-        var home = new SiteIdentity(query.HomeSiteId, query.HomeIncarnation);
-        var proxy = _active.TryGetValue((home, query.ObjectKey), out var active)
-            ? active
-            : (_site.References.FindImport(home, query.ObjectKey) as ICachedObject)?.TesseraState;
-        _ = ReplyAsync(from, new StateQueryReply { RequestId = query.RequestId, LastHop = proxy?.LastHop ?? -1 });
-    }
+    /// <summary>A connection closed: what went out on it and may not have arrived goes out again once the peer is back.</summary>
+    public void OnPeerDisconnected(SiteIdentity peer) => Outbox.OnDisconnected(peer);
 
     /// <summary>
-    /// The connection to <paramref name="peer"/> closed. Objects homed there are lost to this site; objects
-    /// homed here ask whether their state went down with it.
+    /// <paramref name="peer"/> is permanently failed. Objects homed there are PermFail here; objects homed here
+    /// skip it, or are lost if it took their state with it.
     /// </summary>
-    public void OnPeerDisconnected(SiteIdentity peer)
+    public void OnPeerFailed(SiteIdentity peer)
     {
+        Outbox.OnPeerFailed(peer);
         foreach (var ((home, _), proxy) in _active)
         {
-            if (home == peer) proxy.Lose($"the connection to its home site {peer} closed");
+            if (home == peer) proxy.Lose($"its home site {peer} failed");
         }
-        foreach (var home in _homes.Values) home.Manager?.OnSiteDisconnected(peer);
+        foreach (var home in _homes.Values) home.Manager?.OnSiteFailed(peer);
     }
 
     public void SendRequest(MigratoryProxy proxy, long lastHop)
     {
         var request = new StateRequest { ObjectKey = proxy.Key, RequesterHints = _site.EndpointHints.ToArray(), LastHop = lastHop };
-        _ = RequestAsync(proxy, request);
+        Outbox.Send(new ParcelKey(proxy.Home, proxy.Key, MessageKind.Get), proxy.Home, proxy.HomeHints, request);
     }
 
     public void SendForward(Requester holder, ulong key, Requester successor)
@@ -127,18 +139,39 @@ internal sealed class MigratoryProtocol
             SuccessorHints = successor.Hints.IsDefault ? Array.Empty<string>() : successor.Hints.ToArray(),
             Hop = successor.Hop,
         };
-        _ = SendAsync(holder.Site, holder.Hints, forward, "a forward");
+        Outbox.Send(new ParcelKey(Self, key, MessageKind.Forward, successor.Hop), holder.Site, holder.Hints, forward);
     }
 
-    public void SendToken(MigratoryProxy proxy, Requester successor, byte[] state)
+    /// <summary>The FORWARD naming the requester at <paramref name="hop"/> was acted on (or voided): it need not go out again.</summary>
+    public void ForgetForward(ulong key, long hop) => Outbox.Forget(new ParcelKey(Self, key, MessageKind.Forward, hop));
+
+    /// <summary>Registers the state leaving for <paramref name="successor"/>; <see cref="SendToken(MigratoryProxy, Parcel)"/> sends it.</summary>
+    public Parcel HoldToken(MigratoryProxy proxy, Requester successor, byte[] state) => HoldToken(proxy.Home, proxy.Key, successor, state);
+
+    public Parcel HoldToken(SiteIdentity home, ulong key, Requester successor, byte[] state)
     {
-        var token = new StateToken { HomeSiteId = proxy.Home.Id, HomeIncarnation = proxy.Home.Incarnation, ObjectKey = proxy.Key, Hop = successor.Hop, State = state };
-        _logger.LogDebug("Handing the state of {Object} to {Successor} (hop {Hop}).", proxy, successor.Site, successor.Hop);
-        _ = TokenAsync(proxy, successor, token);
+        var token = new StateToken { HomeSiteId = home.Id, HomeIncarnation = home.Incarnation, ObjectKey = key, Hop = successor.Hop, State = state };
+        _logger.LogDebug("Handing the state of object #{Key:x16} of {Home} to {Successor} (hop {Hop}).", key, home, successor.Site, successor.Hop);
+        return Outbox.Hold(new ParcelKey(home, key, MessageKind.Token), new Parcel(successor.Site, successor.Hints, token, keepIfStranded: true));
     }
 
-    public void SendLost(Requester requester, ulong key, string reason)
-        => _ = SendAsync(requester.Site, requester.Hints, new StateLost { ObjectKey = key, Reason = reason }, "a state-lost notice");
+    public void SendToken(MigratoryProxy proxy, Parcel token) => Outbox.Deliver(new ParcelKey(proxy.Home, proxy.Key, MessageKind.Token), token);
+
+    public void SendToken(SiteIdentity home, ulong key, Requester successor, byte[] state)
+        => Outbox.Deliver(new ParcelKey(home, key, MessageKind.Token), HoldToken(home, key, successor, state));
+
+    /// <summary>Sent once: a requester that misses it asks again when its GET goes out again, and gets the same answer.</summary>
+    public void SendLost(Requester requester, ulong key, string reason) => _ = SendLostAsync(requester, new StateLost { ObjectKey = key, Reason = reason });
+
+    /// <summary>Tells the requesters in the chain, and every other site connected now, that the state is lost.</summary>
+    public void AnnounceLost(ulong key, string reason, IReadOnlyCollection<Requester> chain)
+    {
+        foreach (var requester in chain) SendLost(requester, key, reason);
+        foreach (var connection in _site.Connections.Established())
+        {
+            if (!chain.Any(r => r.Site == connection.Peer)) connection.Post(new StateLost { ObjectKey = key, Reason = reason });
+        }
+    }
 
     public void OnLostAtHome(MigratoryProxy home, string reason)
     {
@@ -146,81 +179,20 @@ internal sealed class MigratoryProtocol
         home.Lose(reason);
     }
 
-    /// <summary>Which hop <paramref name="requester"/> last received, or null if it does not answer by the deadline.</summary>
-    public async Task<long?> QueryLastHopAsync(Requester requester, ulong key)
+    private async Task SendLostAsync(Requester requester, StateLost lost)
     {
         try
         {
             using var deadline = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
-            var connection = await _site.Connections.GetAsync(requester.Site, requester.Hints, deadline.Token).ConfigureAwait(false);
-            var reply = await connection.RequestAsync(
-                id => new StateQuery { RequestId = id, HomeSiteId = Self.Id, HomeIncarnation = Self.Incarnation, ObjectKey = key },
-                deadline.Token).ConfigureAwait(false);
-            return ((StateQueryReply)reply).LastHop;
+            var connection = await _site.Connections.GetAsync(requester.Site, requester.Hints.IsDefault ? ImmutableArray<string>.Empty : requester.Hints, deadline.Token).ConfigureAwait(false);
+            await connection.SendAsync(lost, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException or ObjectDisposedException)
         {
-            _logger.LogDebug("Site {Site} did not answer a state query: {Reason}", requester.Site, ex.Message);
-            return null;
+            _logger.LogDebug("Could not tell site {Site} that object #{Key:x16} is lost: {Reason}", requester.Site, lost.ObjectKey, ex.Message);
         }
     }
 
-    private async Task RequestAsync(MigratoryProxy proxy, StateRequest request)
-    {
-        try
-        {
-            await SendOrThrowAsync(proxy.Home, proxy.HomeHints, request).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TesseraException or OperationCanceledException or ObjectDisposedException)
-        {
-            _logger.LogInformation("Could not ask {Home} for the state of {Object}: {Reason}", proxy.Home, proxy, ex.Message);
-            proxy.FailWaiting(ex is TesseraException ? ex : new SiteUnreachableException($"Could not ask site {proxy.Home} for the state of {proxy}: {ex.Message}", ex));
-        }
-    }
-
-    private async Task TokenAsync(MigratoryProxy proxy, Requester successor, StateToken token)
-    {
-        try
-        {
-            await SendOrThrowAsync(successor.Site, successor.Hints, token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TesseraException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The state was encoded for a site that cannot take it: only the manager can tell the others.
-            _logger.LogWarning("Could not hand the state of {Object} to {Successor}: {Reason}", proxy, successor.Site, ex.Message);
-            proxy.Lose($"it could not be handed to site {successor.Site} ({ex.Message})");
-        }
-    }
-
-    private async Task SendAsync(SiteIdentity to, ImmutableArray<string> hints, WireMessage message, string what)
-    {
-        try
-        {
-            await SendOrThrowAsync(to, hints, message).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TesseraException or OperationCanceledException or ObjectDisposedException)
-        {
-            _logger.LogDebug("Could not send {What} to {Site}: {Reason}", what, to, ex.Message);
-        }
-    }
-
-    private async Task ReplyAsync(PeerConnection to, StateQueryReply reply)
-    {
-        try
-        {
-            using var deadline = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
-            await to.SendAsync(reply, deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
-        {
-            _logger.LogDebug("Could not answer a state query from {Site}: {Reason}", to.Peer, ex.Message);
-        }
-    }
-
-    private async Task SendOrThrowAsync(SiteIdentity to, ImmutableArray<string> hints, WireMessage message)
-    {
-        using var deadline = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
-        var connection = await _site.Connections.GetAsync(to, hints.IsDefault ? ImmutableArray<string>.Empty : hints, deadline.Token).ConfigureAwait(false);
-        await connection.SendAsync(message, deadline.Token).ConfigureAwait(false);
-    }
+    public void OnSkipped(MigratoryProxy home, SiteIdentity dead)
+        => _logger.LogInformation("Site {Dead} failed before the state of {Object} reached it; the state skips it.", dead, home);
 }

@@ -16,7 +16,8 @@ namespace Tessera.Protocols.Migratory;
 /// <remarks>
 /// When the state arrives, the calls queued here at that moment run, then the state moves on if another
 /// site asked for it; calls queued later ask again and wait their turn at the manager, so no site keeps the
-/// state while others wait beyond the calls it had when the state came.
+/// state while others wait beyond the calls it had when the state came. A call that finds the state here
+/// runs without asking anybody; any other call first passes the <see cref="FaultGate"/> for the home.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class MigratoryProxy
@@ -31,19 +32,17 @@ public sealed class MigratoryProxy
     private static readonly SiteOptions UnsharedOptions = new();
 
     private readonly Lock _gate = new();
-    private readonly WaiterQueue _waiters = new();
+    private readonly CallQueue _calls = new();
+    private readonly ForwardSlot _forward = new();
+    private readonly FaultWatch _faults;
     private readonly DistributedTypeInfo _type;
     private readonly IStateCodec _codec;
     private readonly object _target;
     private readonly ProxyHandle? _handle;
-    private Site? _site;
-    private SiteIdentity _home;
-    private ImmutableArray<string> _homeHints;
-    private ulong _key;
-    private MigratoryManager? _manager;
+    private Sharing? _sharing;
     private Presence _presence;
-    private readonly RunningCall _running = new();
-    private Requester? _forward;
+    private bool _passing;
+    private CallRefusal? _refusal;
     private string? _lostReason;
     private long _lastHop;
 
@@ -52,25 +51,23 @@ public sealed class MigratoryProxy
         _type = type;
         _codec = codec;
         _target = target;
+        _faults = new FaultWatch(this);
         if (imported is null)
         {
             _presence = Presence.Here;
             return;
         }
         _handle = imported;
-        _site = imported.Site;
-        _home = imported.Home;
-        _homeHints = imported.EndpointHints;
-        _key = imported.ObjectKey;
+        _sharing = new Sharing(imported.Site, imported.Home, imported.EndpointHints, imported.ObjectKey, null);
         _presence = Presence.Empty;
         _lastHop = -1;
     }
 
-    internal SiteIdentity Home => _home;
+    internal SiteIdentity Home => _sharing?.Home ?? default;
 
-    internal ImmutableArray<string> HomeHints => _homeHints;
+    internal ImmutableArray<string> HomeHints => _sharing?.HomeHints ?? default;
 
-    internal ulong Key => _key;
+    internal ulong Key => _sharing?.Key ?? 0;
 
     internal bool IsImported => _handle is not null;
 
@@ -85,67 +82,61 @@ public sealed class MigratoryProxy
         }
     }
 
-    internal string Name => $"{_type.TypeName}#{_key:x16}@{_home}";
+    internal string Name => $"{_type.TypeName}#{Key:x16}@{Home}";
 
-    private SiteOptions Options => _site?.Options ?? UnsharedOptions;
+    /// <summary>Whether this imported object holds or awaits the state, so dropping it now would strand the state.</summary>
+    internal bool IsActive
+    {
+        get
+        {
+            lock (_gate) return _presence != Presence.Empty && _lostReason is null;
+        }
+    }
+
+    internal MigratoryManager? Manager => _sharing?.Manager;
+
+    // Fault names never carry the key, which is a capability.
+    private string EntityName => _handle?.ToString() ?? $"{_type.TypeName} (here)";
+
+    internal EntityFaultCell Cell => _handle?.Fault ?? EntityFaultCell.ForLocal(_target);
+
+    internal SiteOptions Options => _sharing?.Site.Options ?? UnsharedOptions;
+
+    // Set whenever the state can move: an import is shared from the start, a home object before its first move.
+    private Site Site => _sharing!.Site;
 
     /// <summary>Waits until this call may run here: the state is here and no other call runs. Blocks the thread.</summary>
     public void Enter(CancellationToken cancellationToken = default)
     {
-        Waiter waiter;
-        bool request;
         lock (_gate)
         {
             if (TryEnterLocked(Environment.CurrentManagedThreadId, null, out _)) return;
-            waiter = EnqueueLocked(Environment.CurrentManagedThreadId, null, out request);
         }
-        if (request) RequestState();
-        using var deadline = new WaitDeadline(Options, cancellationToken);
-        try
-        {
-            waiter.Turn.Wait(deadline.Token);
-        }
-        catch (OperationCanceledException ex)
-        {
-            throw GiveUp(waiter, deadline, ex);
-        }
-        catch (AggregateException ex) when (ex.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
-        }
+        CallEntry.Wait(this, cancellationToken);
     }
 
     /// <summary>The asynchronous form of <see cref="Enter"/>, for methods that return tasks.</summary>
     public ValueTask EnterAsync(CancellationToken cancellationToken = default)
     {
-        Waiter? waiter = null;
-        bool request = false, reentered;
         var flow = new object();
-        lock (_gate)
-        {
-            if (!TryEnterLocked(0, flow, out reentered)) waiter = EnqueueLocked(0, flow, out request);
-        }
+        bool entered, reentered;
+        lock (_gate) entered = TryEnterLocked(0, flow, out reentered);
         // Set in the caller's flow (this method is not async), so the method body and what it awaits carry it.
         if (!reentered) RunningCall.MarkFlow(flow);
-        if (waiter is null) return ValueTask.CompletedTask;
-        if (request) RequestState();
-        return new ValueTask(WaitAsync(waiter, cancellationToken));
+        return entered ? ValueTask.CompletedTask : new ValueTask(CallEntry.WaitAsync(this, flow, cancellationToken));
     }
 
     /// <summary>Ends the call: lets the next waiting call run, or hands the state on if another site asked for it.</summary>
     public void Exit()
     {
         Waiter? next;
-        Requester? successor = null;
-        var request = false;
+        bool pass;
         lock (_gate)
         {
-            if (!_running.Leave()) return;
-            next = GrantLocked();
-            if (next is null) successor = TakeForwardLocked(out request);
+            if (!_calls.Leave()) return;
+            pass = GrantOrPassLocked(out next);
         }
-        next?.Signal();
-        if (successor is { } to) Pass(to, request);
+        Proceed(next, pass);
     }
 
     /// <summary>Makes this home object reachable from <paramref name="site"/> under <paramref name="key"/>; from then on its state can move.</summary>
@@ -154,19 +145,17 @@ public sealed class MigratoryProxy
         lock (_gate)
         {
             if (_handle is not null)
-                throw new NotSupportedException($"This {_type.TypeName} is a reference to an object at site {_home}; offer it from its home site, or pass the reference itself.");
-            if (_site is not null)
+                throw new NotSupportedException($"This {_type.TypeName} is a reference to an object at site {Home}; offer it from its home site, or pass the reference itself.");
+            if (_sharing is { } shared)
             {
-                if (_site != site) throw new InvalidOperationException($"{Name} is already shared by {_site}; a [Cached] object can be shared by one site only.");
+                if (shared.Site != site) throw new InvalidOperationException($"{Name} is already shared by {shared.Site}; a [Cached] object can be shared by one site only.");
                 return;
             }
-            _site = site;
-            _home = site.Identity;
-            _homeHints = site.EndpointHints;
-            _key = key;
-            _manager = new MigratoryManager(this, site.Migratory, new Requester(site.Identity, site.EndpointHints, 0));
+            var manager = new MigratoryManager(this, site.Migratory, new Requester(site.Identity, site.EndpointHints, 0));
+            _sharing = new Sharing(site, site.Identity, site.EndpointHints, key, manager);
         }
         site.Migratory.RegisterHome(this);
+        _faults.Start();
     }
 
     /// <summary>
@@ -180,221 +169,234 @@ public sealed class MigratoryProxy
         ulong key;
         lock (_gate)
         {
-            if (_site != site || _handle is not null) return;
-            key = _key;
+            if (_sharing?.Site != site || _handle is not null) return;
+            key = Key;
             here = _presence == Presence.Here && _lostReason is null;
             if (here)
             {
-                _site = null;
-                _manager = null;
-                _home = default;
-                _homeHints = default;
-                _key = 0;
+                _sharing = null;
                 _lastHop = 0;
-                _forward = null;
+                _forward.Reset();
             }
         }
         site.Migratory.UnregisterHome(this, key);
         if (!here) Lose("its lease ran out while a site that went silent held or awaited its state");
     }
 
-    /// <summary>Whether this imported object holds or awaits the state, so dropping it now would strand the state.</summary>
-    internal bool IsActive
-    {
-        get
-        {
-            lock (_gate) return _presence != Presence.Empty && _lostReason is null;
-        }
-    }
-
-    internal MigratoryManager? Manager => _manager;
-
-    internal void OnToken(long hop, byte[] state)
+    /// <returns>False for a copy of a state this site already had: a token goes out again when its connection drops.</returns>
+    internal bool OnToken(long hop, byte[] state)
     {
         lock (_gate)
         {
-            if (_lostReason is not null) return;
+            if (_lostReason is not null || hop <= _lastHop) return false;
             if (_presence == Presence.Here)
                 throw new ProtocolViolationException($"The state of {Name} arrived at a site that already holds it.");
+            // Claimed before the restore, so a second copy arriving meanwhile is dropped.
+            _lastHop = hop;
         }
         try
         {
-            _codec.RestoreObject(_site!, _target, state);
+            _codec.RestoreObject(Site, _target, state);
         }
         catch (Exception ex)
         {
             // The bytes came from a build of the class the ticket's fingerprint vouched for, so this is a bug
             // in user serialization code or a corrupt peer: either way nobody can use the state any more.
             Lose($"it arrived but could not be decoded ({ex.GetType().Name}: {ex.Message})");
-            return;
+            return true;
         }
         Waiter? next;
-        Requester? successor = null;
-        var request = false;
+        bool pass, activated;
         lock (_gate)
         {
-            _lastHop = hop;
-            if (_presence == Presence.Empty) _site!.Migratory.Activate(this);
+            if (_lostReason is not null) return true;
+            activated = _presence == Presence.Empty;
+            if (activated) Site.Migratory.Activate(this);
             _presence = Presence.Here;
-            _waiters.StartBatch();
-            next = GrantLocked();
-            if (next is null) successor = TakeForwardLocked(out request);
+            _calls.StartBatch();
+            pass = GrantOrPassLocked(out next);
         }
-        next?.Signal();
-        if (successor is { } to) Pass(to, request);
+        if (activated) _faults.Start();
+        Proceed(next, pass);
+        return true;
     }
 
     /// <summary>The manager names the site that gets the state after this one.</summary>
     internal void OnForward(Requester successor)
     {
-        Requester? now;
+        bool pass;
+        lock (_gate)
+        {
+            if (_lostReason is not null || !_forward.Offer(successor, _presence != Presence.Empty)) return;
+            pass = BeginPassLocked();
+        }
+        if (pass) Pass();
+    }
+
+    /// <summary>The manager skips the dead requester at <paramref name="deadHop"/>, if the state has not left for it yet.</summary>
+    internal RerouteOutcome Reroute(long deadHop, Requester? successor)
+    {
+        RerouteOutcome outcome;
+        Waiter? next = null;
+        var pass = false;
+        lock (_gate)
+        {
+            if (_lostReason is not null) return RerouteOutcome.Absent;
+            outcome = _forward.Reroute(deadHop, successor, _presence != Presence.Empty);
+            // With nobody left waiting for the state, calls the batch rule held back may run.
+            if (outcome == RerouteOutcome.Rerouted) pass = GrantOrPassLocked(out next);
+        }
+        Proceed(next, pass);
+        return outcome;
+    }
+
+    /// <summary>The state is gone for good: this reference is PermFail, and waiting and later calls fail.</summary>
+    internal void Lose(string reason) => Fail(new CallRefusal(EntityName, FaultState.PermFail, reason, Name), lost: true);
+
+    /// <summary>A final state set from outside (Break): calls here fail from now on, but the state still moves on to the sites that ask for it.</summary>
+    internal void Refuse(FaultState state, string reason) => Fail(new CallRefusal(EntityName, state, reason, null), lost: false);
+
+    /// <summary>Runs the call now if it may, else queues it (asking for the state if nobody has yet).</summary>
+    internal Waiter? Queue(int thread, object? flow)
+    {
+        Waiter waiter;
         bool request;
         lock (_gate)
         {
-            if (_lostReason is not null) return;
-            if (_presence == Presence.Empty)
-                throw new ProtocolViolationException($"The manager of {Name} forwarded a request to a site that neither has nor awaits its state.");
-            _forward = successor;
-            now = TakeForwardLocked(out request);
+            if (TryEnterLocked(thread, flow, out _)) return null;
+            waiter = EnqueueLocked(thread, flow, out request);
         }
-        if (now is { } to) Pass(to, request);
-    }
-
-    /// <summary>The state is gone for good: waiting and later calls fail with <see cref="CachedStateLostException"/>.</summary>
-    internal void Lose(string reason)
-    {
-        List<Waiter> failed;
-        lock (_gate)
-        {
-            if (_lostReason is not null) return;
-            _lostReason = reason;
-            _forward = null;
-            failed = _waiters.Drain();
-            Deactivate();
-        }
-        foreach (var waiter in failed) waiter.Fail(Lost());
-    }
-
-    /// <summary>The request for the state could not be sent: fails the calls waiting for it, which may retry.</summary>
-    internal void FailWaiting(Exception reason)
-    {
-        List<Waiter> failed;
-        lock (_gate)
-        {
-            if (_presence != Presence.Requested) return;
-            _presence = Presence.Empty;
-            failed = _waiters.Drain();
-            Deactivate();
-        }
-        foreach (var waiter in failed) waiter.Fail(reason);
+        if (!request) return waiter;
+        _faults.Start();
+        RequestState();
+        return waiter;
     }
 
     private bool TryEnterLocked(int thread, object? flow, out bool reentered)
     {
-        reentered = false;
-        if (_lostReason is not null) throw Lost();
-        if (_running.IsBusy)
-        {
-            reentered = _running.TryReenter();
-            return reentered;
-        }
-        if (_presence != Presence.Here || _forward is not null || _waiters.Count > 0) return false;
-        _running.Own(thread, flow);
-        return true;
+        reentered = _calls.TryReenter();
+        if (reentered) return true;
+        if (_refusal is { } refusal) throw refusal.ToException();
+        return _calls.TryRun(thread, flow, stateAllows: _presence == Presence.Here && !_passing && !_forward.IsSet);
     }
 
     private Waiter EnqueueLocked(int thread, object? flow, out bool request)
     {
-        if (_waiters.Count >= Options.MaxWaitingCalls) throw new CallQueueFullException(Name, Options.MaxWaitingCalls);
-        var waiter = new Waiter(thread, flow);
-        _waiters.Add(waiter);
+        var waiter = _calls.Add(thread, flow, Options.MaxWaitingCalls, Name);
         request = _presence == Presence.Empty;
         if (request)
         {
             _presence = Presence.Requested;
-            _site!.Migratory.Activate(this);
+            Site.Migratory.Activate(this);
         }
         return waiter;
     }
 
     /// <summary>The next queued call, if it may run now: while a site waits, only calls queued when the state came.</summary>
     private Waiter? GrantLocked()
+        => _calls.Grant(stateAllows: _lostReason is null && !_passing && _presence == Presence.Here, othersWait: _forward.IsSet);
+
+    private bool GrantOrPassLocked(out Waiter? next)
     {
-        if (_lostReason is not null || _running.IsBusy || _presence != Presence.Here) return null;
-        if (_waiters.TakeNext(othersWait: _forward is not null) is not { } waiter) return null;
-        _running.Own(waiter.Thread, waiter.Flow);
-        waiter.Granted = true;
-        return waiter;
+        next = GrantLocked();
+        return next is null && BeginPassLocked();
     }
 
-    private Requester? TakeForwardLocked(out bool request)
+    private void Proceed(Waiter? next, bool pass)
     {
-        request = false;
-        if (_forward is not { } successor || _running.IsBusy || _presence != Presence.Here || _lostReason is not null) return null;
-        _forward = null;
-        request = _waiters.Count > 0;
-        _presence = request ? Presence.Requested : Presence.Empty;
-        if (!request) Deactivate();
-        return successor;
+        next?.Signal();
+        if (pass) Pass();
     }
 
-    /// <summary>Encodes the state and sends it on; local calls that queued meanwhile ask for it again.</summary>
-    private void Pass(Requester successor, bool request)
+    /// <summary>Whether the state should move on now; the state stays here, untouched, while it is encoded.</summary>
+    private bool BeginPassLocked()
+    {
+        if (_passing || !_forward.IsSet || _calls.IsBusy || _presence != Presence.Here || _lostReason is not null) return false;
+        _passing = true;
+        return true;
+    }
+
+    /// <summary>
+    /// Encodes the state and hands it to the successor the manager named, which a reroute may have changed
+    /// (or removed) meanwhile. The token is registered as it leaves, under the lock, so a reroute always finds
+    /// it. Local calls that queued meanwhile ask for the state again.
+    /// </summary>
+    private void Pass()
     {
         byte[] state;
         try
         {
-            state = _codec.CaptureObject(_site!, _target);
+            state = _codec.CaptureObject(Site, _target);
         }
         catch (Exception ex)
         {
             // User field types are serialized here; whatever they throw, the state cannot travel.
-            Lose($"it could not be encoded to move to site {successor.Site} ({ex.GetType().Name}: {ex.Message})");
+            lock (_gate) _passing = false;
+            Lose($"it could not be encoded to move on ({ex.GetType().Name}: {ex.Message})");
             return;
         }
-        _site!.Migratory.SendToken(this, successor, state);
+        Parcel? token = null;
+        Waiter? next = null;
+        var request = false;
+        lock (_gate)
+        {
+            _passing = false;
+            if (_lostReason is not null) return;
+            if (_forward.IsSet)
+            {
+                var successor = _forward.Take();
+                request = _calls.Waiting > 0;
+                _presence = request ? Presence.Requested : Presence.Empty;
+                if (!request) Deactivate();
+                token = Site.Migratory.HoldToken(this, successor, state);
+            }
+            else
+            {
+                next = GrantLocked();
+            }
+        }
+        if (token is not null) Site.Migratory.SendToken(this, token);
         if (request) RequestState();
+        next?.Signal();
     }
 
     private void RequestState()
     {
-        if (_manager is { } manager) manager.OnRequest(new Requester(_site!.Identity, _site.EndpointHints, 0), LastHop);
-        else _site!.Migratory.SendRequest(this, LastHop);
+        if (Manager is { } manager) manager.OnRequest(new Requester(Site.Identity, Site.EndpointHints, 0), LastHop);
+        else Site.Migratory.SendRequest(this, LastHop);
     }
 
     private void Deactivate()
     {
-        if (_handle is not null) _site?.Migratory.Deactivate(this);
+        if (_handle is not null) Site.Migratory.Deactivate(this);
     }
 
-    private async Task WaitAsync(Waiter waiter, CancellationToken cancellationToken)
+    private void Fail(CallRefusal refusal, bool lost)
     {
-        using var deadline = new WaitDeadline(Options, cancellationToken);
-        try
-        {
-            await waiter.Turn.WaitAsync(deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex)
-        {
-            throw GiveUp(waiter, deadline, ex);
-        }
-    }
-
-    /// <summary>Leaves the queue; a turn granted at the same moment is handed on, since nobody will use it.</summary>
-    private Exception GiveUp(Waiter waiter, WaitDeadline deadline, OperationCanceledException reason)
-    {
-        bool granted;
+        List<Waiter> failed;
         lock (_gate)
         {
-            granted = waiter.Granted;
-            _waiters.Remove(waiter);
+            if (lost ? _lostReason is not null : _refusal is not null) return;
+            if (lost)
+            {
+                _lostReason = refusal.Reason;
+                _forward.Clear();
+                Deactivate();
+            }
+            // A LocalFail chosen here earlier stays what this site's calls report.
+            refusal = _refusal ??= refusal;
+            failed = _calls.Drain();
         }
-        if (granted) Exit();
-        if (waiter.Turn.IsFaulted && waiter.Turn.Exception?.InnerException is { } failure) return failure;
-        return deadline.Expired ? new StateWaitTimeoutException(Name, Options.DefaultCallTimeout, reason) : reason;
+        if (lost) Cell.TrySetFinal(FaultState.PermFail, refusal.Reason);
+        foreach (var waiter in failed) waiter.Fail(refusal.ToException());
     }
 
-    private CachedStateLostException Lost() => new(Name, _lostReason ?? "");
+    /// <summary>Takes a call that gives up out of the queue.</summary>
+    /// <returns>Whether its turn had come meanwhile, so it holds the object and must <see cref="Exit"/>.</returns>
+    internal bool Withdraw(Waiter waiter)
+    {
+        lock (_gate) return _calls.Withdraw(waiter);
+    }
 
     public override string ToString() => Name;
 }

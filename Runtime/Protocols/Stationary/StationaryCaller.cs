@@ -1,8 +1,9 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+using Tessera.Diagnostics;
 using Tessera.Infrastructure;
+using Tessera.Protocols.Async;
 using Tessera.Sites;
 using Tessera.Wire;
 
@@ -30,8 +31,9 @@ internal sealed class StationaryCaller
         using var call = new CallScope(this, handle, methodId, cancellationToken);
         try
         {
+            await FaultGate.EnterAsync(handle, methodId, call.Token).ConfigureAwait(false);
             call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
-            call.Request = await call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining), call.Token).ConfigureAwait(false);
+            call.Request = await call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining, call.TraceContext), call.Token).ConfigureAwait(false);
             using (call.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), call.Request.Completion))
             {
                 return Result(await call.Request.Reply.ConfigureAwait(false), handle, methodId);
@@ -39,7 +41,12 @@ internal sealed class StationaryCaller
         }
         catch (OperationCanceledException ex)
         {
-            throw call.GiveUp(ex);
+            throw call.Fail(call.GiveUp(ex));
+        }
+        catch (Exception ex)
+        {
+            call.Fail(ex);
+            throw;
         }
     }
 
@@ -52,8 +59,9 @@ internal sealed class StationaryCaller
         using var call = new CallScope(this, handle, methodId, cancellationToken);
         try
         {
+            FaultGate.Enter(handle, methodId, call.Token);
             call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
-            call.Request = Block(call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining), call.Token));
+            call.Request = Block(call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining, call.TraceContext), call.Token));
             try
             {
                 call.Request.Reply.Wait(call.Token);
@@ -66,13 +74,18 @@ internal sealed class StationaryCaller
         }
         catch (OperationCanceledException ex)
         {
-            throw call.GiveUp(ex);
+            throw call.Fail(call.GiveUp(ex));
+        }
+        catch (Exception ex)
+        {
+            call.Fail(ex);
+            throw;
         }
     }
 
     private static T Block<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-    private static CallRequest Request(ProxyHandle handle, uint methodId, byte[] arguments, long id, TimeSpan remaining) => new()
+    private static CallRequest Request(ProxyHandle handle, uint methodId, byte[] arguments, long id, TimeSpan remaining, byte[]? traceContext) => new()
     {
         CallId = id,
         ObjectKey = handle.ObjectKey,
@@ -80,6 +93,7 @@ internal sealed class StationaryCaller
         // What is left of the caller's budget, so home stops work nobody will wait for.
         TimeoutMilliseconds = Math.Max(1, (long)remaining.TotalMilliseconds),
         Arguments = arguments,
+        TraceContext = traceContext,
     };
 
     private static byte[] Result(WireMessage reply, ProxyHandle handle, uint methodId) => reply switch
@@ -114,6 +128,7 @@ internal sealed class StationaryCaller
         CallFaultCode.UnknownMethod => new UnknownMethodException(handle.Type.TypeName, methodId),
         // Home stops a call at the deadline the caller sent; the caller's own timer may not have fired yet.
         CallFaultCode.Cancelled => new CallTimeoutException($"Call 0x{methodId:x8} on {handle} (stopped at home: {fault.Message})", TimeSpan.Zero),
+        CallFaultCode.EntityKilled => AsyncFaults.Killed(handle, $"Call of method 0x{methodId:x8}"),
         CallFaultCode.ResultTooLarge => new RemoteException(typeof(FrameTooLargeException).FullName!, fault.Message, null, $"{handle.Type.TypeName} method 0x{methodId:x8}", handle.Home),
         _ => new ProtocolViolationException($"Site {handle.Home} rejected the call ({fault.Code}): {fault.Message}"),
     };
@@ -127,9 +142,9 @@ internal sealed class StationaryCaller
         private readonly CancellationToken _callerToken;
         private readonly CancellationTokenSource _deadline;
         private readonly CancellationTokenSource _linked;
-        private readonly long _started = Stopwatch.GetTimestamp();
         private readonly long _startedOnClock;
-        private readonly Activity? _activity;
+        private readonly CallTelemetry _telemetry;
+        private Exception? _error;
 
         public CallScope(StationaryCaller caller, ProxyHandle handle, uint methodId, CancellationToken callerToken)
         {
@@ -141,11 +156,11 @@ internal sealed class StationaryCaller
             _startedOnClock = caller._time.GetTimestamp();
             _deadline = new CancellationTokenSource(caller._defaultTimeout, caller._time);
             _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token);
-            _activity = TesseraMetrics.ActivitySource.StartActivity("tessera.call", ActivityKind.Client);
-            _activity?.SetTag("tessera.type", handle.Type.TypeName);
-            _activity?.SetTag("tessera.method_id", methodId);
-            _activity?.SetTag("tessera.home", handle.Home.ToString());
+            _telemetry = CallTelemetry.Start(CallProtocol.Stationary, handle, methodId, out var traceContext);
+            TraceContext = traceContext;
         }
+
+        public byte[]? TraceContext { get; }
 
         public CancellationToken Token => _linked.Token;
 
@@ -159,19 +174,20 @@ internal sealed class StationaryCaller
         public Exception GiveUp(OperationCanceledException reason)
         {
             Abandon(Connection, Request.Id);
-            _activity?.SetStatus(ActivityStatusCode.Error, reason.Message);
             if (!_callerToken.IsCancellationRequested && _deadline.IsCancellationRequested)
                 return new CallTimeoutException($"Call 0x{_methodId:x8} on {_handle}", _caller._defaultTimeout, reason);
             return reason;
         }
+
+        /// <summary>Notes what the caller is about to see, for the call's outcome in telemetry.</summary>
+        public Exception Fail(Exception error) => _error = error;
 
         public void Dispose()
         {
             Connection?.EndRequest(Request.Id);
             _linked.Dispose();
             _deadline.Dispose();
-            _activity?.Dispose();
-            TesseraMetrics.CallDuration.Record(Stopwatch.GetElapsedTime(_started).TotalMilliseconds);
+            _telemetry.End(_error);
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using MemoryPack;
 using Microsoft.Extensions.Logging;
+using Tessera.Diagnostics;
 using Tessera.Infrastructure;
 using Tessera.Sites;
 using Tessera.Wire;
@@ -63,9 +64,14 @@ internal sealed class StationaryServer
     private async Task RunAsync(PeerConnection caller, CallRequest request)
     {
         WireMessage reply;
+        var activity = HomeCallActivity.Start(CallProtocol.Stationary, request.TraceContext, request.MethodId, _site, caller);
         if (!_references.TryGetExport(request.ObjectKey, out var entity))
         {
             reply = Fault(request, CallFaultCode.UnknownObject, "EntityNotFound", "No exported object has this key.");
+        }
+        else if (KillProtocol.IsKilled(entity.Target))
+        {
+            reply = Fault(request, CallFaultCode.EntityKilled, "EntityKilled", "The object was killed.");
         }
         else
         {
@@ -108,6 +114,8 @@ internal sealed class StationaryServer
                 _running.TryRemove((caller, request.CallId), out _);
             }
         }
+        var fault = reply as CallFault;
+        HomeCallActivity.End(activity, entity.Type?.TypeName, fault?.ExceptionType, fault?.Message);
         await SendReplyAsync(caller, reply).ConfigureAwait(false);
     }
 

@@ -13,10 +13,7 @@ internal static class CodeFixVerifier<TAnalyzer, TFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TFix : CodeFixProvider, new()
 {
-    private const string Usings = "using System; using System.Threading; using System.Threading.Tasks; using Tessera;\n";
-
-    // The framework's own ReferenceAssemblies.Net.Net100 asks for a package version the feed here does not serve.
-    private static readonly ReferenceAssemblies Net100 = new("net10.0", new PackageIdentity("Microsoft.NETCore.App.Ref", "10.0.10"), Path.Combine("ref", "net10.0"));
+    private const string Usings = FrameworkSetup.Usings;
 
     /// <param name="generated">Stands for the generator's output (factories and the like), added as generated code.</param>
     public static async Task VerifyAsync(string source, string fixedSource, string? generated = null)
@@ -25,7 +22,7 @@ internal static class CodeFixVerifier<TAnalyzer, TFix>
         {
             TestCode = Usings + source,
             FixedCode = Usings + fixedSource,
-            ReferenceAssemblies = Net100,
+            ReferenceAssemblies = FrameworkSetup.Net100,
         };
         test.TestState.AdditionalReferences.Add(typeof(StationaryAttribute).Assembly);
         test.FixedState.AdditionalReferences.Add(typeof(StationaryAttribute).Assembly);

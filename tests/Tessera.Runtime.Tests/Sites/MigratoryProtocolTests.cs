@@ -1,4 +1,6 @@
 using Tessera.Infrastructure;
+using Tessera.Runtime.Tests.FaultHandling;
+using Tessera.Transport;
 using Tessera.Wire;
 using Xunit;
 
@@ -137,7 +139,7 @@ public sealed class MigratoryProtocolTests
     }
 
     [Fact]
-    public async Task Killing_the_holder_fails_every_waiting_call_with_state_lost_within_its_deadline()
+    public async Task Killing_the_holder_makes_the_object_PermFail_everywhere_and_fails_every_waiting_call_within_its_deadline()
     {
         await using var harness = new SiteHarness();
         var (home, counter, others) = await ShareAsync(harness, 2, callTimeout: TimeSpan.FromSeconds(20));
@@ -156,11 +158,14 @@ public sealed class MigratoryProtocolTests
 
         foreach (var call in waiting)
         {
-            var error = await Assert.ThrowsAsync<CachedStateLostException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
-            Assert.Contains("disconnected", error.Message);
+            var error = await Assert.ThrowsAsync<EntityFaultException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(FaultState.PermFail, error.State);
+            Assert.Contains("failed before handing it on", Assert.IsType<CachedStateLostException>(error.InnerException).Reason);
         }
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"The waiting calls failed after {clock.Elapsed}, past their deadline.");
-        Assert.Throws<CachedStateLostException>(() => counter.Increment());
+        Assert.Equal(FaultState.PermFail, Faults.StateOf(counter));
+        Assert.Equal(FaultState.PermFail, Faults.StateOf(waiter));
+        Assert.Equal(FaultState.PermFail, Assert.Throws<EntityFaultException>(() => counter.Increment()).State);
         Gates.Release(gate);
         await held.WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -184,14 +189,14 @@ public sealed class MigratoryProtocolTests
     public async Task A_dead_site_the_state_got_past_loses_nothing_while_the_state_is_in_flight_from_a_site_that_handed_it_on()
     {
         await using var harness = new SiteHarness();
-        var home = await harness.StartSiteAsync();
+        var home = await StartAsync(harness);
         var counter = Counter.Create();
         var ticket = counter.OfferUnlimited(home);
-        var siteA = await harness.StartSiteAsync();
+        var siteA = await StartAsync(harness);
         TokenHoldingTransport? holding = null;
-        var siteB = await harness.StartSiteAsync(wrapTransport: t => holding = new TokenHoldingTransport(t));
+        var siteB = await StartAsync(harness, wrapTransport: t => holding = new TokenHoldingTransport(t));
         var (a, b) = (await Counter.TakeAsync(siteA, ticket), await Counter.TakeAsync(siteB, ticket));
-        var c = await Counter.TakeAsync(await harness.StartSiteAsync(), ticket);
+        var c = await Counter.TakeAsync(await StartAsync(harness), ticket);
         var manager = ((ICachedObject)counter).TesseraState.Manager!;
         a.Increment();
         b.Increment();
@@ -296,13 +301,17 @@ public sealed class MigratoryProtocolTests
 
     private static async Task<(Site Home, Counter Counter, List<Counter> Others)> ShareAsync(SiteHarness harness, int others, TimeSpan? callTimeout = null)
     {
-        var home = await harness.StartSiteAsync(callTimeout);
+        var home = await StartAsync(harness, callTimeout);
         var counter = Counter.Create();
         var ticket = counter.OfferUnlimited(home);
         var proxies = new List<Counter>();
-        for (var i = 0; i < others; i++) proxies.Add(await Counter.TakeAsync(await harness.StartSiteAsync(callTimeout), ticket));
+        for (var i = 0; i < others; i++) proxies.Add(await Counter.TakeAsync(await StartAsync(harness, callTimeout), ticket));
         return (home, counter, proxies);
     }
+
+    /// <summary>A site whose failure detector gives up on a crashed peer within a second, so loss is decided quickly.</summary>
+    private static Task<Site> StartAsync(SiteHarness harness, TimeSpan? callTimeout = null, Func<ITransport, ITransport>? wrapTransport = null)
+        => harness.StartSiteAsync(callTimeout, wrapTransport: wrapTransport, configure: options => options with { Faults = FaultSites.Fast });
 
     /// <summary>Runs <paramref name="move"/> and checks how many messages all sites sent for it, once the last one is counted.</summary>
     private static async Task AssertMessagesAsync(SiteHarness harness, long expected, Action move)

@@ -1,0 +1,57 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Tessera.Infrastructure;
+
+namespace Tessera;
+
+/// <summary>
+/// The check every remote operation passes before it sends anything: a final state fails it, and TempFail
+/// fails it or holds it until recovery, as the reference's detection mode says. Nothing is sent on failure,
+/// so a refused operation never runs at home.
+/// </summary>
+internal static class FaultGate
+{
+    // Transitions wake waiters at once; the period only bounds how late a Break or a kill is noticed.
+    private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(250);
+
+    public static FaultDetection ModeOf(ProxyHandle handle) => handle.FaultIfAny?.Detection ?? handle.Site.Options.Faults.Detection;
+
+    /// <summary>The blocking form, for blocking proxy methods.</summary>
+    public static void Enter(ProxyHandle handle, uint methodId, CancellationToken cancellationToken)
+    {
+        if (new FaultedEntity(handle, handle).State == FaultState.Ok) return;
+        WaitUsableAsync(handle, () => $"Call of method 0x{methodId:x8}", cancellationToken).AsTask().GetAwaiter().GetResult();
+    }
+
+    public static ValueTask EnterAsync(ProxyHandle handle, uint methodId, CancellationToken cancellationToken)
+        => new FaultedEntity(handle, handle).State == FaultState.Ok ? default : WaitUsableAsync(handle, () => $"Call of method 0x{methodId:x8}", cancellationToken);
+
+    public static ValueTask EnterAsync(ProxyHandle handle, string operation, CancellationToken cancellationToken)
+        => new FaultedEntity(handle, handle).State == FaultState.Ok ? default : WaitUsableAsync(handle, () => operation, cancellationToken);
+
+    public static EntityFaultException Refusal(ProxyHandle handle, string operation)
+    {
+        var entity = new FaultedEntity(handle, handle);
+        return new EntityFaultException(handle.ToString(), entity.State, operation, entity.Reason);
+    }
+
+    private static async ValueTask WaitUsableAsync(ProxyHandle handle, Func<string> operation, CancellationToken cancellationToken)
+    {
+        var entity = new FaultedEntity(handle, handle);
+        var time = handle.Site.Options.TimeProvider;
+        while (true)
+        {
+            var state = entity.State;
+            if (state == FaultState.Ok) return;
+            if (state != FaultState.TempFail || ModeOf(handle) == FaultDetection.ThrowOnUse) throw Refusal(handle, operation());
+            try
+            {
+                await handle.Site.Health.Get(handle.Home).NextChange.WaitAsync(Recheck, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+    }
+}

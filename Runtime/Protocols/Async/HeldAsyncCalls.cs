@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Tessera.Protocols.Async;
+
+/// <summary>
+/// Async calls to a home that is in TempFail with no connection: a send never blocks on a fault, so they
+/// wait here, in order, until the home is reachable again (then they go out in that order), becomes
+/// PermFail (then they fail), or their deadline passes. Once a home has held calls, later calls to it
+/// queue behind them, so FIFO order holds across the outage.
+/// </summary>
+internal sealed class HeldAsyncCalls
+{
+    // Transitions wake the drain at once; the period bounds how late an expired or cancelled call fails.
+    private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(100);
+    private readonly ConcurrentDictionary<SiteIdentity, Queue<Held>> _queues = new();
+    private readonly AsyncCaller _caller;
+    private readonly Site _site;
+    private readonly ILogger _logger;
+
+    public HeldAsyncCalls(AsyncCaller caller, Site site, ILogger logger)
+    {
+        _caller = caller;
+        _site = site;
+        _logger = logger;
+    }
+
+    /// <returns>False when the call should go out now.</returns>
+    public bool TryHold(OutgoingAsyncCall call)
+    {
+        var home = call.Handle.Home;
+        if (!_queues.ContainsKey(home) && (_site.Health.StateOf(home) != FaultState.TempFail || _site.Connections.IsEstablished(home))) return false;
+        var deadline = _site.Options.TimeProvider.GetTimestamp() + (long)(_site.Options.DefaultCallTimeout.TotalSeconds * _site.Options.TimeProvider.TimestampFrequency);
+        var queue = _queues.GetOrAdd(home, static _ => new Queue<Held>());
+        lock (queue)
+        {
+            // The queue was drained and retired between the check and the lock: this call may go out directly.
+            if (!_queues.TryGetValue(home, out var current) || current != queue) return false;
+            // Flow control as on a live connection: past the bound the caller waits for room, never drops the call.
+            while (queue.Count >= _site.Options.MaxOutstandingAsyncCalls)
+            {
+                if (call.CancellationToken.IsCancellationRequested || _site.Options.TimeProvider.GetTimestamp() >= deadline)
+                {
+                    call.Pending.Fail(new CallTimeoutException($"Waiting for room among the async calls held for {call.Handle}", _site.Options.DefaultCallTimeout));
+                    return true;
+                }
+                Monitor.Wait(queue, Recheck);
+                if (!_queues.TryGetValue(home, out current) || current != queue) return false;
+            }
+            queue.Enqueue(new Held(call, deadline));
+            if (queue.Count == 1) _ = DrainAsync(home, queue);
+        }
+        return true;
+    }
+
+    private async Task DrainAsync(SiteIdentity home, Queue<Held> queue)
+    {
+        var time = _site.Options.TimeProvider;
+        var health = _site.Health.Get(home);
+        _logger.LogInformation("Holding async calls to {Home} until it is reachable again.", home);
+        while (true)
+        {
+            var state = health.State;
+            if (state == FaultState.TempFail && !_site.Connections.IsEstablished(home))
+            {
+                ExpireOrCancel(queue, time.GetTimestamp());
+                try
+                {
+                    await health.NextChange.WaitAsync(Recheck, time).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                }
+                continue;
+            }
+            // Ok, PermFail (Dispatch refuses each call then), or a connection is back: send everything, in order.
+            AsyncChannel? route = null;
+            lock (queue)
+            {
+                while (queue.TryDequeue(out var held)) _caller.Dispatch(held.Call, ref route);
+                _queues.TryRemove(new KeyValuePair<SiteIdentity, Queue<Held>>(home, queue));
+                Monitor.PulseAll(queue);
+            }
+            return;
+        }
+    }
+
+    private void ExpireOrCancel(Queue<Held> queue, long now)
+    {
+        lock (queue)
+        {
+            if (queue.Count == 0) return;
+            var kept = new Queue<Held>(queue.Count);
+            while (queue.TryDequeue(out var held))
+            {
+                if (held.Call.CancellationToken.IsCancellationRequested) held.Call.Pending.Fail(new OperationCanceledException("The async call was cancelled while it waited for its home to recover.", held.Call.CancellationToken));
+                else if (now >= held.Deadline) held.Call.Pending.Fail(new CallTimeoutException($"Async call of method 0x{held.Call.MethodId:x8} on {held.Call.Handle}, held while its home was unreachable", _site.Options.DefaultCallTimeout));
+                else kept.Enqueue(held);
+            }
+            while (kept.TryDequeue(out var held)) queue.Enqueue(held);
+            Monitor.PulseAll(queue);
+        }
+    }
+
+    private readonly record struct Held(OutgoingAsyncCall Call, long Deadline);
+}

@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Tessera.Sites;
+using Tessera.Wire;
+
+namespace Tessera.Protocols.Migratory;
+
+/// <summary>
+/// The migratory protocol's failure-only exchanges, which cost nothing while nobody fails: the manager asks a
+/// site how far the state got (<see cref="StateQuery"/>), or has the site that was to hand the state to a dead
+/// requester skip it (<see cref="StateReroute"/>); and every site answers both.
+/// </summary>
+internal sealed class ChainInquiries
+{
+    private readonly Site _site;
+    private readonly MigratoryProtocol _protocol;
+    private readonly ILogger _logger;
+
+    public ChainInquiries(Site site, MigratoryProtocol protocol, ILogger logger)
+    {
+        _site = site;
+        _protocol = protocol;
+        _logger = logger;
+    }
+
+    /// <summary>Which hop <paramref name="requester"/> last received, or null if it does not answer by the deadline.</summary>
+    public async Task<long?> QueryLastHopAsync(Requester requester, ulong key)
+    {
+        var self = _protocol.Self;
+        var reply = await AskAsync(requester, id => new StateQuery { RequestId = id, HomeSiteId = self.Id, HomeIncarnation = self.Incarnation, ObjectKey = key }).ConfigureAwait(false);
+        return (reply as StateQueryReply)?.LastHop;
+    }
+
+    /// <summary>Has <paramref name="at"/> skip the dead requester at <paramref name="deadHop"/>; false if the state had left for it already, or nobody can tell.</summary>
+    public async Task<bool> RerouteAsync(MigratoryProxy home, Requester at, long deadHop, Requester? successor)
+    {
+        if (at.Site == _protocol.Self) return RerouteHere(_protocol.Self, home.Key, deadHop, successor);
+        var reply = await AskAsync(at, id => new StateReroute
+        {
+            RequestId = id,
+            ObjectKey = home.Key,
+            DeadHop = deadHop,
+            HasSuccessor = successor is not null,
+            SuccessorSiteId = successor?.Site.Id ?? Guid.Empty,
+            SuccessorIncarnation = successor?.Site.Incarnation ?? 0,
+            SuccessorHints = successor is { Hints.IsDefault: false } next ? next.Hints.ToArray() : Array.Empty<string>(),
+            SuccessorHop = successor?.Hop ?? 0,
+        }).ConfigureAwait(false);
+        return reply is StateRerouteReply { Rerouted: true };
+    }
+
+    /// <summary>
+    /// The manager asks which hop this site last received. A site that handed the state on is no longer
+    /// active, but its answer is what proves the state got past a dead site, so it is looked up among the imports too.
+    /// </summary>
+    public void OnQuery(PeerConnection from, StateQuery query)
+    {
+        var proxy = _protocol.Find(new SiteIdentity(query.HomeSiteId, query.HomeIncarnation), query.ObjectKey);
+        _ = ReplyAsync(from, new StateQueryReply { RequestId = query.RequestId, LastHop = proxy?.LastHop ?? -1 });
+    }
+
+    public void OnReroute(PeerConnection from, StateReroute reroute)
+    {
+        Requester? successor = reroute.HasSuccessor
+            ? new Requester(new SiteIdentity(reroute.SuccessorSiteId, reroute.SuccessorIncarnation), ImmutableArray.Create(reroute.SuccessorHints), reroute.SuccessorHop)
+            : null;
+        var rerouted = RerouteHere(from.Peer, reroute.ObjectKey, reroute.DeadHop, successor);
+        _ = ReplyAsync(from, new StateRerouteReply { RequestId = reroute.RequestId, Rerouted = rerouted });
+    }
+
+    private bool RerouteHere(SiteIdentity home, ulong key, long deadHop, Requester? successor)
+    {
+        var proxy = _protocol.Find(home, key);
+        var outcome = proxy?.Reroute(deadHop, successor) ?? RerouteOutcome.Absent;
+        if (outcome != RerouteOutcome.HandedOn) return outcome == RerouteOutcome.Rerouted;
+        // Handed on, but never sent: the dead site never had it, so it is still this site's to place.
+        if (!_protocol.Outbox.TryTakeStranded(new ParcelKey(home, key, MessageKind.Token), deadHop, out var token)) return false;
+        _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}; it goes to the next one.", key, home, deadHop);
+        if (successor is { } next && next.Site != _protocol.Self)
+        {
+            _protocol.SendToken(home, key, next, token.State);
+            return true;
+        }
+        return proxy is not null && _protocol.Accept(proxy, successor?.Hop ?? deadHop, token.State);
+    }
+
+    /// <summary>Sends a request and waits for its reply, within the call deadline. A request that could not be sent is tried again; null if there is no answer.</summary>
+    private async Task<WireMessage?> AskAsync(Requester to, Func<long, WireMessage> build)
+    {
+        using var deadline = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
+        var hints = to.Hints.IsDefault ? ImmutableArray<string>.Empty : to.Hints;
+        while (true)
+        {
+            PeerConnection connection;
+            PendingRequest request;
+            try
+            {
+                connection = await _site.Connections.GetAsync(to.Site, hints, deadline.Token).ConfigureAwait(false);
+                request = await connection.BeginRequestAsync(build, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TesseraException or OperationCanceledException or ObjectDisposedException)
+            {
+                if (ex is ObjectDisposedException || deadline.IsCancellationRequested || _site.Health.StateOf(to.Site) == FaultState.PermFail) return Unanswered(to, ex);
+                await PeerWait.ChangeOrRetryAsync(_site, to.Site, deadline.Token).ConfigureAwait(false);
+                continue;
+            }
+            try
+            {
+                using (deadline.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), request.Completion))
+                {
+                    return await request.Reply.ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
+            {
+                // Sent, so it may have been acted on: asking again could get a different answer to the same question.
+                return Unanswered(to, ex);
+            }
+            finally
+            {
+                connection.EndRequest(request.Id);
+            }
+        }
+    }
+
+    private WireMessage? Unanswered(Requester to, Exception reason)
+    {
+        _logger.LogDebug("Site {Site} did not answer the manager: {Reason}", to.Site, reason.Message);
+        return null;
+    }
+
+    private async Task ReplyAsync(PeerConnection to, WireMessage reply)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
+            await to.SendAsync(reply, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
+        {
+            _logger.LogDebug("Could not answer the manager at {Site}: {Reason}", to.Peer, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+namespace Tessera.Protocols.Migratory;
+
+/// <summary>What became of a request to skip a dead requester at the site that was to hand it the state.</summary>
+internal enum RerouteOutcome
+{
+    /// <summary>The state had not left for the dead site: it goes to the successor instead, or stays.</summary>
+    Rerouted,
+
+    /// <summary>The state was handed to the dead site (or past it) already.</summary>
+    HandedOn,
+
+    /// <summary>This site neither holds nor awaits the state.</summary>
+    Absent,
+}
+
+/// <summary>
+/// The site an object's state goes to after this one (the manager's FORWARD), and the hop up to which
+/// forwards are history: FORWARD is sent again when its connection drops, so a copy of one already acted on,
+/// or of one the manager voided to skip a dead site, must be ignored. Not thread-safe: the owning
+/// <see cref="MigratoryProxy"/> guards it with its lock.
+/// </summary>
+internal sealed class ForwardSlot
+{
+    private long _floor;
+
+    public Requester? Next { get; private set; }
+
+    public bool IsSet => Next is not null;
+
+    /// <summary>A FORWARD arrived; only a site that holds or awaits the state (<paramref name="inPath"/>) can have a successor.</summary>
+    /// <returns>False for a stale or repeated forward.</returns>
+    public bool Offer(Requester successor, bool inPath)
+    {
+        if (!inPath || successor.Hop <= _floor || Next is { } pending && pending.Hop >= successor.Hop) return false;
+        Next = successor;
+        return true;
+    }
+
+    public Requester Take()
+    {
+        var successor = Next!.Value;
+        Next = null;
+        _floor = successor.Hop;
+        return successor;
+    }
+
+    /// <summary>Skips the requester at <paramref name="deadHop"/>: the state goes to <paramref name="successor"/>, or stays if null.</summary>
+    public RerouteOutcome Reroute(long deadHop, Requester? successor, bool inPath)
+    {
+        if (Next is { } pending && pending.Hop == deadHop)
+        {
+            Skip(deadHop, successor);
+            return RerouteOutcome.Rerouted;
+        }
+        if (_floor >= deadHop) return RerouteOutcome.HandedOn;
+        if (Next is not null || !inPath) return RerouteOutcome.Absent;
+        // The forward naming the dead site never arrived (its connection dropped): void it before it does.
+        Skip(deadHop, successor);
+        return RerouteOutcome.Rerouted;
+    }
+
+    public void Clear() => Next = null;
+
+    /// <summary>The object stopped being shared; a later sharing numbers its hops afresh.</summary>
+    public void Reset()
+    {
+        Next = null;
+        _floor = 0;
+    }
+
+    private void Skip(long deadHop, Requester? successor)
+    {
+        Next = successor;
+        if (deadHop > _floor) _floor = deadHop;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Buffers;
+using Tessera.Transport;
+using Tessera.Wire;
+
+namespace Tessera.Runtime.Tests.FaultHandling;
+
+/// <summary>
+/// Resets a site's connection just as it sends one chosen kind of message: the message is lost, as bytes still
+/// in a socket's buffer are when the connection resets, and the connection is aborted. The site keeps
+/// listening, so the next dial succeeds: a transient fault, not a crash.
+/// </summary>
+internal sealed class ConnectionCutter(ITransport inner) : ITransport
+{
+    private const int Disarmed = -1;
+    private int _armed = Disarmed;
+    private int _cuts;
+
+    public int Cuts => Volatile.Read(ref _cuts);
+
+    public string? LocalAddress => inner.LocalAddress;
+
+    /// <summary>The next message of <paramref name="kind"/> this site sends is lost with its connection.</summary>
+    public void CutNext(MessageKind kind) => Volatile.Write(ref _armed, (int)kind);
+
+    public ValueTask<string> ListenAsync(string address, Action<IFrameConnection> onAccepted, CancellationToken cancellationToken)
+        => inner.ListenAsync(address, connection => onAccepted(new Connection(connection, this)), cancellationToken);
+
+    public async ValueTask<IFrameConnection> ConnectAsync(string address, CancellationToken cancellationToken)
+        => new Connection(await inner.ConnectAsync(address, cancellationToken), this);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private bool TryCut(OutboundFrame frame)
+    {
+        var armed = Volatile.Read(ref _armed);
+        if (armed == Disarmed || KindOf(frame) != (MessageKind)armed || Interlocked.CompareExchange(ref _armed, Disarmed, armed) != armed) return false;
+        Interlocked.Increment(ref _cuts);
+        return true;
+    }
+
+    private static MessageKind? KindOf(OutboundFrame frame)
+    {
+        try
+        {
+            return WireCodec.Decode(new ReadOnlySequence<byte>(frame.Memory)).Kind;
+        }
+        catch (ProtocolViolationException)
+        {
+            // Handshake frames have a fixed layout of their own.
+            return null;
+        }
+    }
+
+    private sealed class Connection(IFrameConnection inner, ConnectionCutter cutter) : IFrameConnection
+    {
+        public string RemoteAddress => inner.RemoteAddress;
+
+        public Task Completion => inner.Completion;
+
+        public void Start(IFrameSink sink) => inner.Start(sink);
+
+        public ValueTask SendAsync(OutboundFrame frame, CancellationToken cancellationToken)
+        {
+            if (!cutter.TryCut(frame)) return inner.SendAsync(frame, cancellationToken);
+            frame.Return();
+            // The sender saw its send succeed, as with a socket; the reset comes a moment later.
+            _ = Task.Run(() => inner.Abort(new ConnectionClosedException("The test cut this connection.")));
+            return ValueTask.CompletedTask;
+        }
+
+        public void Abort(Exception? reason) => inner.Abort(reason);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+}

@@ -1,0 +1,159 @@
+using Tessera.Runtime.Tests.Sites;
+using Tessera.Wire;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.FaultHandling;
+
+public sealed class FaultOperationsTests
+{
+    [Fact]
+    public async Task Break_fails_the_entity_on_this_site_only()
+    {
+        await using var harness = new SiteHarness();
+        var home = await FaultSites.StartAsync(harness);
+        var first = await FaultSites.StartAsync(harness);
+        var second = await FaultSites.StartAsync(harness);
+        var target = new Greeter();
+        var ticket = target.OfferUnlimited(home);
+        var broken = await Greeter.TakeAsync(first, ticket);
+        var intact = await Greeter.TakeAsync(second, ticket);
+        var (seen, done) = FaultSites.Record(broken);
+        await Poll.UntilAsync(() => FaultSites.Snapshot(seen).Length == 1);
+
+        Assert.True(Faults.Break(broken));
+        Assert.False(Faults.Break(broken));
+
+        await done.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(new[] { FaultState.Ok, FaultState.LocalFail }, FaultSites.Snapshot(seen));
+        var sentBefore = first.Counters.Sent(MessageKind.Call);
+        var refused = await Assert.ThrowsAsync<EntityFaultException>(() => Task.Run(() => broken.Greet("x")));
+        Assert.Equal(FaultState.LocalFail, refused.State);
+        Assert.Contains("Call of method", refused.Operation);
+        Assert.Equal(sentBefore, first.Counters.Sent(MessageKind.Call));
+        Assert.Equal("hello y", intact.Greet("y"));
+        Assert.Equal(FaultState.Ok, Faults.StateOf(intact));
+        Assert.Equal(1, target.Greetings());
+    }
+
+    [Fact]
+    public async Task Kill_from_a_holder_fails_the_entity_everywhere()
+    {
+        await using var harness = new SiteHarness();
+        var home = await FaultSites.StartAsync(harness);
+        var killer = await FaultSites.StartAsync(harness);
+        var bystander = await FaultSites.StartAsync(harness);
+        var target = new Greeter();
+        var ticket = target.OfferUnlimited(home);
+        var mine = await Greeter.TakeAsync(killer, ticket);
+        var theirs = await Greeter.TakeAsync(bystander, ticket);
+        var (seen, done) = FaultSites.Record(theirs);
+        await Poll.UntilAsync(() => FaultSites.Snapshot(seen).Length == 1);
+
+        await Faults.KillAsync(mine);
+
+        Assert.Equal(FaultState.PermFail, Faults.StateOf(mine));
+        await done.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(new[] { FaultState.Ok, FaultState.PermFail }, FaultSites.Snapshot(seen));
+        await Poll.UntilAsync(() => Faults.StateOf(target) == FaultState.PermFail);
+        Assert.Equal(FaultState.PermFail, Assert.Throws<EntityFaultException>(() => theirs.Greet("late")).State);
+        Assert.Equal(0, target.Greetings());
+    }
+
+    [Fact]
+    public async Task A_holder_that_missed_the_kill_notice_learns_it_on_its_next_call()
+    {
+        await using var harness = new SiteHarness();
+        var home = await FaultSites.StartAsync(harness);
+        var holder = await FaultSites.StartAsync(harness);
+        var target = new Greeter();
+        var greeter = await Greeter.TakeAsync(holder, target.Offer(home));
+
+        // Killed at home before the holder is connected to hear about it... here, by the home itself.
+        await Faults.KillAsync(target);
+        await Poll.UntilAsync(() => holder.Counters.Received(MessageKind.EntityKilled) == 1 || Faults.StateOf(greeter) == FaultState.PermFail);
+
+        var refused = Assert.Throws<EntityFaultException>(() => greeter.Greet("x"));
+        Assert.Equal(FaultState.PermFail, refused.State);
+        Assert.Equal(0, target.Greetings());
+    }
+
+    [Fact]
+    public async Task During_TempFail_a_call_fails_fast_in_exception_mode_and_completes_after_recovery_in_wait_mode()
+    {
+        await using var harness = new SiteHarness();
+        var partition = new Partition(harness.Network);
+        var home = await FaultSites.StartAsync(harness, callTimeout: TimeSpan.FromSeconds(20));
+        var holder = await FaultSites.StartAsync(harness, callTimeout: TimeSpan.FromSeconds(20));
+        var target = new Greeter();
+        var ticket = target.OfferUnlimited(home);
+        var greeter = await Greeter.TakeAsync(holder, ticket);
+        Assert.Equal(FaultDetection.ThrowOnUse, Faults.DetectionOf(greeter));
+
+        partition.Close();
+        await Poll.UntilAsync(() => Faults.StateOf(greeter) == FaultState.TempFail);
+        var fast = Assert.Throws<EntityFaultException>(() => greeter.Greet("fast"));
+        Assert.Equal(FaultState.TempFail, fast.State);
+
+        Faults.SetDetection(greeter, FaultDetection.WaitForRecovery);
+        var waiting = Task.Run(() => greeter.Greet("patient"));
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        partition.Heal();
+
+        Assert.Equal("hello patient", await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, target.Greetings());
+    }
+
+    [Fact]
+    public async Task Wait_mode_still_ends_at_the_calls_deadline()
+    {
+        await using var harness = new SiteHarness();
+        var partition = new Partition(harness.Network);
+        var wait = FaultSites.Fast with { Detection = FaultDetection.WaitForRecovery };
+        var home = await FaultSites.StartAsync(harness, wait, callTimeout: TimeSpan.FromSeconds(1));
+        var holder = await FaultSites.StartAsync(harness, wait, callTimeout: TimeSpan.FromSeconds(1));
+        var greeter = await Greeter.TakeAsync(holder, new Greeter().Offer(home));
+        partition.Close();
+        await Poll.UntilAsync(() => Faults.StateOf(greeter) == FaultState.TempFail);
+
+        await Assert.ThrowsAsync<CallTimeoutException>(() => Task.Run(() => greeter.Greet("never")).WaitAsync(TimeSpan.FromSeconds(5)));
+        partition.Heal();
+    }
+
+    [Fact]
+    public async Task Async_sends_during_TempFail_are_delivered_in_order_after_recovery()
+    {
+        await using var harness = new SiteHarness();
+        var partition = new Partition(harness.Network);
+        var home = await FaultSites.StartAsync(harness, callTimeout: TimeSpan.FromSeconds(20));
+        var holder = await FaultSites.StartAsync(harness, callTimeout: TimeSpan.FromSeconds(20));
+        var sequencer = Sequencer.Create();
+        var remote = await Sequencer.TakeAsync(holder, sequencer.Offer(home));
+        partition.Close();
+        await Poll.UntilAsync(() => Faults.StateOf(remote) == FaultState.TempFail);
+
+        var replies = Enumerable.Range(0, 50).Select(i => remote.Record(i)).ToArray();
+        partition.Heal();
+
+        foreach (var reply in replies) await reply.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(50, await remote.Count().AsTask());
+        Assert.Equal(0, await remote.OutOfOrder().AsTask());
+    }
+
+    [Fact]
+    public async Task PermFail_fails_pending_reply_variables_and_later_async_calls()
+    {
+        await using var harness = new SiteHarness();
+        var home = await FaultSites.StartAsync(harness);
+        var holder = await FaultSites.StartAsync(harness);
+        var remote = await Sequencer.TakeAsync(holder, Sequencer.Create().Offer(home));
+        var pending = remote.HangAsync(CancellationToken.None);
+
+        Assert.True(harness.Network.KillTransport(home.Address));
+        await Poll.UntilAsync(() => Faults.StateOf(remote) == FaultState.PermFail);
+
+        await Assert.ThrowsAsync<ConnectionClosedException>(() => pending.AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        var later = await Assert.ThrowsAsync<EntityFaultException>(() => remote.Add(1, 2).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(FaultState.PermFail, later.State);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Tessera.Runtime.Tests.Simulation;
+
+/// <summary>Runs seeds with a bounded number at once, and sums up what they did: faults injected and how calls ended.</summary>
+internal static class BatchRunner
+{
+    public static async Task<IReadOnlyList<RunReport>> RunAsync(IEnumerable<int> seeds, int parallelism)
+    {
+        var reports = new ConcurrentBag<RunReport>();
+        await Parallel.ForEachAsync(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (seed, _) => reports.Add(await SimRun.RunAsync(seed)));
+        return reports.OrderBy(r => r.Scenario.Seed).ToList();
+    }
+
+    public static string Summarize(IReadOnlyList<RunReport> reports, TimeSpan elapsed, int parallelism)
+    {
+        var seeds = reports.Select(r => r.Scenario.Seed).ToList();
+        var faults = reports.SelectMany(r => r.Scenario.Faults).ToList();
+        var ops = reports.SelectMany(r => r.Outcomes).Where(o => !o.Skipped).ToList();
+        var text = new StringBuilder();
+        text.AppendLine($"seeds {seeds.Min()}-{seeds.Max()}: {reports.Count} runs, {reports.Count(r => !r.Passed)} failed, in {elapsed.TotalSeconds:0.0} s with {parallelism} at once "
+                        + $"(a run takes {reports.Average(r => r.Duration.TotalMilliseconds):0} ms on average, {reports.Max(r => r.Duration.TotalMilliseconds):0} ms at most)");
+        text.AppendLine($"faults: {faults.OfType<Crash>().Count()} crashes in {reports.Count(r => r.Scenario.Crashes.Any())} runs, "
+                        + $"{faults.OfType<Partition>().Count()} partitions, {faults.OfType<Slowdown>().Count()} slowdowns; "
+                        + $"the [Cached] state was lost in {reports.Count(r => r.Stats.CachedLost)} runs and survived a crash in {reports.Count(r => r.Scenario.Crashes.Any() && !r.Stats.CachedLost)}");
+        text.AppendLine($"holder probe: {reports.Sum(r => r.Stats.ProbeSamples)} samples, {reports.Sum(r => r.Stats.ProbeSawOneHolder)} with one holder");
+        foreach (var protocol in Enum.GetValues<Protocol>())
+        {
+            var mine = ops.Where(o => o.Op.Protocol == protocol).ToList();
+            var endings = mine.GroupBy(o => o.Error is null ? "value" : OpOutcome.Describe(o.Error)).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
+            var longest = mine.Where(o => o.EndedMs is not null).Select(o => o.EndedMs!.Value - o.StartedMs).DefaultIfEmpty(0).Max();
+            text.AppendLine($"{protocol.ToString().ToLowerInvariant()}: {mine.Count} calls: {string.Join(", ", endings)}; longest {longest} ms");
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,60 @@
+namespace Tessera.Runtime.Tests.Simulation;
+
+/// <summary>
+/// What [Cached] increments must show. The state is the list of increments applied, so it says exactly which
+/// calls ran: at most one holder (no two calls inside at once, no two increments returning the same count); no
+/// lost increment while the state survives (each one acknowledged to a live caller is in it, at the position its
+/// count says) and no failed call in it (a cached call that fails never ran); and if the state is gone, a crash
+/// happened and every survivor reports PermFail. Calls on a crashed site are a dead process's: they may or may
+/// not be in the state, and they are held to nothing else.
+/// </summary>
+internal static class CachedInvariants
+{
+    public static void Check(bool anyCrash, bool homeAlive, IReadOnlyList<OpOutcome> outcomes, IReadOnlyDictionary<int, FinalRead> reads, int overlaps, Findings findings)
+    {
+        if (overlaps > 0) findings.Add($"cached: {overlaps} time(s) a call ran while another was running: two sites held the state at once");
+        var live = outcomes.Where(o => !o.Zombie).ToList();
+        foreach (var clash in live.Where(o => o.Succeeded).GroupBy(o => o.Value).Where(g => g.Count() > 1))
+            findings.Add($"cached: increments {string.Join(" and ", clash)} returned the same count: the state forked");
+        var readable = reads.Where(r => r.Value.Applied is not null).ToList();
+        if (readable.Count == 0)
+        {
+            CheckLost(anyCrash, reads, findings);
+            return;
+        }
+        var (site, state) = (readable[0].Key, readable[0].Value.Applied!);
+        foreach (var other in readable.Skip(1).Where(r => !r.Value.Applied!.SequenceEqual(state)))
+            findings.Add($"cached: s{site} read {readable[0].Value} but s{other.Key} read {other.Value}: two states");
+        CheckState(state, live, findings);
+        foreach (var (reader, read) in reads.Where(r => r.Value.Applied is null))
+        {
+            // With its home dead the object is PermFail by the fault table, even if one site still holds the state.
+            if (homeAlive || !read.ReportsPermFail)
+                findings.Add($"cached: s{reader} could not read the state ({read}) while s{site} could");
+        }
+    }
+
+    private static void CheckState(long[] state, List<OpOutcome> live, Findings findings)
+    {
+        foreach (var twice in state.GroupBy(id => id).Where(g => g.Count() > 1))
+            findings.Add($"cached: increment #{twice.Key} applied {twice.Count()} times");
+        var position = new Dictionary<long, int>();
+        for (var i = 0; i < state.Length; i++) position.TryAdd(state[i], i + 1);
+        foreach (var outcome in live)
+        {
+            var found = position.TryGetValue(outcome.Op.Id, out var at);
+            if (outcome.Succeeded && !found) findings.Add($"cached: {outcome} was acknowledged but is not in the surviving state: a lost increment");
+            else if (outcome.Succeeded && !Equals(outcome.Value, at)) findings.Add($"cached: {outcome} is increment number {at} in the surviving state");
+            if (outcome.Error is not null && found) findings.Add($"cached: {outcome} failed, yet it is in the state: it ran");
+        }
+    }
+
+    private static void CheckLost(bool anyCrash, IReadOnlyDictionary<int, FinalRead> reads, Findings findings)
+    {
+        if (!anyCrash) findings.Add($"cached: no site crashed, yet no site can read the state: {Describe(reads)}");
+        foreach (var (site, read) in reads.Where(r => !r.Value.ReportsPermFail))
+            findings.Add($"cached: the state is unreachable from every site, but s{site} does not report PermFail: {read}");
+    }
+
+    private static string Describe(IReadOnlyDictionary<int, FinalRead> reads) => string.Join("; ", reads.Select(r => $"s{r.Key}: {r.Value}"));
+}

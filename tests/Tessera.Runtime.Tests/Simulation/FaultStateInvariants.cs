@@ -1,0 +1,36 @@
+namespace Tessera.Runtime.Tests.Simulation;
+
+/// <summary>
+/// Once the network has healed, what each live site's fault state for each entity must settle to: PermFail
+/// where the entity's home crashed, Ok where it lives (a [Cached] object may also be PermFail, when its state
+/// was lost; the cached invariants judge that). TempFail must not outlast the heal by more than detection needs.
+/// </summary>
+internal static class FaultStateInvariants
+{
+    /// <summary>A crash hidden behind a partition is detected after the heal: the grace period, plus sweeps and redials.</summary>
+    private static readonly TimeSpan SettleDeadline = SimWorld.Detection.PermFailGrace + TimeSpan.FromSeconds(2);
+
+    public static async Task CheckAsync(SimWorld world, IReadOnlyDictionary<Protocol, IReadOnlyList<object>> entities, Findings findings)
+    {
+        var watched = (from pair in entities
+                       let home = world.Scenario.Homes.Of(pair.Key)
+                       from site in world.Live
+                       where site != home || pair.Key == Protocol.Cached
+                       select (Protocol: pair.Key, Site: site, Home: home, Entity: pair.Value[site])).ToList();
+        var until = world.Log.NowMs + (int)SettleDeadline.TotalMilliseconds;
+        while (watched.Any(w => !Settled(world, w.Protocol, w.Home, Faults.StateOf(w.Entity))) && world.Log.NowMs < until) await Task.Delay(20);
+        foreach (var (protocol, site, home, entity) in watched)
+        {
+            var state = Faults.StateOf(entity);
+            if (!Settled(world, protocol, home, state))
+            {
+                var expected = world.IsDead(home) ? "PermFail (its home crashed)" : protocol == Protocol.Cached ? "Ok or PermFail" : "Ok";
+                findings.Add($"fault state: s{site}'s {protocol.ToString().ToLowerInvariant()} entity (home s{home}) is {state} {SettleDeadline.TotalMilliseconds:0}ms after the heal; expected {expected}");
+            }
+        }
+    }
+
+    private static bool Settled(SimWorld world, Protocol protocol, int home, FaultState state) => world.IsDead(home)
+        ? state == FaultState.PermFail
+        : state == FaultState.Ok || state == FaultState.PermFail && protocol == Protocol.Cached;
+}

@@ -1,0 +1,105 @@
+namespace Tessera.Runtime.Tests.Simulation;
+
+/// <summary>
+/// Watches every live site's fault stream for every entity through the faulty phase, and checks what a stream
+/// promises: each element differs from the one before, nothing follows a final state (LocalFail, PermFail), a
+/// stream that reached one ends by itself, and the last element is the state the site reports at the end.
+/// </summary>
+internal sealed class FaultStreamProbe
+{
+    private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(2);
+    private readonly List<Watcher> _watchers = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    public FaultStreamProbe(SimWorld world, IReadOnlyDictionary<Protocol, IReadOnlyList<object>> entities)
+    {
+        foreach (var (protocol, references) in entities)
+        {
+            foreach (var site in world.Live) _watchers.Add(new Watcher(protocol, site, references[site], _stop.Token));
+        }
+    }
+
+    /// <summary>
+    /// Judges the streams once the fault states have settled. A stream delivers on the pool, a moment after the
+    /// state changed, so each gets <see cref="CatchUp"/> to show the state its site reports (and, if that state is
+    /// final, to end) before the rest are cancelled.
+    /// </summary>
+    public async Task CheckAsync(SimWorld world, Findings findings)
+    {
+        var ends = _watchers.Where(w => !world.IsDead(w.Site)).Select(w => (Watcher: w, State: Faults.StateOf(w.Entity))).ToList();
+        using (var catchUp = new CancellationTokenSource(CatchUp))
+        {
+            while (!catchUp.IsCancellationRequested && !ends.All(e => e.Watcher.Shows(e.State))) await Task.Delay(5);
+        }
+        _stop.Cancel();
+        foreach (var (watcher, end) in ends)
+        {
+            var ended = await watcher.Done.WaitAsync(CatchUp).ContinueWith(t => t.IsCompletedSuccessfully);
+            var seen = watcher.Seen();
+            var name = $"s{watcher.Site}'s {watcher.Protocol.ToString().ToLowerInvariant()} entity";
+            if (!ended) findings.Add($"fault stream: {name}'s stream did not end when cancelled: {string.Join(",", seen)}");
+            else if (watcher.Failure is { } failure) findings.Add($"fault stream: {name}'s stream failed: {failure}");
+            if (seen.Zip(seen.Skip(1)).Any(p => p.First == p.Second)) findings.Add($"fault stream: {name} repeated a state: {string.Join(",", seen)}");
+            if (seen.SkipLast(1).Any(FaultStream.IsFinal)) findings.Add($"fault stream: {name} went on after a final state: {string.Join(",", seen)}");
+            if (seen.Count > 0 && FaultStream.IsFinal(seen[^1]) && !watcher.EndedByItself) findings.Add($"fault stream: {name} reached {seen[^1]} but did not end by itself");
+            if (seen.Count == 0 || seen[^1] != end) findings.Add($"fault stream: {name}'s stream ends with {(seen.Count == 0 ? "nothing" : seen[^1])}, but its state is {end}");
+        }
+        _stop.Dispose();
+    }
+
+    private sealed class Watcher
+    {
+        private readonly List<FaultState> _seen = new();
+
+        public Watcher(Protocol protocol, int site, object entity, CancellationToken stop)
+        {
+            Protocol = protocol;
+            Site = site;
+            Entity = entity;
+            Done = Task.Run(() => WatchAsync(stop));
+        }
+
+        public Protocol Protocol { get; }
+
+        public int Site { get; }
+
+        public object Entity { get; }
+
+        public Task Done { get; }
+
+        public bool EndedByItself { get; private set; }
+
+        public Exception? Failure { get; private set; }
+
+        public List<FaultState> Seen()
+        {
+            lock (_seen) return _seen.ToList();
+        }
+
+        /// <summary>Whether the stream has shown <paramref name="state"/> last, and ended if it is final.</summary>
+        public bool Shows(FaultState state)
+        {
+            lock (_seen)
+            {
+                if (_seen.Count == 0 || _seen[^1] != state) return false;
+            }
+            return !FaultStream.IsFinal(state) || Done.IsCompleted;
+        }
+
+        private async Task WatchAsync(CancellationToken stop)
+        {
+            try
+            {
+                await foreach (var state in Faults.Watch(Entity, stop))
+                {
+                    lock (_seen) _seen.Add(state);
+                }
+                EndedByItself = !stop.IsCancellationRequested;
+            }
+            catch (Exception ex)
+            {
+                Failure = ex;
+            }
+        }
+    }
+}

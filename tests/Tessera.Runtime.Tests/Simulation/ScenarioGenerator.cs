@@ -1,0 +1,122 @@
+namespace Tessera.Runtime.Tests.Simulation;
+
+/// <summary>
+/// Draws a <see cref="Scenario"/> from a seed, and only from it: one <see cref="Random"/>, drawn in a fixed order,
+/// so the same seed gives the same plan in any process.
+/// </summary>
+internal static class ScenarioGenerator
+{
+    /// <summary>The faulty phase: faults start and the workload is issued within it.</summary>
+    public const int WindowMs = 400;
+
+    /// <summary>The share of stationary and cached calls made through the blocking form of the method.</summary>
+    private const double BlockingShare = 0.2;
+
+    public static Scenario Generate(int seed)
+    {
+        var random = new Random(seed);
+        var sites = random.Next(3, 5);
+        var homes = new Homes(random.Next(sites), random.Next(sites), random.Next(sites), random.Next(sites));
+        var modes = Enumerable.Range(0, sites).Select(_ => random.Next(2) == 0 ? FaultDetection.ThrowOnUse : FaultDetection.WaitForRecovery).ToArray();
+        var faults = Faults(random, sites);
+        const int rounds = 2;
+        var ops = new List<PlannedOp>();
+        long id = 1;
+        Stationary(random, sites, homes, ops, ref id);
+        Cached(random, sites, ops, ref id);
+        Async(random, sites, homes, ops, ref id);
+        Binds(random, sites, rounds, ops, ref id);
+        return new Scenario(seed, sites, homes, modes, rounds, faults, ops);
+    }
+
+    private static List<FaultEvent> Faults(Random random, int sites)
+    {
+        var faults = new List<FaultEvent>();
+        // At most one crash with three sites, two with four: two sites always survive to compare notes.
+        if (random.NextDouble() < 0.4)
+        {
+            var victims = Enumerable.Range(0, sites).OrderBy(_ => random.Next()).Take(sites == 4 && random.NextDouble() < 0.25 ? 2 : 1);
+            faults.AddRange(victims.Select(site => new Crash(random.Next(20, WindowMs - 50), site)));
+        }
+        var partitions = random.NextDouble() switch { < 0.3 => 0, < 0.75 => 1, _ => 2 };
+        for (var i = 0; i < partitions; i++) faults.Add(NewPartition(random, sites));
+        if (random.NextDouble() < 0.5)
+        {
+            var links = AllLinks(sites).Where(_ => random.Next(2) == 0).DefaultIfEmpty((0, 1)).ToList();
+            faults.Add(new Slowdown(random.Next(0, WindowMs), random.Next(50, 400), random.Next(1, 9), links));
+        }
+        return faults.OrderBy(f => f.AtMs).ToList();
+    }
+
+    private static Partition NewPartition(Random random, int sites)
+    {
+        var at = random.Next(0, WindowMs - 50);
+        // Mostly shorter than the silence bound or a little past it; some outlast the calls' 1 s deadline.
+        var duration = random.NextDouble() switch
+        {
+            < 0.6 => random.Next(20, 250),
+            < 0.85 => random.Next(250, 700),
+            _ => random.Next(700, 1500),
+        };
+        var shape = random.NextDouble();
+        if (shape < 0.25) return new Partition(at, duration, "all links", AllLinks(sites).ToList());
+        var site = random.Next(sites);
+        if (shape < 0.65) return new Partition(at, duration, $"s{site} from the rest", AllLinks(sites).Where(l => l.A == site || l.B == site).ToList());
+        var other = (site + 1 + random.Next(sites - 1)) % sites;
+        var pair = (Math.Min(site, other), Math.Max(site, other));
+        return new Partition(at, duration, $"s{pair.Item1}-s{pair.Item2}", new[] { pair });
+    }
+
+    private static IEnumerable<(int A, int B)> AllLinks(int sites)
+        => Enumerable.Range(0, sites).SelectMany(a => Enumerable.Range(a + 1, sites - a - 1).Select(b => (a, b)));
+
+    private static void Stationary(Random random, int sites, Homes homes, List<PlannedOp> ops, ref long id)
+    {
+        for (var site = 0; site < sites; site++)
+        {
+            if (site == homes.Stationary) continue;
+            var calls = random.Next(1, 5);
+            for (var i = 0; i < calls; i++)
+            {
+                var (at, blocking) = (random.Next(WindowMs), random.NextDouble() < BlockingShare);
+                ops.Add(new PlannedOp(Protocol.Stationary, site, at, id++, blocking || random.NextDouble() < 0.7 ? 0 : random.Next(1, 21), blocking));
+            }
+        }
+    }
+
+    private static void Cached(Random random, int sites, List<PlannedOp> ops, ref long id)
+    {
+        for (var site = 0; site < sites; site++)
+        {
+            // Some sites call from two flows at once, so calls also queue behind each other on one site.
+            var flows = random.NextDouble() < 0.3 ? 2 : 1;
+            var times = Enumerable.Range(0, random.Next(2, 7)).Select(_ => random.Next(WindowMs)).Order().ToList();
+            foreach (var at in times) ops.Add(new PlannedOp(Protocol.Cached, site, at, id++, random.Next(flows), random.NextDouble() < BlockingShare));
+        }
+    }
+
+    private static void Async(Random random, int sites, Homes homes, List<PlannedOp> ops, ref long id)
+    {
+        for (var site = 0; site < sites; site++)
+        {
+            if (site == homes.Async) continue;
+            var at = random.Next(WindowMs - 100);
+            var calls = random.Next(4, 13);
+            for (var sequence = 0; sequence < calls; sequence++)
+            {
+                ops.Add(new PlannedOp(Protocol.Async, site, at, id++, sequence));
+                at += random.Next(16);
+            }
+        }
+    }
+
+    private static void Binds(Random random, int sites, int rounds, List<PlannedOp> ops, ref long id)
+    {
+        for (var round = 0; round < rounds; round++)
+        {
+            var at = random.Next(WindowMs - 50);
+            var binders = Enumerable.Range(0, sites).OrderBy(_ => random.Next()).Take(random.Next(2, Math.Min(3, sites) + 1));
+            foreach (var site in binders.Order()) ops.Add(new PlannedOp(Protocol.Bind, site, at + random.Next(11), id++, round));
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Tessera.Runtime.Tests.Simulation;
+
+/// <summary>
+/// One seeded run: sites and entities set up without faults; then the workload of all four protocols under the
+/// fault schedule; then the heal, the settling of fault states, the last reads, and every invariant.
+/// </summary>
+internal static class SimRun
+{
+    /// <summary>A run that outlives this has hung somewhere the per-call checks cannot see (a schedule or a setup).</summary>
+    private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(30);
+
+    public static async Task<RunReport> RunAsync(int seed)
+    {
+        var scenario = ScenarioGenerator.Generate(seed);
+        var clock = Stopwatch.StartNew();
+        var findings = new Findings();
+        var played = (Outcomes: Array.Empty<OpOutcome>(), Stats: new RunStats(0, 0, false));
+        var log = "";
+        try
+        {
+            await using var world = await SimWorld.StartAsync(scenario);
+            try
+            {
+                played = await PlayAsync(world, findings).WaitAsync(RunDeadline);
+            }
+            finally
+            {
+                log = world.Log.ToString();
+            }
+        }
+        catch (Exception ex)
+        {
+            findings.Add($"the run itself failed: {ex}");
+        }
+        return new RunReport(scenario, findings.Violations, log, clock.Elapsed, played.Outcomes, played.Stats);
+    }
+
+    private static async Task<(OpOutcome[], RunStats)> PlayAsync(SimWorld world, Findings findings)
+    {
+        var stationary = await StationaryWorkload.SetUpAsync(world);
+        var cached = await CachedWorkload.SetUpAsync(world);
+        var active = await AsyncWorkload.SetUpAsync(world);
+        var binds = await BindWorkload.SetUpAsync(world);
+        var entities = new Dictionary<Protocol, IReadOnlyList<object>>
+        {
+            [Protocol.Stationary] = stationary.Entities,
+            [Protocol.Cached] = cached.Entities,
+            [Protocol.Async] = active.Entities,
+            [Protocol.Bind] = binds.Entities,
+        };
+        var probe = new HolderProbe(world, cached.Entities);
+        var streams = new FaultStreamProbe(world, entities);
+        var recorder = new OpRecorder(world);
+
+        world.Log.Start();
+        var faults = FaultScheduler.RunAsync(world);
+        var work = Task.WhenAll(stationary.RunAsync(recorder), cached.RunAsync(recorder), active.RunAsync(recorder), binds.RunAsync(recorder));
+        await Task.WhenAll(work, faults, probe.RunAsync(work));
+        world.Links.HealAll();
+        world.Log.Add("workload over, network healed");
+
+        await FaultStateInvariants.CheckAsync(world, entities, findings);
+        await streams.CheckAsync(world, findings);
+        var reads = await cached.ReadAllAsync();
+        var copies = await binds.SettleAsync();
+
+        var all = recorder.All;
+        findings.RequireEnded(all);
+        findings.RequireTyped(all);
+        StationaryInvariants.Check(Of(all, Protocol.Stationary), stationary.Journal.Snapshot(), findings);
+        CachedInvariants.Check(world.AnyCrash, !world.IsDead(world.Scenario.Homes.Cached), Of(all, Protocol.Cached), reads, Overlap.Of(world.Name).Overlaps, findings);
+        if (probe.DoubleHolder is { } holders) findings.Add($"cached: {holders} (sampled {probe.Samples} times)");
+        AsyncInvariants.Check(Of(all, Protocol.Async), active.Journal.Snapshot(), active.Overlap.Overlaps, findings);
+        BindInvariants.Check(!world.IsDead(world.Scenario.Homes.Variables), Of(all, Protocol.Bind), copies, findings);
+        world.Log.Add($"cached state: {string.Join("; ", reads.Select(r => $"s{r.Key} {r.Value}"))}");
+        return (all, new RunStats(probe.Samples, probe.OneHolder, reads.Values.All(r => r.Applied is null)));
+    }
+
+    private static List<OpOutcome> Of(IEnumerable<OpOutcome> outcomes, Protocol protocol) => outcomes.Where(o => o.Op.Protocol == protocol).ToList();
+}
+
+/// <summary>What a run measured besides its violations: the holder probe's samples, and whether the [Cached] state was lost.</summary>
+internal sealed record RunStats(int ProbeSamples, int ProbeSawOneHolder, bool CachedLost);
+
+/// <summary>A finished run: its plan, what it found, and what it logged.</summary>
+internal sealed record RunReport(Scenario Scenario, IReadOnlyList<string> Violations, string Log, TimeSpan Duration, IReadOnlyList<OpOutcome> Outcomes, RunStats Stats)
+{
+    public bool Passed => Violations.Count == 0;
+
+    public string Describe()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"seed {Scenario.Seed} {(Passed ? "passed" : $"FAILED ({Violations.Count} violation(s))")} in {Duration.TotalMilliseconds:0}ms; "
+                        + $"replay: TESSERA_SIM_SEED={Scenario.Seed} dotnet test tests/Tessera.Runtime.Tests --filter FullyQualifiedName~Simulation");
+        text.Append(Scenario.Describe());
+        foreach (var violation in Violations) text.AppendLine("  VIOLATION " + violation);
+        text.AppendLine("  log (ms from the start of the faults):");
+        foreach (var line in Log.Split(Environment.NewLine)) text.AppendLine("    " + line);
+        return text.ToString();
+    }
+}

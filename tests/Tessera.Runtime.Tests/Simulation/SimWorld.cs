@@ -1,0 +1,132 @@
+using Tessera.Runtime.Tests.Sites;
+
+namespace Tessera.Runtime.Tests.Simulation;
+
+/// <summary>
+/// One run's sites on their own in-memory network, with the links between them, which sites have crashed,
+/// and the run's log and clock. A crash is <see cref="Tessera.Transport.InMemory.InMemoryNetwork.KillTransport"/>:
+/// the site's objects stay in this process, so the run stops issuing work there and judges what it does
+/// afterwards as a dead process's, which nobody could have seen.
+/// </summary>
+internal sealed class SimWorld : IAsyncDisposable
+{
+    /// <summary>Fast detection, so a run takes tens to hundreds of ms: TempFail after ~150 ms of silence, PermFail 250 ms after a reset.</summary>
+    public static readonly FaultOptions Detection = new()
+    {
+        HeartbeatInterval = TimeSpan.FromMilliseconds(30),
+        MinimumSilenceSlack = TimeSpan.FromMilliseconds(120),
+        PermFailGrace = TimeSpan.FromMilliseconds(250),
+    };
+
+    /// <summary>Every call's deadline.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly SiteHarness _harness = new();
+    private readonly int?[] _diedAtMs;
+
+    private SimWorld(Scenario scenario)
+    {
+        Scenario = scenario;
+        Links = new LinkTable(_harness.Network, scenario.Seed);
+        _diedAtMs = new int?[scenario.Sites];
+        Name = $"sim-{scenario.Seed}-{Guid.NewGuid():N}";
+    }
+
+    public Scenario Scenario { get; }
+
+    /// <summary>Unique per run, even when one seed runs twice at once.</summary>
+    public string Name { get; }
+
+    public LinkTable Links { get; }
+
+    public EventLog Log { get; } = new();
+
+    public IReadOnlyList<Site> Sites => _harness.Sites;
+
+    public IEnumerable<int> Live => Enumerable.Range(0, Scenario.Sites).Where(s => !IsDead(s));
+
+    public bool AnyCrash => _diedAtMs.Any(d => d is not null);
+
+    public static async Task<SimWorld> StartAsync(Scenario scenario)
+    {
+        var world = new SimWorld(scenario);
+        try
+        {
+            for (var i = 0; i < scenario.Sites; i++)
+            {
+                var mode = scenario.Modes[i];
+                await world._harness.StartSiteAsync(
+                    callTimeout: CallTimeout,
+                    wrapTransport: transport => new LinkTransport(transport, world.Links),
+                    configure: options => options with
+                    {
+                        Faults = Detection with { Detection = mode },
+                        ShutdownTimeout = TimeSpan.FromMilliseconds(250),
+                        TakeTimeout = TimeSpan.FromSeconds(5),
+                    });
+            }
+            return world;
+        }
+        catch
+        {
+            await world.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Gives every site a reference to <paramref name="local"/>, made at <paramref name="home"/>: the object itself
+    /// there, a proxy taken from <paramref name="ticket"/> elsewhere. Done before any fault, so setup never fails by design.
+    /// </summary>
+    public async Task<T[]> ShareAsync<T>(int home, T local, string ticket, Func<Site, string, Task<T>> take)
+    {
+        var references = new T[Scenario.Sites];
+        for (var site = 0; site < references.Length; site++) references[site] = site == home ? local : await take(Sites[site], ticket);
+        return references;
+    }
+
+    public bool IsDead(int site)
+    {
+        lock (_diedAtMs) return _diedAtMs[site] is not null;
+    }
+
+    /// <summary>Whether <paramref name="site"/> had crashed by <paramref name="atMs"/>.</summary>
+    public bool WasDeadAt(int site, int atMs)
+    {
+        lock (_diedAtMs) return _diedAtMs[site] is { } died && died <= atMs;
+    }
+
+    public void Crash(int site)
+    {
+        lock (_diedAtMs)
+        {
+            if (_diedAtMs[site] is not null) return;
+            // Marked before the transport dies: whatever the site reports from here on, it reports as a dead site.
+            _diedAtMs[site] = Log.NowMs;
+        }
+        Log.Add($"crash s{site}");
+        Links.Network.KillTransport(Sites[site].Address);
+    }
+
+    public void Hold(IEnumerable<(int A, int B)> links, bool hold)
+    {
+        foreach (var (a, b) in links)
+        {
+            var link = Links.Get(Sites[a].Address, Sites[b].Address);
+            if (hold) link.Hold();
+            else link.Release();
+        }
+    }
+
+    public void Slow(IEnumerable<(int A, int B)> links, int maxDelayMs)
+    {
+        foreach (var (a, b) in links) Links.Get(Sites[a].Address, Sites[b].Address).Delay(maxDelayMs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Links.HealAll();
+        Overlap.Forget(Name);
+        await Task.WhenAll(Sites.Select(site => site.DisposeAsync().AsTask()));
+    }
+}

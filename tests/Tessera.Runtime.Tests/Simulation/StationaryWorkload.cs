@@ -1,0 +1,59 @@
+namespace Tessera.Runtime.Tests.Simulation;
+
+/// <summary>[Stationary] calls from every site but the home, each at its planned time, concurrently.</summary>
+internal sealed class StationaryWorkload
+{
+    private readonly SimWorld _world;
+    private readonly SimLedger[] _references;
+
+    private StationaryWorkload(SimWorld world, Journal<long> journal, SimLedger[] references)
+    {
+        _world = world;
+        Journal = journal;
+        _references = references;
+    }
+
+    public Journal<long> Journal { get; }
+
+    public IReadOnlyList<object> Entities => _references;
+
+    public static async Task<StationaryWorkload> SetUpAsync(SimWorld world)
+    {
+        var home = world.Scenario.Homes.Stationary;
+        var journal = new Journal<long>();
+        var ledger = new SimLedger(journal);
+        var references = await world.ShareAsync(home, ledger, ledger.OfferUnlimited(world.Sites[home]), (site, ticket) => SimLedger.TakeAsync(site, ticket));
+        return new StationaryWorkload(world, journal, references);
+    }
+
+    public Task RunAsync(OpRecorder recorder) => Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Stationary).Select(async op =>
+    {
+        await _world.Log.UntilAsync(op.AtMs);
+        var ledger = _references[op.Site];
+        if (op.Blocking) await recorder.RunBlockingAsync(op, () => ledger.Record(op.Id));
+        else await recorder.RunAsync(op, () => ledger.RecordAsync(op.Id, op.Arg));
+    }));
+}
+
+/// <summary>
+/// What stationary calls must show: no call runs twice; a call that returned ran, once, and returned its own
+/// answer; a call refused by the fault model (<see cref="EntityFaultException"/>) was never sent, so never ran.
+/// A call that timed out or lost its connection may or may not have run.
+/// </summary>
+internal static class StationaryInvariants
+{
+    public static void Check(IReadOnlyList<OpOutcome> outcomes, long[] journal, Findings findings)
+    {
+        var runs = journal.GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var (id, count) in runs.Where(r => r.Value > 1))
+            findings.Add($"stationary: call #{id} ran {count} times at home");
+        foreach (var outcome in outcomes.Where(o => !o.Zombie))
+        {
+            var ran = runs.ContainsKey(outcome.Op.Id);
+            if (outcome.Succeeded && !Equals(outcome.Value, SimLedger.Expected(outcome.Op.Id)))
+                findings.Add($"stationary: {outcome} returned another call's answer (expected {SimLedger.Expected(outcome.Op.Id)})");
+            if (outcome.Succeeded && !ran) findings.Add($"stationary: {outcome} returned, but home never ran it");
+            if (outcome.Refused && ran) findings.Add($"stationary: {outcome} was refused as not sent, yet home ran it");
+        }
+    }
+}
