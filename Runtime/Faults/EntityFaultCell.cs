@@ -43,6 +43,7 @@ internal sealed class EntityFaultCell
             _final = state;
             Reason = reason;
         }
+        TesseraMetrics.FaultTransition(state.ToString());
         Changed?.Invoke(state);
         return true;
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -21,6 +22,10 @@ internal static class RawTcpScenario
     // Frame: u32 body length, then the body: u32 slot, then the payload.
     private const int HeaderSize = 4;
     private const int SlotSize = 4;
+
+    // The pipe settings Tessera's TCP transport uses (thread-pool schedulers), so the floor differs from Tessera
+    // only by what Tessera adds, not by Pipelines.Sockets.Unofficial's dedicated scheduler threads.
+    private static readonly PipeOptions Pipes = new(useSynchronizationContext: false);
 
     /// <summary>Child side: echoes every frame back on the connection it came from, one flush per read.</summary>
     public static async Task ServeAsync()
@@ -67,7 +72,7 @@ internal static class RawTcpScenario
         try
         {
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-            return SocketConnection.Create(socket);
+            return Connection(socket);
         }
         catch
         {
@@ -76,13 +81,15 @@ internal static class RawTcpScenario
         }
     }
 
+    private static SocketConnection Connection(Socket socket) => SocketConnection.Create(socket, Pipes, Pipes);
+
     private static async Task AcceptLoopAsync(Socket listener)
     {
         while (true)
         {
             var socket = await listener.AcceptAsync();
             socket.NoDelay = true;
-            _ = EchoLoopAsync(SocketConnection.Create(socket));
+            _ = EchoLoopAsync(Connection(socket));
         }
     }
 

@@ -112,6 +112,31 @@ public sealed class FaultsOverTcpTests(ITestOutputHelper output)
         Assert.Equal(5, fresh.Add(2, 3));
     }
 
+    [Fact]
+    public async Task Async_calls_made_while_the_connection_is_down_are_held_and_delivered_in_order_after_it_returns()
+    {
+        var port = FreePort();
+        await using var relay = await FaultRelay.StartAsync($"127.0.0.1:{port}");
+        var ticketFile = TicketFile.NewPath();
+        await using var home = ChildProcess.Start("Tessera.TestHost", "serve-async", ticketFile, "--listen", $"127.0.0.1:{port}", "--advertise", relay.ListenAddress);
+        var ticket = await TicketFile.WaitAsync(ticketFile, home, Deadline);
+        await using var site = await Site.StartAsync(new SiteOptions { Faults = Fast with { PermFailGrace = TimeSpan.FromSeconds(30) }, DefaultCallTimeout = TimeSpan.FromSeconds(30) });
+        var worker = await CancellableWorker.TakeAsync(site, ticket);
+        Assert.Equal(1, await worker.Record(0));
+
+        relay.RefuseNew(true);
+        relay.CutAll();
+        await WaitUntilAsync(() => Faults.StateOf(worker) == FaultState.TempFail);
+        var held = Enumerable.Range(1, 200).Select(worker.Record).ToArray();
+        await Task.Delay(300);
+        Assert.DoesNotContain(held, reply => reply.IsBound);
+        relay.RefuseNew(false);
+
+        for (var i = 0; i < held.Length; i++) Assert.Equal(i + 2, await held[i].AsTask().WaitAsync(Deadline));
+        Assert.Equal(0, await worker.OutOfOrder());
+        Assert.Equal(FaultState.Ok, Faults.StateOf(worker));
+    }
+
     private static int FreePort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);

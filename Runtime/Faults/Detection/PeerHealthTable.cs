@@ -62,6 +62,7 @@ internal sealed class PeerHealthTable
     {
         if (state == FaultState.Ok) _logger.LogInformation("Site {Peer} is reachable again ({Reason}).", peer, reason);
         else _logger.LogWarning("Site {Peer} is {State}: {Reason}.", peer, state, reason);
+        TesseraMetrics.FaultTransition(state.ToString());
         Transition?.Invoke(peer, state);
     }
 

@@ -12,6 +12,10 @@ public sealed class CachedFaultTests
 {
     private static readonly TimeSpan Patient = TimeSpan.FromSeconds(20);
 
+    // A reset peer may still hold its end of the old connection and refuse the redial as a duplicate; the
+    // dialer tries again after a fifth of the connect timeout (1 s), so the grace must outlast that.
+    private static readonly FaultOptions Transient = FaultSites.Fast with { PermFailGrace = TimeSpan.FromSeconds(3) };
+
     [Fact]
     public async Task When_the_holder_crashes_every_reference_becomes_PermFail_and_no_call_hangs()
     {
@@ -140,23 +144,24 @@ public sealed class CachedFaultTests
     {
         await using var harness = new SiteHarness();
         var cutters = new List<ConnectionCutter>();
-        var (home, counter, ticket) = await ShareAsync(harness, wrap: t => Cutter(cutters, t));
-        var a = await TakeAsync(harness, ticket, wrap: t => Cutter(cutters, t));
-        var b = await TakeAsync(harness, ticket, wrap: t => Cutter(cutters, t));
+        var (home, counter, ticket) = await ShareAsync(harness, Transient, t => Cutter(cutters, t));
+        var a = await TakeAsync(harness, ticket, t => Cutter(cutters, t), Transient);
+        var b = await TakeAsync(harness, ticket, t => Cutter(cutters, t), Transient);
         Assert.Equal(1, a.Increment());
         // GET leaves the requester (B), FORWARD the home, TOKEN the holder (A).
         var cutter = cutters[cut switch { MessageKind.Get => 2, MessageKind.Forward => 0, _ => 1 }];
         cutter.CutNext(cut);
 
         ZzDebugLog.Instance.Clear();
-        try { Assert.Equal(2, await Task.Run(() => b.Increment()).WaitAsync(Patient)); }
-        catch { ZzDebugLog.Instance.Dump($"/tmp/cutlog-{cut}-{Guid.NewGuid():N}.txt"); throw; }
+        try {
+        Assert.Equal(2, await Task.Run(() => b.Increment()).WaitAsync(Patient));
 
         Assert.Equal(1, cutter.Cuts);
         Assert.Equal(3, counter.Increment());
         Assert.Equal(4, a.Increment());
         Assert.Equal(5, b.Increment());
         Assert.All(new[] { counter, a, b }, x => Assert.Equal(FaultState.Ok, Faults.StateOf(x)));
+        } catch { ZzDebugLog.Instance.Dump($"/tmp/cutlog-{cut}-{Guid.NewGuid():N}.txt"); throw; }
     }
 
     [Fact]
@@ -287,8 +292,8 @@ public sealed class CachedFaultTests
         return (home, counter, counter.OfferUnlimited(home));
     }
 
-    private static async Task<Counter> TakeAsync(SiteHarness harness, string ticket, Func<ITransport, ITransport>? wrap = null)
-        => await Counter.TakeAsync(await StartAsync(harness, wrap: wrap), ticket);
+    private static async Task<Counter> TakeAsync(SiteHarness harness, string ticket, Func<ITransport, ITransport>? wrap = null, FaultOptions? faults = null)
+        => await Counter.TakeAsync(await StartAsync(harness, faults: faults, wrap: wrap), ticket);
 
     private static Task<Site> StartAsync(SiteHarness harness, TimeSpan? callTimeout = null, FaultOptions? faults = null, Func<ITransport, ITransport>? wrap = null)
         => harness.StartSiteAsync(callTimeout ?? Patient, wrapTransport: wrap, configure: options => options with { Faults = faults ?? FaultSites.Fast, LoggerFactory = ZzDebugLog.Instance });

@@ -30,7 +30,12 @@ internal sealed class BindWorkload
         for (var site = 0; site < boards.Length; site++)
         {
             copies[site] = new Dataflow<int>[world.Scenario.Rounds];
-            for (var round = 0; round < copies[site].Length; round++) copies[site][round] = await boards[site].VariableAsync(round);
+            var mine = boards[site];
+            for (var round = 0; round < copies[site].Length; round++)
+            {
+                var which = round;
+                copies[site][round] = await SimWorld.SetUpAsync(() => mine.VariableAsync(which));
+            }
         }
         return new BindWorkload(world, boards, copies);
     }

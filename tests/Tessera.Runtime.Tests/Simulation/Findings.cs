@@ -18,11 +18,17 @@ internal sealed class Findings
         lock (_violations) _violations.Add(violation);
     }
 
-    /// <summary>A failure a live caller saw must be one of Tessera's typed faults, never a stray exception.</summary>
+    /// <summary>
+    /// A failure a live caller saw must be one of Tessera's typed faults, never a stray exception; a refusal by the
+    /// fault model must name a fault (an entity that is Ok is never refused).
+    /// </summary>
     public void RequireTyped(IEnumerable<OpOutcome> outcomes)
     {
-        foreach (var outcome in outcomes.Where(o => !o.Zombie && o.Error is not null and not TesseraException))
-            Add($"untyped fault: {outcome}: {outcome.Error}");
+        foreach (var outcome in outcomes.Where(o => !o.Zombie))
+        {
+            if (outcome.Error is { } error and not TesseraException) Add($"untyped fault: {outcome}: {error}");
+            if (outcome.Error is EntityFaultException { State: FaultState.Ok } refusal) Add($"refused with state Ok: {outcome}: {refusal.Message}");
+        }
     }
 
     /// <summary>Every operation ended, with a value or a fault, within its deadline plus the margin.</summary>

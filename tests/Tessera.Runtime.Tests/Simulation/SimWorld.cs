@@ -76,13 +76,36 @@ internal sealed class SimWorld : IAsyncDisposable
 
     /// <summary>
     /// Gives every site a reference to <paramref name="local"/>, made at <paramref name="home"/>: the object itself
-    /// there, a proxy taken from <paramref name="ticket"/> elsewhere. Done before any fault, so setup never fails by design.
+    /// there, a proxy taken from <paramref name="ticket"/> elsewhere.
     /// </summary>
     public async Task<T[]> ShareAsync<T>(int home, T local, string ticket, Func<Site, string, Task<T>> take)
     {
         var references = new T[Scenario.Sites];
-        for (var site = 0; site < references.Length; site++) references[site] = site == home ? local : await take(Sites[site], ticket);
+        for (var site = 0; site < references.Length; site++)
+        {
+            var taker = Sites[site];
+            references[site] = site == home ? local : await SetUpAsync(() => take(taker, ticket));
+        }
         return references;
+    }
+
+    /// <summary>
+    /// One step of the setup, which comes before any scheduled fault. A loaded machine can still delay heartbeats
+    /// past the silence bound, and a site in ThrowOnUse mode then refuses the step: it is tried again, a few times.
+    /// </summary>
+    public static async Task<T> SetUpAsync<T>(Func<Task<T>> step)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await step();
+            }
+            catch (TesseraException) when (attempt < 10)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     public bool IsDead(int site)
