@@ -60,12 +60,14 @@ public sealed class MutatedArgumentAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static IReadOnlyList<IOperation> ChangesAfter(IInvocationOperation call, ISymbol variable, DistributionAttributes attributes)
     {
+        var root = OperationTree.FunctionRoot(call);
+        // Lambdas included: one that assigns the variable may run between the call and the change.
+        if (root.DescendantsAndSelf().Any(o => Reassigns(o, variable))) return [];
         var after = call.Syntax.Span.End;
         var changes = new List<IOperation>();
         var next = int.MaxValue;
-        foreach (var operation in OperationTree.Walk(OperationTree.FunctionRoot(call)))
+        foreach (var operation in OperationTree.Walk(root))
         {
-            if (Reassigns(operation, variable)) return [];
             if (operation.Syntax.SpanStart < after) continue;
             if (CopiedArgumentChanges.Changes(operation, variable)) changes.Add(operation);
             else if (operation is IInvocationOperation other && other.Arguments.Any(a => OperationTree.IsVariable(a.Value, variable)) && CopiesArguments(other, attributes))

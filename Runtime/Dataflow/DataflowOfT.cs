@@ -47,8 +47,8 @@ public sealed class Dataflow<T>
     /// <summary>Set on a proxy: binds go to the manager and this copy is bound by the manager's answer.</summary>
     internal VariableProxy<T>? Proxy { get; set; }
 
-    /// <summary>Set once the variable is exported by its manager site; 0 while it is purely local.</summary>
-    internal ulong ExportKey { get; set; }
+    /// <summary>The manager's side of this variable, made the first time it is sent while unbound; exported only while other sites refer to it.</summary>
+    internal ExportedVariable<T>? Export { get; set; }
 
     /// <summary>Waits for the value up to <paramref name="timeout"/> or until <paramref name="cancellationToken"/> is cancelled.</summary>
     public T GetValue(TimeSpan timeout, CancellationToken cancellationToken = default)

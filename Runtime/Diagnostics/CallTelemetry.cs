@@ -7,7 +7,7 @@ namespace Tessera.Diagnostics;
 /// <summary>
 /// One remote call as its caller sees it: the caller's activity, and, when the call ends, one
 /// <c>tessera.calls</c> count and (for calls that wait for a reply) one <c>tessera.call.duration</c>. With no
-/// listener it holds nothing and costs a few field reads.
+/// listener it makes no activity, allocates nothing and does not read the clock.
 /// </summary>
 internal readonly struct CallTelemetry
 {

@@ -14,7 +14,8 @@ namespace Tessera.Gc;
 /// <summary>
 /// A site's distributed garbage collector (docs/gc.md). Sends the weight of dropped proxies home in
 /// batches, renews the leases on entities this site still references, credits weight that comes home,
-/// and reclaims exports whose leases ran out. Everything runs on one timer of the site's TimeProvider.
+/// and reclaims exports whose leases ran out, for each of the site's tables (<see cref="EntityTable"/>):
+/// its objects and its dataflow variables. Everything runs on one timer of the site's TimeProvider.
 /// </summary>
 internal sealed class GarbageCollector
 {
@@ -24,6 +25,7 @@ internal sealed class GarbageCollector
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly WeightReturns _returns = new();
+    private readonly IGcTable?[] _tables = new IGcTable?[Enum.GetValues<EntityTable>().Length];
     private readonly ITimer _timer;
     private DateTimeOffset _nextRenewal;
     private long _proxies;
@@ -38,6 +40,7 @@ internal sealed class GarbageCollector
         _options = site.Options.Gc;
         _time = site.Options.TimeProvider;
         _logger = logger;
+        _tables[(int)EntityTable.Objects] = references;
         _nextRenewal = _time.GetUtcNow() + _options.LeaseRenewalInterval;
         _timer = _time.CreateTimer(static state => ((GarbageCollector)state!).Tick(), this, _options.WeightReturnDelay, _options.WeightReturnDelay);
         GcMetrics.Register(this, site.Identity);
@@ -50,13 +53,22 @@ internal sealed class GarbageCollector
 
     public void OnProxyCreated() => Interlocked.Increment(ref _proxies);
 
+    /// <summary>Another table of the site takes part; done once, while the site is being made.</summary>
+    public void Attach(EntityTable table, IGcTable entries) => Volatile.Write(ref _tables[(int)table], entries);
+
     /// <summary>A proxy was released or collected (then on the finalizer thread, which must never block).</summary>
     public void OnProxyDropped(ProxyHandle handle, List<Credit> credits)
     {
         Interlocked.Decrement(ref _proxies);
         _references.ForgetCollected(handle.Home, handle.ObjectKey);
+        ReturnWeight(EntityTable.Objects, handle.Home, handle.EndpointHints, handle.ObjectKey, credits);
+    }
+
+    /// <summary>Queues a let-go proxy's weight for its home; may run on the finalizer thread, so it never blocks.</summary>
+    public void ReturnWeight(EntityTable table, SiteIdentity home, ImmutableArray<string> hints, ulong key, List<Credit> credits)
+    {
         if (_stopped || credits.Count == 0) return;
-        var waiting = _returns.Add(handle.Home, handle.EndpointHints, handle.ObjectKey, credits);
+        var waiting = _returns.Add(table, home, hints, key, credits);
         // A large burst goes out at once instead of waiting for the timer, so the batch stays bounded.
         if (waiting >= _options.MaxEntitiesPerMessage && Interlocked.Exchange(ref _flushQueued, 1) == 0)
             ThreadPool.UnsafeQueueUserWorkItem(static gc => gc.FlushQueued(), this, preferLocal: false);
@@ -64,6 +76,7 @@ internal sealed class GarbageCollector
 
     public void OnWeightReturn(PeerConnection from, WeightReturn message)
     {
+        var entries = TableFor(message.Table, from);
         if (message.Counts.Length != message.Keys.Length || message.Levels.Length != message.Mantissas.Length || message.Counts.Sum(c => (long)c) != message.Levels.Length || message.Counts.Any(c => c < 0))
             throw new ProtocolViolationException($"A weight return from {from.Peer} does not add up: {message.Keys.Length} keys, {message.Levels.Length} credits.");
         var credits = new Credit[message.Levels.Length];
@@ -71,12 +84,12 @@ internal sealed class GarbageCollector
         var start = 0;
         for (var i = 0; i < message.Keys.Length; i++)
         {
-            _references.OnWeightReturned(message.Keys[i], credits.AsSpan(start, message.Counts[i]));
+            entries.OnWeightReturned(message.Keys[i], credits.AsSpan(start, message.Counts[i]));
             start += message.Counts[i];
         }
     }
 
-    public void OnLeaseRenewal(PeerConnection from, LeaseRenewal message) => _references.RenewLeases(message.Keys);
+    public void OnLeaseRenewal(PeerConnection from, LeaseRenewal message) => TableFor(message.Table, from).RenewLeases(message.Keys);
 
     /// <summary>Stops the timer and sends the weight still waiting, so a site that stops cleanly leaks nothing at its peers.</summary>
     public async Task StopAsync()
@@ -106,8 +119,11 @@ internal sealed class GarbageCollector
                 _nextRenewal = now + _options.LeaseRenewalInterval;
                 RenewHeldLeases();
             }
-            foreach (var key in _references.ReclaimExpiredLeases())
-                _logger.LogInformation("Reclaimed exported entity #{Key:x16}: no holder renewed its lease within {Lease} s.", key, _options.LeaseDuration.TotalSeconds);
+            foreach (var (table, entries) in Tables())
+            {
+                foreach (var key in entries.ReclaimExpiredLeases())
+                    _logger.LogInformation("Reclaimed {Table} #{Key:x16}: no holder renewed its lease within {Lease} s.", table, key, _options.LeaseDuration.TotalSeconds);
+            }
         }
         catch (Exception ex)
         {
@@ -131,12 +147,28 @@ internal sealed class GarbageCollector
 
     private void RenewHeldLeases()
     {
-        foreach (var (home, (hints, keys)) in _references.HeldByHome())
+        foreach (var (table, entries) in Tables())
         {
-            foreach (var chunk in keys.Chunk(_options.MaxEntitiesPerMessage))
-                _ = SendAsync(home, hints, new LeaseRenewal { Keys = chunk });
+            foreach (var (home, (hints, keys)) in entries.HeldByHome())
+            {
+                foreach (var chunk in keys.Chunk(_options.MaxEntitiesPerMessage))
+                    _ = SendAsync(home, hints, new LeaseRenewal { Keys = chunk, Table = table });
+            }
         }
     }
+
+    private IEnumerable<(EntityTable Table, IGcTable Entries)> Tables()
+    {
+        for (var table = 0; table < _tables.Length; table++)
+        {
+            if (Volatile.Read(ref _tables[table]) is { } entries) yield return ((EntityTable)table, entries);
+        }
+    }
+
+    private IGcTable TableFor(EntityTable table, PeerConnection from)
+        => (uint)table < (uint)_tables.Length && Volatile.Read(ref _tables[(int)table]) is { } entries
+            ? entries
+            : throw new ProtocolViolationException($"{from.Peer} sent garbage-collection keys for table {table}, which this site does not have.");
 
     private async Task SendAsync(SiteIdentity home, ImmutableArray<string> hints, WireMessage message)
     {

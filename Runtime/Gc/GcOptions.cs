@@ -20,8 +20,12 @@ public sealed record GcOptions
     /// <summary>How long dropped proxies' weight may wait to be batched before it is sent home; also how often leases are checked.</summary>
     public TimeSpan WeightReturnDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The most entities one weight-return or lease-renewal message names; more go in further messages.</summary>
-    public int MaxEntitiesPerMessage { get; init; } = 4096;
+    /// <summary>
+    /// The most entities one weight-return or lease-renewal message names; more go in further messages. At 1,024 a
+    /// weight return is at most about 24 KB: small enough not to hold up calls queued behind it on the connection,
+    /// and the frame buffers the shared array pool keeps for it stay small (docs/gc.md, "Measured").
+    /// </summary>
+    public int MaxEntitiesPerMessage { get; init; } = 1024;
 
     internal void Validate()
     {

@@ -1,12 +1,13 @@
 using System;
 using MemoryPack;
+using Tessera.Gc;
 using Tessera.Wire;
 
 namespace Tessera.Serialization;
 
 /// <summary>
 /// How a dataflow variable travels. A determined variable travels as its outcome alone; an unbound one
-/// as its manager's identity and key, so the receiver gets a proxy of the same variable.
+/// as its manager's identity and key, with weight (docs/gc.md), so the receiver gets a proxy of the same variable.
 /// </summary>
 [MemoryPackable]
 public sealed partial class WireVariable
@@ -21,6 +22,14 @@ public sealed partial class WireVariable
 
     public ulong Key { get; init; }
 
+    /// <summary>An unbound variable carries weight as a reference does: <c>WeightMantissa · 2^(-62·WeightLevel)</c>.</summary>
+    public int WeightLevel { get; init; }
+
+    public ulong WeightMantissa { get; init; }
+
     [MemoryPackIgnore]
     public SiteIdentity Manager => new(SiteId, Incarnation);
+
+    [MemoryPackIgnore]
+    internal Credit Credit => new(WeightLevel, WeightMantissa);
 }

@@ -16,7 +16,7 @@ namespace Tessera.Sites;
 /// weight is home and no ticket names it, or when its lease runs out. Imports: one proxy per remote
 /// entity, so two references to one object are one C# instance; each proxy's handle holds its weight.
 /// </summary>
-internal sealed class ReferenceTable
+internal sealed class ReferenceTable : IGcTable
 {
     private readonly Lock _gate = new();
     private readonly Site _site;

@@ -63,6 +63,7 @@ public sealed class Site : IAsyncDisposable
         router.Register<StateLost>(Migratory.OnLost);
         router.Register<StateQuery>(Migratory.Inquiries.OnQuery);
         router.Register<StateReroute>(Migratory.Inquiries.OnReroute);
+        router.Register<StateUnreachable>(Migratory.OnUnreachable);
         Connections.PeerDisconnected += Migratory.OnPeerDisconnected;
         Health.PeerFailed += Migratory.OnPeerFailed;
         AsyncCalls = new AsyncCaller(this, Connections, loggerFactory.CreateLogger("Tessera.Async"));

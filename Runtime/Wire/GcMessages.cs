@@ -19,6 +19,9 @@ public sealed partial class WeightReturn : WireMessage
 
     public ulong[] Mantissas { get; init; } = Array.Empty<ulong>();
 
+    /// <summary>Which of the home's tables the keys name.</summary>
+    public EntityTable Table { get; init; }
+
     public override MessageKind Kind => MessageKind.WeightReturn;
 }
 
@@ -28,5 +31,18 @@ public sealed partial class LeaseRenewal : WireMessage
 {
     public ulong[] Keys { get; init; } = Array.Empty<ulong>();
 
+    /// <summary>Which of the home's tables the keys name.</summary>
+    public EntityTable Table { get; init; }
+
     public override MessageKind Kind => MessageKind.LeaseRenewal;
+}
+
+/// <summary>
+/// The tables of a home whose entries garbage collection counts weight for, each with keys of its own: the
+/// objects it exports, and the dataflow variables it manages.
+/// </summary>
+public enum EntityTable : byte
+{
+    Objects = 0,
+    Variables = 1,
 }

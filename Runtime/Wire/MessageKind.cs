@@ -36,6 +36,9 @@ public enum MessageKind
 
     StateRerouteReply = 17,
 
+    /// <summary>Migratory, failures only: a holder tells the manager it cannot reach the site it was to hand the state to.</summary>
+    StateUnreachable = 18,
+
     /// <summary>Async: a call on an active object, carrying its reply variable (or none, one-way).</summary>
     AsyncCall = 20,
 

@@ -134,3 +134,21 @@ public sealed partial class StateRerouteReply : WireMessage, IReplyMessage
 
     long IReplyMessage.ReplyTo => RequestId;
 }
+
+/// <summary>
+/// Failures only: from a holder to the manager. The site the holder was to hand the state to (at
+/// <see cref="Hop"/>) is permanently failed as the holder sees it, though perhaps not as the home does.
+/// </summary>
+[MemoryPackable]
+public sealed partial class StateUnreachable : WireMessage
+{
+    public ulong ObjectKey { get; init; }
+
+    public Guid SiteId { get; init; }
+
+    public ulong SiteIncarnation { get; init; }
+
+    public long Hop { get; init; }
+
+    public override MessageKind Kind => MessageKind.StateUnreachable;
+}

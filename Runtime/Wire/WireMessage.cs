@@ -23,6 +23,7 @@ namespace Tessera.Wire;
 [MemoryPackUnion(15, typeof(StateQueryReply))]
 [MemoryPackUnion(16, typeof(StateReroute))]
 [MemoryPackUnion(17, typeof(StateRerouteReply))]
+[MemoryPackUnion(18, typeof(StateUnreachable))]
 [MemoryPackUnion(20, typeof(AsyncCall))]
 [MemoryPackUnion(21, typeof(AsyncReply))]
 [MemoryPackUnion(22, typeof(AsyncFault))]

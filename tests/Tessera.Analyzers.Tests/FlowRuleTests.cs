@@ -32,6 +32,9 @@ public class FlowRuleTests
                 }
 
                 public virtual async Task<int> AwaitsAsync() => {|TESS0022:await _self!.StepAsync()|};
+
+                private Ref? _lazy;
+                public virtual int Lazy() { _lazy ??= new Ref(this); return {|TESS0022:_lazy.Step().Value|}; }
             }
             """);
     }
@@ -104,6 +107,14 @@ public class FlowRuleTests
                         if (taken) Monitor.Exit(_gate);
                     }
                 }
+
+                public void Tried(Bank bank)
+                {
+                    if (!Monitor.TryEnter(_gate)) return;
+                    try { {|TESS0023:bank.Balance()|}; }
+                    finally { Monitor.Exit(_gate); }
+                    bank.Balance();
+                }
             }
             """);
     }
@@ -175,6 +186,12 @@ public class FlowRuleTests
                     store.Note(text);
                     {|TESS0024:text.Append("late")|};
                     {|TESS0024:Array.Clear(counts)|};
+                }
+
+                public static void Finally(Store store, List<int> items)
+                {
+                    try { store.Save(items, new int[1], new Order()); }
+                    finally { {|TESS0024:items.Clear()|}; }
                 }
             }
             """);

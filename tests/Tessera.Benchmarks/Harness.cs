@@ -26,10 +26,13 @@ internal static class Harness
         for (var round = 1; round <= settings.Rounds; round++)
         {
             Console.Error.WriteLine($"  round {round} of {settings.Rounds}");
-            foreach (var run in runs) await run.RoundAsync(cancellationToken);
+            // Every other round backwards, so no workload always follows the same one (a heavy one leaves work behind).
+            foreach (var run in round % 2 == 1 ? runs : runs.Reverse()) await run.RoundAsync(cancellationToken);
         }
         return runs.Select(r => r.Result()).ToArray();
     }
+
+    private static readonly TimeSpan SettleTick = TimeSpan.FromMilliseconds(20);
 
     private sealed class WorkloadRun(Workload workload, RunSettings settings)
     {
@@ -54,9 +57,26 @@ internal static class Harness
             var (client, server) = (ProcessSample.Current(), await workload.Server.SampleAsync(cancellationToken));
             var (rates, calls) = await PhaseAsync(settings.WindowsPerRound, record: true, cancellationToken);
             _client += ProcessSample.Current() - client;
-            _server += await workload.Server.SampleAsync(cancellationToken) - server;
+            var after = await workload.Server.SampleAsync(cancellationToken);
+            _server += after - server;
             _rates.AddRange(rates);
             _calls += calls;
+            await SettleAsync(after, cancellationToken);
+        }
+
+        /// <summary>
+        /// Waits (up to a second) for the server to go quiet, so the collections and timers its calls left
+        /// behind run now rather than on the cores the next workload is measured on.
+        /// </summary>
+        private async Task SettleAsync(ProcessSample last, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await Task.Delay(SettleTick, cancellationToken);
+                var now = await workload.Server.SampleAsync(cancellationToken);
+                if ((now - last).Cpu < SettleTick / 10) return;
+                last = now;
+            }
         }
 
         public Measurement Result()

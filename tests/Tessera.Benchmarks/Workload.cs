@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -47,32 +46,4 @@ internal enum Payload
 {
     Int,
     KiB,
-}
-
-/// <summary>Calls completed, one padded slot per caller so callers on different cores do not share a cache line.</summary>
-internal sealed class CallCounter(int callers)
-{
-    private const int Stride = 8;
-    private readonly long[] _slots = new long[callers * Stride];
-
-    public void Add(int caller) => Volatile.Write(ref _slots[caller * Stride], _slots[caller * Stride] + 1);
-
-    public long Total
-    {
-        get
-        {
-            long total = 0;
-            for (var i = 0; i < _slots.Length; i += Stride) total += Volatile.Read(ref _slots[i]);
-            return total;
-        }
-    }
-}
-
-internal static class Check
-{
-    public static void Equal<T>(T expected, T actual, string what)
-    {
-        // No boxing: pumps check every reply.
-        if (!EqualityComparer<T>.Default.Equals(expected, actual)) throw new InvalidOperationException($"{what} answered {actual}, expected {expected}.");
-    }
 }

@@ -8,33 +8,33 @@ using Tessera;
 namespace Tessera.TestHost;
 
 /// <summary>
-/// <c>churn TICKET N</c>: takes a <see cref="WidgetFactory"/>, makes N widgets and drops each at once. After the
-/// first fifth it prints "warm=BYTES" (its managed memory, the baseline) and waits for a line on stdin, so the
-/// home can measure its own baseline; at the end it waits until every dropped proxy is collected and prints
-/// "done" with its memory again. Keeps its site up until stdin closes.
+/// <c>churn TICKET N [ENTITIES_PER_MESSAGE]</c>: takes a <see cref="WidgetFactory"/> (see <see cref="ChurnHome"/>),
+/// makes N widgets in ten equal steps and drops each at once. After each step it waits until every dropped
+/// proxy is collected, prints "mark proxies=K bytes=B" (its managed memory after full collections) and waits for
+/// a line on stdin, so the home can measure itself at the same point while nothing churns. Ends with "done".
 /// </summary>
 internal static class ChurnClient
 {
-    public static async Task<int> RunAsync(string ticket, int count)
+    private const int Steps = 10;
+
+    public static async Task<int> RunAsync(string ticket, int count, int? entitiesPerMessage)
     {
-        await using var site = await Site.StartAsync();
+        var gc = entitiesPerMessage is { } batch ? new GcOptions { MaxEntitiesPerMessage = batch } : new GcOptions();
+        await using var site = await Site.StartAsync(new SiteOptions { Gc = gc });
         var factory = await WidgetFactory.TakeAsync(site, ticket);
-        var clock = Stopwatch.StartNew();
-        var warmup = count / 5;
-        MakeAndDrop(factory, warmup);
-        await SettleAsync(site);
-        var warm = SettledMemory();
-        Console.Out.WriteLine($"warm={warm}");
-        Console.Out.Flush();
-        if (await Console.In.ReadLineAsync() is null) return 1;
-        MakeAndDrop(factory, count - warmup);
-        await SettleAsync(site);
-        var end = SettledMemory();
-        Console.Out.WriteLine($"done proxies={count} seconds={clock.Elapsed.TotalSeconds:0.0} warm={warm} end={end} {site.Counters}");
-        Console.Out.Flush();
-        while (await Console.In.ReadLineAsync() is not null)
+        var churning = new Stopwatch();
+        for (var step = 1; step <= Steps; step++)
         {
+            churning.Start();
+            MakeAndDrop(factory, count * step / Steps - count * (step - 1) / Steps);
+            await SettleAsync(site);
+            churning.Stop();
+            Console.Out.WriteLine($"mark proxies={count * step / Steps} bytes={SettledMemory.Measure()}");
+            Console.Out.Flush();
+            if (await Console.In.ReadLineAsync() is null) return 1;
         }
+        Console.Out.WriteLine($"done proxies={count} seconds={churning.Elapsed.TotalSeconds:0.0} {site.Counters}");
+        Console.Out.Flush();
         return 0;
     }
 
@@ -44,23 +44,14 @@ internal static class ChurnClient
         for (var i = 0; i < count; i++) factory.Make();
     }
 
+    /// <summary>Collects until only the factory's proxy is left: every dropped proxy was finalized and its weight queued.</summary>
     private static async Task SettleAsync(Site site)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (site.ProxyCount != 1)
         {
-            SettledMemory();
+            SettledMemory.Collect();
             await Task.Delay(10, deadline.Token);
         }
-    }
-
-    private static long SettledMemory()
-    {
-        for (var i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-        return GC.GetTotalMemory(forceFullCollection: true);
     }
 }

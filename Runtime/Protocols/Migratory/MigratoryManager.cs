@@ -82,6 +82,22 @@ internal sealed class MigratoryManager
         _ = RepairAsync();
     }
 
+    /// <summary>
+    /// <paramref name="holder"/> holds the state for the requester at <paramref name="hop"/> and sees that site as
+    /// permanently failed, though this site may not: it is skipped all the same, or the state would wait forever.
+    /// </summary>
+    public void OnUnreachable(SiteIdentity site, long hop, SiteIdentity holder)
+    {
+        lock (_gate)
+        {
+            if (_lostReason is not null || !_chain.Exists(e => e.Requester.Site == site && e.Requester.Hop == hop && e.From.Site == holder)) return;
+            _failed.Enqueue(site);
+            if (_repairing) return;
+            _repairing = true;
+        }
+        _ = RepairAsync();
+    }
+
     /// <summary>Final: every requester in the chain and every connected site is told; later requests get the same news.</summary>
     public void DeclareLost(string reason)
     {
@@ -174,7 +190,7 @@ internal sealed class MigratoryManager
                 if (failed.Is(_tail)) _tail = failed.From;
             }
             _protocol.ForgetForward(_home.Key, failed.Requester.Hop);
-            _protocol.OnSkipped(_home, dead);
+            _protocol.OnSkipped(_home, failed.Requester, failed.From);
             return;
         }
         if (await PassedAsync(failed.Requester.Hop).ConfigureAwait(false))

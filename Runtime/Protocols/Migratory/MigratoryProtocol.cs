@@ -33,6 +33,7 @@ internal sealed class MigratoryProtocol
         _site = site;
         _logger = logger;
         Outbox = new Outbox(site, logger);
+        Outbox.Stranded += OnStranded;
         Inquiries = new ChainInquiries(site, this, logger);
     }
 
@@ -104,6 +105,13 @@ internal sealed class MigratoryProtocol
     {
         if (Find(from.Peer, lost.ObjectKey) is { } proxy) proxy.Lose(lost.Reason);
         else _logger.LogDebug("Site {Home} reported object #{Key:x16} lost: {Reason}", from.Peer, lost.ObjectKey, lost.Reason);
+    }
+
+    /// <summary>A holder cannot reach the next requester, which the home may still see alive: the manager skips it.</summary>
+    public void OnUnreachable(PeerConnection from, StateUnreachable unreachable)
+    {
+        if (_homes.TryGetValue(unreachable.ObjectKey, out var home))
+            home.Manager?.OnUnreachable(new SiteIdentity(unreachable.SiteId, unreachable.SiteIncarnation), unreachable.Hop, from.Peer);
     }
 
     /// <summary>A connection closed: what went out on it and may not have arrived goes out again once the peer is back.</summary>
@@ -179,6 +187,19 @@ internal sealed class MigratoryProtocol
         home.Lose(reason);
     }
 
+    private void OnStranded(ParcelKey key, Parcel parcel)
+    {
+        var hop = ((StateToken)parcel.Message).Hop;
+        _logger.LogInformation("Site {Peer} failed before the state of object #{Key:x16} of {Home} could leave for it; asking the manager to skip it.", parcel.To, key.Key, key.Home);
+        if (key.Home == Self)
+        {
+            if (_homes.TryGetValue(key.Key, out var homeObject)) homeObject.Manager?.OnUnreachable(parcel.To, hop, Self);
+            return;
+        }
+        var report = new StateUnreachable { ObjectKey = key.Key, SiteId = parcel.To.Id, SiteIncarnation = parcel.To.Incarnation, Hop = hop };
+        Outbox.Send(key with { Kind = MessageKind.StateUnreachable, Hop = hop }, key.Home, Find(key.Home, key.Key)?.HomeHints ?? default, report);
+    }
+
     private async Task SendLostAsync(Requester requester, StateLost lost)
     {
         try
@@ -193,6 +214,14 @@ internal sealed class MigratoryProtocol
         }
     }
 
-    public void OnSkipped(MigratoryProxy home, SiteIdentity dead)
-        => _logger.LogInformation("Site {Dead} failed before the state of {Object} reached it; the state skips it.", dead, home);
+    /// <summary>
+    /// The state skipped <paramref name="skipped"/>. If the home still sees that site alive (only its predecessor
+    /// gave up on it), it is told its reference is PermFail, so its calls end instead of waiting for nothing.
+    /// </summary>
+    public void OnSkipped(MigratoryProxy home, Requester skipped, Requester from)
+    {
+        _logger.LogInformation("Site {Skipped} failed, as site {From} sees it, before the state of {Object} reached it; the state skips it.", skipped.Site, from.Site, home);
+        if (_site.Health.StateOf(skipped.Site) != FaultState.PermFail)
+            SendLost(skipped, home.Key, $"site {from.Site}, which was to hand it the state, cannot reach this site");
+    }
 }

@@ -32,6 +32,9 @@ internal sealed class Outbox
         _logger = logger;
     }
 
+    /// <summary>A token whose peer became permanently failed before the token ever left: the manager must place it.</summary>
+    public event Action<ParcelKey, Parcel>? Stranded;
+
     /// <summary>Parcels whose peer has not proven it read them yet: for tests and diagnostics.</summary>
     public int Pending => _parcels.Values.Count(parcel => !parcel.Settled);
 
@@ -88,7 +91,11 @@ internal sealed class Outbox
         var time = _site.Options.TimeProvider;
         while (_parcels.TryGetValue(key, out var current) && current == parcel)
         {
-            if (_site.Health.StateOf(parcel.To) == FaultState.PermFail) return;
+            if (_site.Health.StateOf(parcel.To) == FaultState.PermFail)
+            {
+                if (parcel.KeepIfStranded && !parcel.InDoubt) Stranded?.Invoke(key, parcel);
+                return;
+            }
             PeerConnection? connection = null;
             try
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.Threading;
 using System.Threading.Tasks;
+using Tessera.Gc;
 using Tessera.Infrastructure;
 using Tessera.Wire;
 
@@ -10,7 +11,14 @@ namespace Tessera.Protocols.Variables;
 /// <summary>The proxy side of one shared variable, independent of its value type.</summary>
 internal interface IImportedVariable
 {
-    bool IsDetermined { get; }
+    SiteIdentity Manager { get; }
+
+    ImmutableArray<string> Hints { get; }
+
+    ulong Key { get; }
+
+    /// <summary>Whether the proxy let go of its weight: it was determined.</summary>
+    bool IsReleased { get; }
 
     void OnBound(VariableOutcome outcome);
 
@@ -19,14 +27,16 @@ internal interface IImportedVariable
 
 /// <summary>
 /// A variable whose manager is another site. A bind here is one request to the manager; this copy is
-/// bound only by the manager's answer, so every site ends with the same winner.
+/// bound only by the manager's answer, so every site ends with the same winner. The proxy holds this site's
+/// weight for the variable (docs/gc.md) until it is determined or collected; then the weight goes home.
 /// </summary>
 internal sealed class VariableProxy<T> : IImportedVariable
 {
     private readonly VariableTable _table;
     private readonly DataflowCodec<T> _codec;
+    private readonly HeldWeight _weight;
 
-    public VariableProxy(VariableTable table, Dataflow<T> variable, SiteIdentity manager, ImmutableArray<string> hints, ulong key, DataflowCodec<T> codec)
+    public VariableProxy(VariableTable table, Dataflow<T> variable, SiteIdentity manager, ImmutableArray<string> hints, ulong key, DataflowCodec<T> codec, Credit credit)
     {
         _table = table;
         Variable = variable;
@@ -34,6 +44,16 @@ internal sealed class VariableProxy<T> : IImportedVariable
         Hints = hints;
         Key = key;
         _codec = codec;
+        _weight = new HeldWeight(credit);
+        // The variable's task now refers to this proxy, so whatever keeps the task (a thread blocked on the value,
+        // a reachable await) keeps the proxy and its registration too, and the outcome cannot arrive to nobody.
+        variable.Determined.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(Release);
+    }
+
+    /// <summary>Collected while unbound: nothing here can use the variable any more, so its weight goes home.</summary>
+    ~VariableProxy()
+    {
+        if (_weight.Release() is { } credits) _table.OnProxyReleased(this, credits);
     }
 
     public Dataflow<T> Variable { get; }
@@ -44,10 +64,15 @@ internal sealed class VariableProxy<T> : IImportedVariable
 
     public ulong Key { get; }
 
+    public bool IsReleased => _weight.IsReleased;
+
     /// <summary>Completes once the register message is queued, so a later bind request follows it on the connection.</summary>
     public Task Registered { get; set; } = Task.CompletedTask;
 
-    public bool IsDetermined => Variable.IsDetermined;
+    /// <summary>Weight for a copy about to be sent; null once the proxy let go of it (it is determined, so send the outcome).</summary>
+    public Credit? TrySplit() => _weight.TrySplit();
+
+    public bool TryAbsorb(Credit credit) => _weight.TryAbsorb(credit);
 
     /// <summary>Sends the bind and blocks until the manager's outcome arrives, bounded by the site's call timeout.</summary>
     public void RequestBind(Dataflow<T> variable, T value)
@@ -62,6 +87,14 @@ internal sealed class VariableProxy<T> : IImportedVariable
     public void OnBound(VariableOutcome outcome) => VariableOutcomes.Apply(_table.Site, Variable, outcome, _codec, Manager);
 
     public void OnManagerLost(Exception reason) => Variable.TryFailFromProtocol(reason);
+
+    /// <summary>Determined: a determined variable travels as its outcome and needs its manager no more.</summary>
+    private void Release()
+    {
+        if (_weight.Release() is not { } credits) return;
+        GC.SuppressFinalize(this);
+        _table.OnProxyReleased(this, credits);
+    }
 
     /// <summary>
     /// Sends the request, then waits for the variable itself: its outcome comes from the connection's

@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Tessera.Gc;
 using Tessera.Infrastructure;
 using Tessera.Serialization;
 using Tessera.Sites;
@@ -15,49 +15,45 @@ using Tessera.Wire;
 namespace Tessera.Protocols.Variables;
 
 /// <summary>
-/// The variable protocol of one site: the variables it manages (exported while unbound) and its one
-/// proxy per variable managed elsewhere. A bind costs one message to the manager plus one from the
-/// manager to each registered proxy site; receiving an unbound variable costs one registration.
+/// The variable protocol of one site: the variables it manages that other sites refer to, and its one proxy
+/// per variable managed elsewhere. A bind costs one message to the manager plus one from the manager to each
+/// registered proxy site; receiving an unbound variable costs one registration. Both tables take part in
+/// garbage collection as objects do (docs/gc.md): an unbound variable carries weight.
 /// </summary>
-internal sealed class VariableTable
+internal sealed class VariableTable : IGcTable
 {
-    private const int InitialPruneThreshold = 1024;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<ulong, IExportedVariable> _exports = new();
-    private readonly Dictionary<(SiteIdentity Manager, ulong Key), WeakReference<IImportedVariable>> _imports = new();
+    private readonly VariableImports _imports = new();
     private readonly ConcurrentDictionary<PeerConnection, byte> _watched = new();
-    private int _pruneAt = InitialPruneThreshold;
 
     public VariableTable(Site site, ILogger logger)
     {
         Site = site;
         Logger = logger;
+        Exports = new VariableExports(this);
+        site.Gc.Attach(EntityTable.Variables, this);
     }
 
     public Site Site { get; }
 
     public ILogger Logger { get; }
 
+    public VariableExports Exports { get; }
+
+    /// <summary>Variables this site manages that other sites still refer to.</summary>
+    public int ExportCount => Exports.Count;
+
+    /// <summary>Proxies this site holds for variables managed elsewhere that are neither determined nor collected.</summary>
+    public long ProxyCount => _imports.Count;
+
     public WireVariable ToWire<T>(Dataflow<T> variable, DataflowCodec<T> codec)
     {
-        if (variable.IsDetermined) return new WireVariable { Outcome = VariableOutcomes.Of(Site, variable, codec) };
-        if (variable.Proxy is { } proxy)
+        if (!variable.IsDetermined)
         {
-            return new WireVariable
-            {
-                SiteId = proxy.Manager.Id,
-                Incarnation = proxy.Manager.Incarnation,
-                EndpointHints = proxy.Hints.IsDefault ? Array.Empty<string>() : proxy.Hints.ToArray(),
-                Key = proxy.Key,
-            };
+            if (variable.Proxy is not { } proxy) return Reference(Site.Identity, Site.EndpointHints, Exports.Mint(variable, codec));
+            if (proxy.TrySplit() is { } credit) return Reference(proxy.Manager, proxy.Hints, (proxy.Key, credit));
         }
-        return new WireVariable
-        {
-            SiteId = Site.Identity.Id,
-            Incarnation = Site.Identity.Incarnation,
-            EndpointHints = Site.EndpointHints.ToArray(),
-            Key = Export(variable, codec),
-        };
+        // Determined, perhaps a moment ago (then the proxy has let go of its weight): the outcome travels instead.
+        return new WireVariable { Outcome = VariableOutcomes.Of(Site, variable, codec) };
     }
 
     public Dataflow<T> FromWire<T>(WireVariable wire, DataflowCodec<T> codec)
@@ -68,31 +64,23 @@ internal sealed class VariableTable
             VariableOutcomes.Apply(Site, determined, outcome, codec, wire.Manager);
             return determined;
         }
-        if (wire.Manager == Site.Identity)
-        {
-            IExportedVariable? exported;
-            lock (_gate) _exports.TryGetValue(wire.Key, out exported);
-            return exported?.Variable as Dataflow<T>
-                   ?? throw new EntityNotFoundException($"A dataflow variable #{wire.Key:x16} of {typeof(T).Name} came home, but this site does not manage it.");
-        }
-        return Import(wire.Manager, ImmutableArray.Create(wire.EndpointHints), wire.Key, codec);
+        if (wire.Manager == Site.Identity) return Exports.ComeHome<T>(wire.Key, wire.Credit);
+        return Import(wire.Manager, ImmutableArray.Create(wire.EndpointHints), wire.Key, wire.Credit, codec);
     }
 
     public void OnRegister(PeerConnection proxySite, VariableRegister register)
     {
-        IExportedVariable? exported;
-        lock (_gate) _exports.TryGetValue(register.Key, out exported);
-        if (exported is null) Logger.LogWarning("Site {Peer} registered for variable #{Key:x16}, which this site does not manage.", proxySite.Peer, register.Key);
-        else exported.OnRegister(proxySite);
+        // Unknown once the variable is no longer exported: the proxy was determined or collected before this arrived.
+        if (Exports.Register(register.Key, proxySite, out var decided) is not { } exported)
+            Logger.LogDebug("Site {Peer} registered for variable #{Key:x16}, which this site no longer exports.", proxySite.Peer, register.Key);
+        else if (decided) exported.Tell(proxySite, register.Key);
     }
 
     public void OnBind(PeerConnection binder, VariableBind bind)
     {
-        IExportedVariable? exported;
-        lock (_gate) _exports.TryGetValue(bind.Key, out exported);
-        if (exported is not null)
+        if (Exports.Find(bind.Key) is { } exported)
         {
-            exported.OnBindRequest(binder, bind.Outcome);
+            exported.OnBindRequest(binder, bind.Key, bind.Outcome);
             return;
         }
         // The binder is waiting on its proxy: end the wait with a clear fault rather than its timeout.
@@ -100,14 +88,13 @@ internal sealed class VariableTable
         Send(binder, new VariableBound { Key = bind.Key, Outcome = VariableOutcomes.Fault(unknown) });
     }
 
-    public void OnBound(PeerConnection manager, VariableBound bound)
+    public void OnBound(PeerConnection manager, VariableBound bound) => _imports.Remove(manager.Peer, bound.Key)?.OnBound(bound.Outcome);
+
+    /// <summary>A proxy let go of its weight, once: it was determined, or collected (then on the finalizer thread, which must never block).</summary>
+    public void OnProxyReleased(IImportedVariable proxy, List<Credit> credits)
     {
-        IImportedVariable? proxy = null;
-        lock (_gate)
-        {
-            if (_imports.Remove((manager.Peer, bound.Key), out var weak)) weak.TryGetTarget(out proxy);
-        }
-        proxy?.OnBound(bound.Outcome);
+        _imports.Forget(proxy);
+        Site.Gc.ReturnWeight(EntityTable.Variables, proxy.Manager, proxy.Hints, proxy.Key, credits);
     }
 
     /// <summary>Queues <paramref name="message"/> without blocking the caller, which may be a connection's reader.</summary>
@@ -126,38 +113,35 @@ internal sealed class VariableTable
         if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send, connection, message.Kind);
     }
 
-    private ulong Export<T>(Dataflow<T> variable, DataflowCodec<T> codec)
-    {
-        lock (_gate)
-        {
-            if (variable.ExportKey != 0) return variable.ExportKey;
-            ulong key;
-            do key = RandomKey(); while (key == 0 || _exports.ContainsKey(key));
-            // Kept after the bind: a copy still in flight may register late and is then answered at once.
-            _exports[key] = new ExportedVariable<T>(this, variable, codec, key);
-            variable.ExportKey = key;
-            return key;
-        }
-    }
+    public void OnWeightReturned(ulong key, ReadOnlySpan<Credit> credits) => Exports.OnWeightReturned(key, credits);
 
-    private Dataflow<T> Import<T>(SiteIdentity manager, ImmutableArray<string> hints, ulong key, DataflowCodec<T> codec)
+    public void RenewLeases(ReadOnlySpan<ulong> keys) => Exports.RenewLeases(keys);
+
+    public List<ulong> ReclaimExpiredLeases() => Exports.ReclaimExpiredLeases();
+
+    public Dictionary<SiteIdentity, (ImmutableArray<string> Hints, List<ulong> Keys)> HeldByHome() => _imports.HeldByHome();
+
+    private static WireVariable Reference(SiteIdentity manager, ImmutableArray<string> hints, (ulong Key, Credit Credit) copy) => new()
     {
-        VariableProxy<T> proxy;
-        lock (_gate)
+        SiteId = manager.Id,
+        Incarnation = manager.Incarnation,
+        EndpointHints = hints.IsDefault ? Array.Empty<string>() : hints.ToArray(),
+        Key = copy.Key,
+        WeightLevel = copy.Credit.Level,
+        WeightMantissa = copy.Credit.Mantissa,
+    };
+
+    private Dataflow<T> Import<T>(SiteIdentity manager, ImmutableArray<string> hints, ulong key, Credit credit, DataflowCodec<T> codec)
+    {
+        var (proxy, arrival) = _imports.Import(manager, key, credit, () =>
         {
-            if (_imports.TryGetValue((manager, key), out var weak) && weak.TryGetTarget(out var existing))
-            {
-                return existing is VariableProxy<T> same
-                    ? same.Variable
-                    : throw new ProtocolViolationException($"Site {manager} sent variable #{key:x16} as Dataflow<{typeof(T).Name}>, but it is already known here with another type.");
-            }
             var variable = new Dataflow<T>();
-            proxy = new VariableProxy<T>(this, variable, manager, hints, key, codec);
-            variable.Proxy = proxy;
-            if (_imports.Count >= _pruneAt) PruneCollected();
-            _imports[(manager, key)] = new WeakReference<IImportedVariable>(proxy);
-        }
-        proxy.Registered = RegisterAsync(proxy);
+            var made = new VariableProxy<T>(this, variable, manager, hints, key, codec, credit);
+            variable.Proxy = made;
+            return made;
+        });
+        if (arrival == VariableImports.Arrival.Created) proxy.Registered = RegisterAsync(proxy);
+        else if (arrival == VariableImports.Arrival.Surplus) Site.Gc.ReturnWeight(EntityTable.Variables, manager, hints, key, [credit]);
         return proxy.Variable;
     }
 
@@ -184,15 +168,7 @@ internal sealed class VariableTable
         {
             _watched.TryRemove(connection, out _);
             var lost = new ConnectionClosedException($"The connection to site {connection.Peer}, the manager of a dataflow variable, closed before the variable was bound.");
-            List<IImportedVariable> orphans;
-            lock (_gate)
-            {
-                orphans = _imports.Where(i => i.Key.Manager == connection.Peer)
-                    .Select(i => i.Value.TryGetTarget(out var proxy) ? proxy : null)
-                    .OfType<IImportedVariable>()
-                    .ToList();
-            }
-            foreach (var orphan in orphans) orphan.OnManagerLost(lost);
+            foreach (var orphan in _imports.Of(connection.Peer)) orphan.OnManagerLost(lost);
         });
     }
 
@@ -206,21 +182,5 @@ internal sealed class VariableTable
         {
             Logger.LogDebug("Dropped a {Kind} to {Peer}: {Reason}", kind, connection, ex.Message);
         }
-    }
-
-    private void PruneCollected()
-    {
-        foreach (var (id, weak) in _imports)
-        {
-            if (!weak.TryGetTarget(out var proxy) || proxy.IsDetermined) _imports.Remove(id);
-        }
-        _pruneAt = Math.Max(InitialPruneThreshold, _imports.Count * 2);
-    }
-
-    private static ulong RandomKey()
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        RandomNumberGenerator.Fill(bytes);
-        return BitConverter.ToUInt64(bytes);
     }
 }

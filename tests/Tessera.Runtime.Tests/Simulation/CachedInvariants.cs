@@ -4,14 +4,21 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// What [Cached] increments must show. The state is the list of increments applied, so it says exactly which
 /// calls ran: at most one holder (no two calls inside at once, no two increments returning the same count); no
 /// lost increment while the state survives (each one acknowledged to a live caller is in it, at the position its
-/// count says) and no failed call in it (a cached call that fails never ran); and if the state is gone, a crash
-/// happened and every survivor reports PermFail. Calls on a crashed site are a dead process's: they may or may
-/// not be in the state, and they are held to nothing else.
+/// count says) and no failed call in it (a cached call that fails never ran); and if the state is gone, a site
+/// that could have held it crashed (its home, or a site that had asked for it), and every survivor reports
+/// PermFail. Calls on a crashed site are a dead process's: they may or may not be in the state, and they are held
+/// to nothing else.
 /// </summary>
 internal static class CachedInvariants
 {
-    public static void Check(bool anyCrash, bool homeAlive, IReadOnlyList<OpOutcome> outcomes, IReadOnlyDictionary<int, FinalRead> reads, int overlaps, Findings findings)
+    public static void Check(Casualties casualties, int home, IReadOnlyList<OpOutcome> outcomes, IReadOnlyDictionary<int, FinalRead> reads, int overlaps, Findings findings)
     {
+        var homeAlive = !casualties.Has(home);
+        if (!CouldLoseState(casualties, home, outcomes))
+        {
+            foreach (var outcome in outcomes.Where(o => !o.Zombie && Casualties.SaysHomeIsGone(o.Error)))
+                findings.Add($"cached: {outcome}, but no site that could hold the state crashed");
+        }
         if (overlaps > 0) findings.Add($"cached: {overlaps} time(s) a call ran while another was running: two sites held the state at once");
         var live = outcomes.Where(o => !o.Zombie).ToList();
         foreach (var clash in live.Where(o => o.Succeeded).GroupBy(o => o.Value).Where(g => g.Count() > 1))
@@ -19,7 +26,7 @@ internal static class CachedInvariants
         var readable = reads.Where(r => r.Value.Applied is not null).ToList();
         if (readable.Count == 0)
         {
-            CheckLost(anyCrash, reads, findings);
+            CheckLost(CouldLoseState(casualties, home, outcomes), reads, findings);
             return;
         }
         var (site, state) = (readable[0].Key, readable[0].Value.Applied!);
@@ -49,9 +56,16 @@ internal static class CachedInvariants
         }
     }
 
-    private static void CheckLost(bool anyCrash, IReadOnlyDictionary<int, FinalRead> reads, Findings findings)
+    /// <summary>
+    /// Whether a crash could have taken the state: the home's, or that of a site that had made a cached call by then
+    /// (it may have held the state, or been due to receive it). The state only visits sites that ask for it.
+    /// </summary>
+    private static bool CouldLoseState(Casualties casualties, int home, IReadOnlyList<OpOutcome> outcomes)
+        => casualties.Has(home) || casualties.DiedAtMs.Any(c => outcomes.Any(o => o.Op.Site == c.Key && !o.Skipped && o.StartedMs <= c.Value));
+
+    private static void CheckLost(bool couldLose, IReadOnlyDictionary<int, FinalRead> reads, Findings findings)
     {
-        if (!anyCrash) findings.Add($"cached: no site crashed, yet no site can read the state: {Describe(reads)}");
+        if (!couldLose) findings.Add($"cached: no site that could hold the state crashed, yet no site can read it: {Describe(reads)}");
         foreach (var (site, read) in reads.Where(r => !r.Value.ReportsPermFail))
             findings.Add($"cached: the state is unreachable from every site, but s{site} does not report PermFail: {read}");
     }

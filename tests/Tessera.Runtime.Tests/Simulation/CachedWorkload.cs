@@ -56,6 +56,7 @@ internal sealed class CachedWorkload
             try
             {
                 var applied = await Task.Run(() => _references[site].AppliedAsync()).WaitAsync(ReadDeadline);
+                _world.Log.Add($"s{site} cached final read -> {applied.Length} increments");
                 return new FinalRead(applied, null, FaultState.Ok);
             }
             catch (Exception ex)

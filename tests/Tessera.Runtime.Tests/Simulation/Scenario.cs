@@ -76,14 +76,6 @@ internal sealed record Scenario(
 {
     public IEnumerable<Crash> Crashes => Faults.OfType<Crash>();
 
-    /// <summary>When the last scheduled fault is over (every partition and slowdown healed).</summary>
-    public int FaultsEndMs => Faults.Select(f => f switch
-    {
-        Partition p => p.AtMs + p.DurationMs,
-        Slowdown s => s.AtMs + s.DurationMs,
-        _ => f.AtMs,
-    }).DefaultIfEmpty(0).Max();
-
     public static string Describe(IReadOnlyList<(int A, int B)> links) => string.Join(",", links.Select(l => $"s{l.A}-s{l.B}"));
 
     /// <summary>The plan in a few lines: enough to read what a failing seed did, and to rerun it.</summary>

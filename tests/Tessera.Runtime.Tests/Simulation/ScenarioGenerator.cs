@@ -35,8 +35,15 @@ internal static class ScenarioGenerator
         // At most one crash with three sites, two with four: two sites always survive to compare notes.
         if (random.NextDouble() < 0.4)
         {
-            var victims = Enumerable.Range(0, sites).OrderBy(_ => random.Next()).Take(sites == 4 && random.NextDouble() < 0.25 ? 2 : 1);
-            faults.AddRange(victims.Select(site => new Crash(random.Next(20, WindowMs - 50), site)));
+            var victims = Enumerable.Range(0, sites).OrderBy(_ => random.Next()).Take(sites == 4 && random.NextDouble() < 0.25 ? 2 : 1).ToList();
+            foreach (var victim in victims)
+            {
+                var crash = new Crash(random.Next(20, WindowMs - 50), victim);
+                faults.Add(crash);
+                // Sometimes the victim is cut off first, so the crash hides behind the partition: whatever it was
+                // sent meanwhile (a token, a forward) never arrives, and nobody can tell until the heal.
+                if (random.NextDouble() < 0.3) faults.Add(Isolate(sites, victim, Math.Max(0, crash.AtMs - random.Next(60)), random.Next(100, 500)));
+            }
         }
         var partitions = random.NextDouble() switch { < 0.3 => 0, < 0.75 => 1, _ => 2 };
         for (var i = 0; i < partitions; i++) faults.Add(NewPartition(random, sites));
@@ -61,11 +68,14 @@ internal static class ScenarioGenerator
         var shape = random.NextDouble();
         if (shape < 0.25) return new Partition(at, duration, "all links", AllLinks(sites).ToList());
         var site = random.Next(sites);
-        if (shape < 0.65) return new Partition(at, duration, $"s{site} from the rest", AllLinks(sites).Where(l => l.A == site || l.B == site).ToList());
+        if (shape < 0.65) return Isolate(sites, site, at, duration);
         var other = (site + 1 + random.Next(sites - 1)) % sites;
         var pair = (Math.Min(site, other), Math.Max(site, other));
         return new Partition(at, duration, $"s{pair.Item1}-s{pair.Item2}", new[] { pair });
     }
+
+    private static Partition Isolate(int sites, int site, int at, int duration)
+        => new(at, duration, $"s{site} from the rest", AllLinks(sites).Where(l => l.A == site || l.B == site).ToList());
 
     private static IEnumerable<(int A, int B)> AllLinks(int sites)
         => Enumerable.Range(0, sites).SelectMany(a => Enumerable.Range(a + 1, sites - a - 1).Select(b => (a, b)));

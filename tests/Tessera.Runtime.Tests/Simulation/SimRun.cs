@@ -70,11 +70,13 @@ internal static class SimRun
         var all = recorder.All;
         findings.RequireEnded(all);
         findings.RequireTyped(all);
+        var (casualties, homes) = (world.Casualties, world.Scenario.Homes);
+        foreach (var protocol in new[] { Protocol.Stationary, Protocol.Async, Protocol.Bind }) casualties.RequireCause(Of(all, protocol), homes.Of(protocol), findings);
         StationaryInvariants.Check(Of(all, Protocol.Stationary), stationary.Journal.Snapshot(), findings);
-        CachedInvariants.Check(world.AnyCrash, !world.IsDead(world.Scenario.Homes.Cached), Of(all, Protocol.Cached), reads, Overlap.Of(world.Name).Overlaps, findings);
+        CachedInvariants.Check(casualties, homes.Cached, Of(all, Protocol.Cached), reads, Overlap.Of(world.Name).Overlaps, findings);
         if (probe.DoubleHolder is { } holders) findings.Add($"cached: {holders} (sampled {probe.Samples} times)");
         AsyncInvariants.Check(Of(all, Protocol.Async), active.Journal.Snapshot(), active.Overlap.Overlaps, findings);
-        BindInvariants.Check(!world.IsDead(world.Scenario.Homes.Variables), Of(all, Protocol.Bind), copies, findings);
+        BindInvariants.Check(!casualties.Has(homes.Variables), Of(all, Protocol.Bind), copies, findings);
         world.Log.Add($"cached state: {string.Join("; ", reads.Select(r => $"s{r.Key} {r.Value}"))}");
         return (all, new RunStats(probe.Samples, probe.OneHolder, reads.Values.All(r => r.Applied is null)));
     }

@@ -45,7 +45,13 @@ internal sealed class SimWorld : IAsyncDisposable
 
     public IEnumerable<int> Live => Enumerable.Range(0, Scenario.Sites).Where(s => !IsDead(s));
 
-    public bool AnyCrash => _diedAtMs.Any(d => d is not null);
+    public Casualties Casualties
+    {
+        get
+        {
+            lock (_diedAtMs) return new Casualties(Enumerable.Range(0, _diedAtMs.Length).Where(s => _diedAtMs[s] is not null).ToDictionary(s => s, s => _diedAtMs[s]!.Value));
+        }
+    }
 
     public static async Task<SimWorld> StartAsync(Scenario scenario)
     {
@@ -53,18 +59,7 @@ internal sealed class SimWorld : IAsyncDisposable
         try
         {
             for (var i = 0; i < scenario.Sites; i++)
-            {
-                var mode = scenario.Modes[i];
-                await world._harness.StartSiteAsync(
-                    callTimeout: CallTimeout,
-                    wrapTransport: transport => new LinkTransport(transport, world.Links),
-                    configure: options => options with
-                    {
-                        Faults = Detection with { Detection = mode },
-                        ShutdownTimeout = TimeSpan.FromMilliseconds(250),
-                        TakeTimeout = TimeSpan.FromSeconds(5),
-                    });
-            }
+                await LinkedSites.StartAsync(world._harness, world.Links, Detection with { Detection = scenario.Modes[i] }, CallTimeout, new RuntimeLog(world.Log, i));
             return world;
         }
         catch
@@ -111,12 +106,6 @@ internal sealed class SimWorld : IAsyncDisposable
     public bool IsDead(int site)
     {
         lock (_diedAtMs) return _diedAtMs[site] is not null;
-    }
-
-    /// <summary>Whether <paramref name="site"/> had crashed by <paramref name="atMs"/>.</summary>
-    public bool WasDeadAt(int site, int atMs)
-    {
-        lock (_diedAtMs) return _diedAtMs[site] is { } died && died <= atMs;
     }
 
     public void Crash(int site)
