@@ -16,9 +16,11 @@ public sealed record FaultOptions
     /// <summary>
     /// The least slack past the heartbeat interval before silence means TempFail. The slack is Mozart's
     /// round-trip bound, avg + max(mdev, avg), but never less than this, since loopback round trips of
-    /// microseconds would otherwise turn every GC pause into a fault.
+    /// microseconds would otherwise turn every GC pause or busy moment of a peer into a fault. The default
+    /// (3 s of silence in all) is Akka's order of magnitude; lower it where faster detection is worth
+    /// spurious TempFails.
     /// </summary>
-    public TimeSpan MinimumSilenceSlack { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan MinimumSilenceSlack { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a peer whose connection broke may take to be reachable again before it is PermFail.</summary>
     public TimeSpan PermFailGrace { get; init; } = TimeSpan.FromSeconds(5);

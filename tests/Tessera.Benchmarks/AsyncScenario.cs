@@ -22,7 +22,7 @@ internal static class AsyncScenario
     /// <summary>Child side: exports one async counter and prints an unlimited ticket for it.</summary>
     public static async Task ServeAsync()
     {
-        await using var site = await Site.StartAsync();
+        await using var site = await BenchmarkSite.StartAsync();
         Console.WriteLine(AsyncCounter.Create().OfferUnlimited(site));
         await ChildControl.RunAsync();
     }
@@ -30,7 +30,7 @@ internal static class AsyncScenario
     public static Task<Scenario> StartAsync(CancellationToken cancellationToken) => Scenario.StartAsync(async scenario =>
     {
         var server = scenario.Own(await ChildProcess.StartAsync(Verb, TimeSpan.FromSeconds(30), cancellationToken));
-        var site = scenario.Own(await Site.StartAsync(cancellationToken: cancellationToken));
+        var site = scenario.Own(await BenchmarkSite.StartAsync(cancellationToken));
         var counter = await AsyncCounter.TakeAsync(site, server.Announcement, cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         foreach (var depth in new[] { RunSettings.ShallowDepth, RunSettings.DeepDepth })
         {

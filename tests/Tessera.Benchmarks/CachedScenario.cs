@@ -54,7 +54,7 @@ internal static class CachedScenario
     /// <summary>Child side: takes the ball, exports a puller for it and prints the puller's ticket.</summary>
     public static async Task ServeAsync(string ticket)
     {
-        await using var site = await Site.StartAsync();
+        await using var site = await BenchmarkSite.StartAsync();
         var ball = await Ball.TakeAsync(site, ticket);
         Console.WriteLine(new BallPuller(ball).OfferUnlimited(site));
         await ChildControl.RunAsync();
@@ -62,7 +62,7 @@ internal static class CachedScenario
 
     public static Task<Scenario> StartAsync(CancellationToken cancellationToken) => Scenario.StartAsync(async scenario =>
     {
-        var site = scenario.Own(await Site.StartAsync(cancellationToken: cancellationToken));
+        var site = scenario.Own(await BenchmarkSite.StartAsync(cancellationToken));
         var ball = Ball.Create();
         var child = scenario.Own(await ChildProcess.StartAsync(Verb, TimeSpan.FromSeconds(30), cancellationToken, ball.Offer(site)));
         var puller = await BallPuller.TakeAsync(site, child.Announcement, cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);

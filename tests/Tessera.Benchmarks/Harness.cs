@@ -15,6 +15,8 @@ namespace Tessera.Benchmarks;
 /// </summary>
 internal static class Harness
 {
+    private static readonly TimeSpan SettleTick = TimeSpan.FromMilliseconds(20);
+
     public static async Task<Measurement[]> MeasureAsync(IReadOnlyList<Workload> workloads, RunSettings settings, CancellationToken cancellationToken)
     {
         var runs = workloads.Select(w => new WorkloadRun(w, settings)).ToArray();
@@ -31,8 +33,6 @@ internal static class Harness
         }
         return runs.Select(r => r.Result()).ToArray();
     }
-
-    private static readonly TimeSpan SettleTick = TimeSpan.FromMilliseconds(20);
 
     private sealed class WorkloadRun(Workload workload, RunSettings settings)
     {

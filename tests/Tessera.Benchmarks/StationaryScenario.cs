@@ -24,7 +24,7 @@ internal static class StationaryScenario
     /// <summary>Child side: exports one counter and prints an unlimited ticket for it.</summary>
     public static async Task ServeAsync()
     {
-        await using var site = await Site.StartAsync();
+        await using var site = await BenchmarkSite.StartAsync();
         Console.WriteLine(new StationaryCounter().OfferUnlimited(site));
         await ChildControl.RunAsync();
     }
@@ -32,7 +32,7 @@ internal static class StationaryScenario
     public static Task<Scenario> StartAsync(CancellationToken cancellationToken) => Scenario.StartAsync(async scenario =>
     {
         var server = scenario.Own(await ChildProcess.StartAsync(Verb, TimeSpan.FromSeconds(30), cancellationToken));
-        var site = scenario.Own(await Site.StartAsync(cancellationToken: cancellationToken));
+        var site = scenario.Own(await BenchmarkSite.StartAsync(cancellationToken));
         var counter = await StationaryCounter.TakeAsync(site, server.Announcement, cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         var kib = new byte[RunSettings.KiB];
         Random.Shared.NextBytes(kib);
