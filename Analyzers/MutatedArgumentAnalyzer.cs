@@ -35,7 +35,7 @@ public sealed class MutatedArgumentAnalyzer : DiagnosticAnalyzer
     {
         var call = (IInvocationOperation)context.Operation;
         // A [Cached] call runs here, on the caller's own arguments; a call inside a lambda has no graph here.
-        if (call.Arguments.IsEmpty || !CopiesArguments(call, attributes) || OperationTree.InNestedFunction(call)) return;
+        if (!CopiesArguments(call, attributes) || call.Arguments.IsEmpty || OperationTree.InNestedFunction(call)) return;
         ControlFlowGraph? graph = null;
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var argument in call.Arguments)

@@ -12,8 +12,14 @@ internal static class RemoteCalls
 {
     public static RemoteTarget? Of(IInvocationOperation invocation, DistributionAttributes attributes)
     {
-        var method = invocation.TargetMethod;
-        if (method.IsStatic || invocation.Instance is null || OperationTree.IsThis(invocation.Instance)) return null;
+        // The method first: the receiver is an operation the compiler may still have to create.
+        var target = Target(invocation.TargetMethod, attributes);
+        return target is null || invocation.Instance is null || OperationTree.IsThis(invocation.Instance) ? null : target;
+    }
+
+    private static RemoteTarget? Target(IMethodSymbol method, DistributionAttributes attributes)
+    {
+        if (method.IsStatic) return null;
         var type = method.ContainingType;
         // Ref's own methods are the generated forwarders; Offer, Equals and the like come from its runtime base.
         if (attributes.AsyncReferenceOwner(type) is not null) return method.MethodKind == MethodKind.Ordinary ? RemoteTarget.AsyncReference : null;

@@ -30,11 +30,13 @@ internal static class FaultGate
     public static ValueTask EnterAsync(ProxyHandle handle, string operation, CancellationToken cancellationToken)
         => new FaultedEntity(handle, handle).State == FaultState.Ok ? default : WaitUsableAsync(handle, () => operation, cancellationToken);
 
+    /// <summary>Refuses an operation for <paramref name="state"/>, the state it was decided on: read again, it may already have recovered.</summary>
+    public static EntityFaultException Refusal(ProxyHandle handle, string operation, FaultState state)
+        => new(handle.ToString(), state, operation, new FaultedEntity(handle, handle).Reason);
+
+    /// <summary>Refuses an operation on an entity in a final state, which cannot change any more.</summary>
     public static EntityFaultException Refusal(ProxyHandle handle, string operation)
-    {
-        var entity = new FaultedEntity(handle, handle);
-        return new EntityFaultException(handle.ToString(), entity.State, operation, entity.Reason);
-    }
+        => Refusal(handle, operation, new FaultedEntity(handle, handle).State);
 
     private static async ValueTask WaitUsableAsync(ProxyHandle handle, Func<string> operation, CancellationToken cancellationToken)
     {
@@ -44,7 +46,7 @@ internal static class FaultGate
         {
             var state = entity.State;
             if (state == FaultState.Ok) return;
-            if (state != FaultState.TempFail || ModeOf(handle) == FaultDetection.ThrowOnUse) throw Refusal(handle, operation());
+            if (state != FaultState.TempFail || ModeOf(handle) == FaultDetection.ThrowOnUse) throw Refusal(handle, operation(), state);
             try
             {
                 await handle.Site.Health.Get(handle.Home).NextChange.WaitAsync(Recheck, time, cancellationToken).ConfigureAwait(false);

@@ -27,11 +27,14 @@ internal sealed class ForwardSlot
 
     public bool IsSet => Next is not null;
 
-    /// <summary>A FORWARD arrived; only a site that holds or awaits the state (<paramref name="inPath"/>) can have a successor.</summary>
+    /// <summary>
+    /// A FORWARD arrived. A fresh one counts even if the state is not here or asked for: the manager names a
+    /// successor only for a site it placed in the chain, so the state is on its way.
+    /// </summary>
     /// <returns>False for a stale or repeated forward.</returns>
-    public bool Offer(Requester successor, bool inPath)
+    public bool Offer(Requester successor)
     {
-        if (!inPath || successor.Hop <= _floor || Next is { } pending && pending.Hop >= successor.Hop) return false;
+        if (successor.Hop <= _floor || Next is { } pending && pending.Hop >= successor.Hop) return false;
         Next = successor;
         return true;
     }
@@ -45,7 +48,7 @@ internal sealed class ForwardSlot
     }
 
     /// <summary>Skips the requester at <paramref name="deadHop"/>: the state goes to <paramref name="successor"/>, or stays if null.</summary>
-    public RerouteOutcome Reroute(long deadHop, Requester? successor, bool inPath)
+    public RerouteOutcome Reroute(long deadHop, Requester? successor)
     {
         if (Next is { } pending && pending.Hop == deadHop)
         {
@@ -53,7 +56,7 @@ internal sealed class ForwardSlot
             return RerouteOutcome.Rerouted;
         }
         if (_floor >= deadHop) return RerouteOutcome.HandedOn;
-        if (Next is not null || !inPath) return RerouteOutcome.Absent;
+        if (Next is not null) return RerouteOutcome.Absent;
         // The forward naming the dead site never arrived (its connection dropped): void it before it does.
         Skip(deadHop, successor);
         return RerouteOutcome.Rerouted;

@@ -180,17 +180,9 @@ internal sealed class MigratoryManager
             var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
             successor = next < 0 ? null : _chain[next].Requester;
         }
-        if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor).ConfigureAwait(false))
+        if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor, reclaim: false).ConfigureAwait(false))
         {
-            lock (_gate)
-            {
-                _chain.RemoveAll(e => e.Is(failed.Requester));
-                var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
-                if (next >= 0) _chain[next] = _chain[next] with { From = failed.From };
-                if (failed.Is(_tail)) _tail = failed.From;
-            }
-            _protocol.ForgetForward(_home.Key, failed.Requester.Hop);
-            _protocol.OnSkipped(_home, failed.Requester, failed.From);
+            Skip(failed);
             return;
         }
         if (await PassedAsync(failed.Requester.Hop).ConfigureAwait(false))
@@ -198,7 +190,27 @@ internal sealed class MigratoryManager
             lock (_gate) _chain.RemoveAll(e => e.Is(failed.Requester));
             return;
         }
-        DeclareLost($"site {dead}, which held it or was being handed it, failed before handing it on");
+        // Nobody got the state after the dead site. If it never proved it read it, whatever it held is only what its
+        // own calls did, which died with it: the copy it was sent carries on. If it did, the state died with it.
+        if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor, reclaim: System.Environment.TickCount64 < 0).ConfigureAwait(false))
+        {
+            Skip(failed);
+            return;
+        }
+        DeclareLost($"site {dead}, which held it, failed before handing it on");
+    }
+
+    private void Skip(ChainEntry failed)
+    {
+        lock (_gate)
+        {
+            _chain.RemoveAll(e => e.Is(failed.Requester));
+            var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
+            if (next >= 0) _chain[next] = _chain[next] with { From = failed.From };
+            if (failed.Is(_tail)) _tail = failed.From;
+        }
+        _protocol.ForgetForward(_home.Key, failed.Requester.Hop);
+        _protocol.OnSkipped(_home, failed.Requester, failed.From);
     }
 
     /// <summary>Whether a live site received the state after the hop of the dead one.</summary>

@@ -52,7 +52,7 @@ internal sealed class MigratoryProtocol
 
     public void Activate(MigratoryProxy proxy)
     {
-        if (proxy.IsImported) _active[(proxy.Home, proxy.Key)] = proxy;
+        if (proxy.Handle is not null) _active[(proxy.Home, proxy.Key)] = proxy;
     }
 
     public void Deactivate(MigratoryProxy proxy)
@@ -78,17 +78,19 @@ internal sealed class MigratoryProtocol
     public void OnForward(PeerConnection from, StateForward forward)
     {
         var successor = new Requester(new SiteIdentity(forward.SuccessorSiteId, forward.SuccessorIncarnation), ImmutableArray.Create(forward.SuccessorHints), forward.Hop);
-        // A FORWARD sent again after a dropped connection may find the state gone on already.
-        if (_active.TryGetValue((from.Peer, forward.ObjectKey), out var proxy)) proxy.OnForward(successor);
-        else _logger.LogDebug("Site {Home} forwarded a request for object #{Key:x16}, which this site neither holds nor awaits now.", from.Peer, forward.ObjectKey);
+        if (Find(from.Peer, forward.ObjectKey) is { } proxy) proxy.OnForward(successor);
+        else _logger.LogWarning("Site {Home} forwarded a request for object #{Key:x16} to this site, which no longer has a reference to it.", from.Peer, forward.ObjectKey);
     }
 
     public void OnToken(PeerConnection from, StateToken token)
     {
         var home = new SiteIdentity(token.HomeSiteId, token.HomeIncarnation);
-        var proxy = home == Self ? _homes.GetValueOrDefault(token.ObjectKey) : _active.GetValueOrDefault((home, token.ObjectKey));
-        if (proxy is null || !Accept(proxy, token.Hop, token.State))
-            _logger.LogDebug("Site {Sender} sent the state of object #{Key:x16} of {Home} (hop {Hop}), which this site does not await or already had; dropped.", from.Peer, token.ObjectKey, home, token.Hop);
+        // A state newer than any this site had is kept even if nobody here waits for it any more (a request
+        // overtaken by a skip can bring it back): dropping it would lose it without anybody knowing.
+        if (Find(home, token.ObjectKey) is not { } proxy)
+            _logger.LogWarning("Site {Sender} sent the state of object #{Key:x16} of {Home} (hop {Hop}) to this site, which no longer has a reference to it.", from.Peer, token.ObjectKey, home, token.Hop);
+        else if (!Accept(proxy, token.Hop, token.State))
+            _logger.LogDebug("Site {Sender} sent the state of object #{Key:x16} of {Home} (hop {Hop}) again; this site already had it.", from.Peer, token.ObjectKey, home, token.Hop);
     }
 
     /// <summary>Restores an arriving state; what this site sent or asked for before is then history.</summary>

@@ -22,13 +22,6 @@ namespace Tessera.Protocols.Migratory;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class MigratoryProxy
 {
-    private enum Presence
-    {
-        Empty,
-        Requested,
-        Here,
-    }
-
     private static readonly SiteOptions UnsharedOptions = new();
 
     private readonly Lock _gate = new();
@@ -69,8 +62,6 @@ public sealed class MigratoryProxy
 
     internal ulong Key => _sharing?.Key ?? 0;
 
-    internal bool IsImported => _handle is not null;
-
     /// <summary>For an imported object, the reference to its home; null for the home object itself.</summary>
     internal ProxyHandle? Handle => _handle;
 
@@ -89,7 +80,7 @@ public sealed class MigratoryProxy
     {
         get
         {
-            lock (_gate) return _presence != Presence.Empty && _lostReason is null;
+            lock (_gate) return (_presence != Presence.Empty || _forward.IsSet) && _lostReason is null;
         }
     }
 
@@ -227,7 +218,8 @@ public sealed class MigratoryProxy
         bool pass;
         lock (_gate)
         {
-            if (_lostReason is not null || !_forward.Offer(successor, _presence != Presence.Empty)) return;
+            if (_lostReason is not null || !_forward.Offer(successor)) return;
+            ActivateLocked();
             pass = BeginPassLocked();
         }
         if (pass) Pass();
@@ -242,9 +234,13 @@ public sealed class MigratoryProxy
         lock (_gate)
         {
             if (_lostReason is not null) return RerouteOutcome.Absent;
-            outcome = _forward.Reroute(deadHop, successor, _presence != Presence.Empty);
-            // With nobody left waiting for the state, calls the batch rule held back may run.
-            if (outcome == RerouteOutcome.Rerouted) pass = GrantOrPassLocked(out next);
+            outcome = _forward.Reroute(deadHop, successor);
+            if (outcome == RerouteOutcome.Rerouted)
+            {
+                ActivateLocked();
+                // With nobody left waiting for the state, calls the batch rule held back may run.
+                pass = GrantOrPassLocked(out next);
+            }
         }
         Proceed(next, pass);
         return outcome;
@@ -364,6 +360,12 @@ public sealed class MigratoryProxy
     {
         if (Manager is { } manager) manager.OnRequest(new Requester(Site.Identity, Site.EndpointHints, 0), LastHop);
         else Site.Migratory.SendRequest(this, LastHop);
+    }
+
+    /// <summary>A successor named while the state is not here yet: keep this object reachable for the state on its way.</summary>
+    private void ActivateLocked()
+    {
+        if (_presence == Presence.Empty && _forward.IsSet) Site.Migratory.Activate(this);
     }
 
     private void Deactivate()

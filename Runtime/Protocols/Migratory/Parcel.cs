@@ -52,9 +52,11 @@ internal sealed class Parcel
     {
         get
         {
-            lock (_gate) return _via is { IsClosed: false } via && _queuedAt != 0 && via.Link.LastEchoed > _queuedAt;
+            lock (_gate) return SettledLocked;
         }
     }
+
+    private bool SettledLocked => _via is { } via && _queuedAt != 0 && via.Link.LastEchoed > _queuedAt;
 
     /// <summary>Starts a delivery attempt; any earlier one still running gives up at its next step.</summary>
     public int BeginAttempt()
@@ -100,7 +102,7 @@ internal sealed class Parcel
         lock (_gate)
         {
             attempt = 0;
-            if (_via is not { IsClosed: true }) return false;
+            if (_via is not { IsClosed: true } || SettledLocked) return false;
             _queuedOnce = true;
             _via = null;
             _queuedAt = 0;
@@ -109,12 +111,15 @@ internal sealed class Parcel
         }
     }
 
-    /// <summary>Ends every delivery attempt if the parcel never was queued; false if the peer may have it.</summary>
-    public bool TryWithdraw()
+    /// <summary>
+    /// Ends every delivery attempt if the parcel never was queued, or, when <paramref name="evenIfSent"/>, if the
+    /// peer never proved it read it.
+    /// </summary>
+    public bool TryWithdraw(bool evenIfSent)
     {
         lock (_gate)
         {
-            if (_queuedOnce || _via is not null) return false;
+            if (evenIfSent ? SettledLocked : _queuedOnce || _via is not null) return false;
             _attempt = -1;
             return true;
         }

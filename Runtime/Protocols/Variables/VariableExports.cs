@@ -140,7 +140,7 @@ internal sealed class VariableExports
     private void ReturnLocked(ulong key, ExportedVariable export, ReadOnlySpan<Credit> credits)
     {
         foreach (var credit in credits) export.Outstanding.Return(credit);
-        DropLocked(key, export);
+        if (export.IsUnreferenced) DropLocked(key, export);
     }
 
     private void RenewLocked(ExportedVariable export)

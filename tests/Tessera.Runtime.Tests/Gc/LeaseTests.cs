@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Tessera.Runtime.Tests.Gc;
 
-/// <summary>Leases, on a fake clock: weight held by a crashed site is reclaimed after the lease, never before.</summary>
+/// <summary>Leases, on a fake clock: weight held by a crashed site, for an object or a variable, is reclaimed after the lease, never before.</summary>
 public sealed class LeaseTests
 {
     private static readonly GcOptions Leases = new()
@@ -51,6 +51,39 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task A_crashed_holders_variable_is_reclaimed_after_the_lease_expires_and_not_before()
+    {
+        var time = new FakeTimeProvider();
+        await using var harness = new SiteHarness();
+        var (manager, holder, _, variable) = await HoldVariableAsync(harness, time);
+        Assert.True(harness.Network.KillTransport(holder.Address));
+        await Poll.UntilAsync(() => manager.ConnectionCount == 0);
+
+        await AdvanceAsync(time, Leases.LeaseDuration - TimeSpan.FromSeconds(2));
+        Assert.Equal(1, manager.Variables.ExportCount);
+
+        await AdvanceAsync(time, TimeSpan.FromSeconds(3));
+        Assert.Equal(0, manager.Variables.ExportCount);
+        variable.Bind(1);
+        Assert.Equal(1, variable.Value);
+    }
+
+    [Fact]
+    public async Task A_live_holder_renews_its_lease_so_the_variable_outlives_many_lease_periods()
+    {
+        var time = new FakeTimeProvider();
+        await using var harness = new SiteHarness();
+        var (manager, holder, relay, variable) = await HoldVariableAsync(harness, time);
+
+        await AdvanceAsync(time, Leases.LeaseDuration * 5, manager, holder);
+
+        Assert.Equal(1, manager.Variables.ExportCount);
+        var read = relay.ReadAsync(1);
+        variable.Bind(3);
+        Assert.Equal(3, await read.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task A_ticket_outlives_any_lease()
     {
         var time = new FakeTimeProvider();
@@ -69,6 +102,17 @@ public sealed class LeaseTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SiteOptions { Gc = new GcOptions { LeaseRenewalInterval = TimeSpan.FromSeconds(300) } }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new SiteOptions { Gc = new GcOptions { LeaseDuration = TimeSpan.Zero } }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new SiteOptions { Gc = new GcOptions { MaxEntitiesPerMessage = 0 } }.Validate());
+    }
+
+    /// <summary>A manager and a holder on <paramref name="time"/>; the holder keeps an unbound variable of the manager's in slot 1.</summary>
+    private static async Task<(Site Manager, Site Holder, VariableRelay Relay, Dataflow<int> Variable)> HoldVariableAsync(SiteHarness harness, FakeTimeProvider time)
+    {
+        var manager = await GcSites.StartAsync(harness, time, Leases);
+        var holder = await GcSites.StartAsync(harness, time, Leases);
+        var relay = await VariableRelay.TakeAsync(manager, new VariableRelay().Offer(holder));
+        var variable = new Dataflow<int>();
+        await relay.HoldAsync(1, variable);
+        return (manager, holder, relay, variable);
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed class VariableGcTests
 
         await VariablesSettleAsync(manager, baseline, holder);
         Assert.Equal(0, holder.Variables.ProxyCount);
-        Assert.True(holder.Counters.Sent(MessageKind.WeightReturn) < Variables / 100, $"{holder.Counters.Sent(MessageKind.WeightReturn)} return messages for {Variables} variables: batching failed");
+        Assert.True(holder.Counters.Sent(MessageKind.WeightReturn) < Variables / 10, $"{holder.Counters.Sent(MessageKind.WeightReturn)} return messages for {Variables} variables: batching failed");
         for (var i = 0; i < variables.Length; i++) variables[i].Bind(i);
         Assert.All(Enumerable.Range(0, Variables), i => Assert.Equal(i, variables[i].Value));
         Assert.Equal(0, manager.Counters.Sent(MessageKind.VariableBound));

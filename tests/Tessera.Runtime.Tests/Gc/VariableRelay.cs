@@ -47,9 +47,6 @@ public partial class VariableRelay
 
     public virtual Task BindAsync(int slot, int value) => Held(slot).BindAsync(value);
 
-    /// <summary>Whether the variable here is still a proxy waiting for its outcome from the manager.</summary>
-    public virtual bool IsWaiting(int slot) => !Held(slot).IsDetermined;
-
     public virtual Task DropAsync(int slot)
     {
         lock (_gate) _held.Remove(slot);

@@ -9,7 +9,8 @@ internal static class BatchRunner
     public static async Task<IReadOnlyList<RunReport>> RunAsync(IEnumerable<int> seeds, int parallelism)
     {
         var reports = new ConcurrentBag<RunReport>();
-        await Parallel.ForEachAsync(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (seed, _) => reports.Add(await SimRun.RunAsync(seed)));
+        using var stalls = new StallWatch();
+        await Parallel.ForEachAsync(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (seed, _) => reports.Add(await SimRun.RunAsync(seed, stalls)));
         return reports.OrderBy(r => r.Scenario.Seed).ToList();
     }
 
@@ -25,6 +26,8 @@ internal static class BatchRunner
                         + $"{faults.OfType<Partition>().Count()} partitions, {faults.OfType<Slowdown>().Count()} slowdowns; "
                         + $"the [Cached] state was lost in {reports.Count(r => r.Stats.CachedLost)} runs and survived a crash in {reports.Count(r => r.Scenario.Crashes.Any() && !r.Stats.CachedLost)}");
         text.AppendLine($"holder probe: {reports.Sum(r => r.Stats.ProbeSamples)} samples, {reports.Sum(r => r.Stats.ProbeSawOneHolder)} with one holder");
+        text.AppendLine($"stalls: {ops.Count(o => o.ProcessStalledMs > 0)} calls ran through a stall of the whole process (longest {ops.Select(o => o.ProcessStalledMs).DefaultIfEmpty(0).Max()} ms), "
+                        + $"{ops.Count(o => o.PoolStalledMs > 0)} through one of the thread pool (longest {ops.Select(o => o.PoolStalledMs).DefaultIfEmpty(0).Max()} ms)");
         foreach (var protocol in Enum.GetValues<Protocol>())
         {
             var mine = ops.Where(o => o.Op.Protocol == protocol).ToList();

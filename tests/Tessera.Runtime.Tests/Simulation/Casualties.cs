@@ -3,8 +3,6 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// <summary>Which sites crashed, and when (ms on the run's clock): what can make a fault legitimate.</summary>
 internal sealed record Casualties(IReadOnlyDictionary<int, int> DiedAtMs)
 {
-    public bool Any => DiedAtMs.Count > 0;
-
     public bool Has(int site) => DiedAtMs.ContainsKey(site);
 
     public bool DiedBy(int site, int atMs) => DiedAtMs.TryGetValue(site, out var died) && died <= atMs;

@@ -10,10 +10,18 @@ internal sealed class EventLog
 {
     private readonly List<string> _lines = new();
     private readonly Stopwatch _clock = new();
+    private long _startedAt;
 
     public int NowMs => (int)_clock.ElapsedMilliseconds;
 
-    public void Start() => _clock.Start();
+    public void Start()
+    {
+        _startedAt = Stopwatch.GetTimestamp();
+        _clock.Start();
+    }
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp of a moment on the run's clock.</summary>
+    public long TimestampAt(int ms) => _startedAt + ms * Stopwatch.Frequency / 1000;
 
     public void Add(string line)
     {

@@ -31,13 +31,17 @@ internal sealed class Findings
         }
     }
 
-    /// <summary>Every operation ended, with a value or a fault, within its deadline plus the margin.</summary>
+    /// <summary>
+    /// Every operation ended, with a value or a fault, within its deadline plus the margin, plus the time the process
+    /// or its thread pool stood still meanwhile (see <see cref="StallWatch"/>).
+    /// </summary>
     public void RequireEnded(IEnumerable<OpOutcome> outcomes)
     {
         foreach (var outcome in outcomes.Where(o => !o.Skipped))
         {
             if (outcome.EndedMs is not { } ended) Add($"hang: {outcome} (no end after {OpRecorder.BoundMs}ms + 5 s)");
-            else if (ended - outcome.StartedMs > OpRecorder.BoundMs) Add($"late: {outcome}, past its {SimWorld.CallTimeout.TotalMilliseconds:0}ms deadline + {OpRecorder.Margin.TotalMilliseconds:0}ms margin");
+            else if (ended - outcome.StartedMs > OpRecorder.BoundMs + Math.Max(outcome.ProcessStalledMs, outcome.PoolStalledMs))
+                Add($"late: {outcome}, past its {SimWorld.CallTimeout.TotalMilliseconds:0}ms deadline + {OpRecorder.Margin.TotalMilliseconds:0}ms margin");
         }
     }
 }

@@ -20,6 +20,12 @@ internal sealed class OpOutcome(PlannedOp op, int startedMs)
 
     public Exception? Error { get; set; }
 
+    /// <summary>How long, while it ran, the whole process could not run (see <see cref="StallWatch"/>).</summary>
+    public int ProcessStalledMs { get; set; }
+
+    /// <summary>How long, while it ran, the thread pool ran no timer (see <see cref="StallWatch"/>).</summary>
+    public int PoolStalledMs { get; set; }
+
     public bool Succeeded => EndedMs is not null && Error is null && !Skipped;
 
     /// <summary>Whether the caller is told the operation did not run: a refusal by the fault model.</summary>
@@ -31,7 +37,8 @@ internal sealed class OpOutcome(PlannedOp op, int startedMs)
         if (Skipped) return what + " skipped (site dead)";
         var result = EndedMs is null ? "never ended" : Error is null ? $"-> {Value}" : $"-> {Describe(Error)}";
         var took = EndedMs is { } ended ? $" ({ended - StartedMs}ms)" : "";
-        return $"{what} {result}{took}{(Zombie ? " [dead site]" : "")}";
+        var stalls = ProcessStalledMs + PoolStalledMs > 0 ? $" [stalled meanwhile: process {ProcessStalledMs}ms, pool {PoolStalledMs}ms]" : "";
+        return $"{what} {result}{took}{(Zombie ? " [dead site]" : "")}{stalls}";
     }
 
     public static string Describe(Exception error) => error switch
@@ -43,10 +50,10 @@ internal sealed class OpOutcome(PlannedOp op, int startedMs)
 
 /// <summary>
 /// Runs planned operations and records how each ended, enforcing the one liveness rule: every call ends, with a
-/// value or a fault, within its deadline plus <see cref="Margin"/>. One past that is waited for a while longer,
-/// so the report can say whether it was late or hung.
+/// value or a fault, within its deadline plus <see cref="Margin"/> (plus any time the process or its thread pool
+/// could not run). One past that is waited for a while longer, so the report can say whether it was late or hung.
 /// </summary>
-internal sealed class OpRecorder(SimWorld world)
+internal sealed class OpRecorder(SimWorld world, StallWatch stalls)
 {
     /// <summary>Slack for timers and a loaded machine: the runtime's own rechecks run every 100-250 ms.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
@@ -116,6 +123,21 @@ internal sealed class OpRecorder(SimWorld world)
         }
         outcome.Zombie = world.IsDead(outcome.Op.Site);
         world.Log.Add(outcome.ToString());
+    }
+
+    /// <summary>
+    /// Notes, for every operation, how long the process and the pool stood still while it ran. Called once the
+    /// workload is over: a stall is known only when its watcher wakes up after it, which may be after the calls
+    /// it held up have ended.
+    /// </summary>
+    public void AccountStalls()
+    {
+        foreach (var outcome in All.Where(o => !o.Skipped))
+        {
+            var (from, to) = (world.Log.TimestampAt(outcome.StartedMs), world.Log.TimestampAt(outcome.EndedMs ?? world.Log.NowMs));
+            outcome.ProcessStalledMs = (int)stalls.ProcessStalled(from, to).TotalMilliseconds;
+            outcome.PoolStalledMs = (int)stalls.PoolStalled(from, to).TotalMilliseconds;
+        }
     }
 
     private static async Task<bool> EndsWithinAsync(Task task, TimeSpan limit)

@@ -21,7 +21,8 @@ public sealed class RefusalStateTests(ITestOutputHelper output)
     {
         await using var harness = new SiteHarness();
         var links = new LinkTable(harness.Network, seed: 0);
-        var detection = new FaultOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(10), MinimumSilenceSlack = TimeSpan.FromMilliseconds(20), PermFailGrace = TimeSpan.FromSeconds(30) };
+        // Silence of ~20 ms is TempFail, so the link can flip many times a second.
+        var detection = new FaultOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(10), MinimumSilenceSlack = TimeSpan.FromMilliseconds(1), PermFailGrace = TimeSpan.FromSeconds(30) };
         // Short deadlines keep the callers cycling, so some are always at the gate when the state flips.
         var home = await LinkedSites.StartAsync(harness, links, detection, TimeSpan.FromMilliseconds(40));
         var caller = await LinkedSites.StartAsync(harness, links, detection, TimeSpan.FromMilliseconds(40));
@@ -29,7 +30,8 @@ public sealed class RefusalStateTests(ITestOutputHelper output)
         var link = links.Get(home.Address, caller.Address);
         var (refusals, namingOk) = (0, new List<string>());
         using var stop = new CancellationTokenSource();
-        var callers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        // Threads of their own: blocked pool threads would slow the very timers that flip the link.
+        var callers = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -47,22 +49,30 @@ public sealed class RefusalStateTests(ITestOutputHelper output)
                     // Timeouts while the link is held: only refusals are judged.
                 }
             }
-        })).ToArray();
+        }) { IsBackground = true }).ToArray();
+        foreach (var thread in callers) thread.Start();
 
         var (clock, flips) = (Stopwatch.StartNew(), 0);
         while (clock.Elapsed < Budget && namingOk.Count == 0)
         {
             link.Hold();
-            await Poll.UntilAsync(() => Faults.StateOf(ledger) == FaultState.TempFail);
+            await UntilAsync(() => Faults.StateOf(ledger) == FaultState.TempFail);
             link.Release();
-            await Poll.UntilAsync(() => Faults.StateOf(ledger) == FaultState.Ok);
+            await UntilAsync(() => Faults.StateOf(ledger) == FaultState.Ok);
             flips++;
         }
         stop.Cancel();
-        await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.All(callers, thread => Assert.True(thread.Join(TimeSpan.FromSeconds(5)), "A caller did not stop."));
 
         output.WriteLine($"{flips} flips between TempFail and Ok, {refusals} refusals, {namingOk.Count} naming Ok, in {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.True(refusals > 0, "No call was ever refused: the test did not reach the gate during TempFail.");
         Assert.True(namingOk.Count == 0, $"A refusal named state Ok: {namingOk.FirstOrDefault()}");
+    }
+
+    /// <summary>Polls every millisecond: the faster the link flips, the more often a refusal meets a recovery.</summary>
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (!condition()) await Task.Delay(1, deadline.Token);
     }
 }

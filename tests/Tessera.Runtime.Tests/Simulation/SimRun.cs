@@ -12,7 +12,7 @@ internal static class SimRun
     /// <summary>A run that outlives this has hung somewhere the per-call checks cannot see (a schedule or a setup).</summary>
     private static readonly TimeSpan RunDeadline = TimeSpan.FromSeconds(30);
 
-    public static async Task<RunReport> RunAsync(int seed)
+    public static async Task<RunReport> RunAsync(int seed, StallWatch stalls)
     {
         var scenario = ScenarioGenerator.Generate(seed);
         var clock = Stopwatch.StartNew();
@@ -24,7 +24,7 @@ internal static class SimRun
             await using var world = await SimWorld.StartAsync(scenario);
             try
             {
-                played = await PlayAsync(world, findings).WaitAsync(RunDeadline);
+                played = await PlayAsync(world, stalls, findings).WaitAsync(RunDeadline);
             }
             finally
             {
@@ -38,7 +38,7 @@ internal static class SimRun
         return new RunReport(scenario, findings.Violations, log, clock.Elapsed, played.Outcomes, played.Stats);
     }
 
-    private static async Task<(OpOutcome[], RunStats)> PlayAsync(SimWorld world, Findings findings)
+    private static async Task<(OpOutcome[], RunStats)> PlayAsync(SimWorld world, StallWatch stalls, Findings findings)
     {
         var stationary = await StationaryWorkload.SetUpAsync(world);
         var cached = await CachedWorkload.SetUpAsync(world);
@@ -52,8 +52,8 @@ internal static class SimRun
             [Protocol.Bind] = binds.Entities,
         };
         var probe = new HolderProbe(world, cached.Entities);
-        var streams = new FaultStreamProbe(world, entities);
-        var recorder = new OpRecorder(world);
+        using var streams = new FaultStreamProbe(world, entities);
+        var recorder = new OpRecorder(world, stalls);
 
         world.Log.Start();
         var faults = FaultScheduler.RunAsync(world);
@@ -67,6 +67,7 @@ internal static class SimRun
         var reads = await cached.ReadAllAsync();
         var copies = await binds.SettleAsync();
 
+        recorder.AccountStalls();
         var all = recorder.All;
         findings.RequireEnded(all);
         findings.RequireTyped(all);

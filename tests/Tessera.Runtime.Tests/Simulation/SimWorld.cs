@@ -10,12 +10,15 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// </summary>
 internal sealed class SimWorld : IAsyncDisposable
 {
-    /// <summary>Fast detection, so a run takes tens to hundreds of ms: TempFail after ~150 ms of silence, PermFail 250 ms after a reset.</summary>
+    /// <summary>
+    /// Fast detection, so a run takes hundreds of ms: TempFail after ~200 ms of silence, PermFail 300 ms after a reset.
+    /// Not faster: with several runs at once, each site's sweeps and heartbeats are what keeps the thread pool busy.
+    /// </summary>
     public static readonly FaultOptions Detection = new()
     {
-        HeartbeatInterval = TimeSpan.FromMilliseconds(30),
-        MinimumSilenceSlack = TimeSpan.FromMilliseconds(120),
-        PermFailGrace = TimeSpan.FromMilliseconds(250),
+        HeartbeatInterval = TimeSpan.FromMilliseconds(50),
+        MinimumSilenceSlack = TimeSpan.FromMilliseconds(150),
+        PermFailGrace = TimeSpan.FromMilliseconds(300),
     };
 
     /// <summary>Every call's deadline.</summary>

@@ -1,0 +1,99 @@
+using Xunit;
+
+namespace Tessera.Runtime.Tests.Simulation;
+
+/// <summary>
+/// The simulation's checks, fed made-up histories that break each invariant: a check that passes every run
+/// must still be shown to fail when it should.
+/// </summary>
+public sealed class InvariantTests
+{
+    private static readonly Casualties Nobody = new(new Dictionary<int, int>());
+
+    [Fact]
+    public void Stationary_checks_catch_a_call_that_ran_twice_and_a_refused_call_that_ran()
+    {
+        var findings = new Findings();
+        var outcomes = new[] { Ended(Protocol.Stationary, 0, 1, SimLedger.Expected(1)), Failed(Protocol.Stationary, 0, 2, new EntityFaultException("x", FaultState.TempFail, "call", "silent")) };
+
+        StationaryInvariants.Check(outcomes, [1, 1, 2], findings);
+
+        Assert.Contains(findings.Violations, v => v.Contains("#1 ran 2 times"));
+        Assert.Contains(findings.Violations, v => v.Contains("refused as not sent, yet home ran it"));
+    }
+
+    [Fact]
+    public void Cached_checks_catch_a_lost_increment_a_fork_and_a_loss_nobody_caused()
+    {
+        var lost = new Findings();
+        CachedInvariants.Check(Nobody, 0, [Ended(Protocol.Cached, 0, 1, 1), Ended(Protocol.Cached, 1, 2, 2)], Reads([1], [1]), 0, lost);
+        Assert.Contains(lost.Violations, v => v.Contains("not in the surviving state: a lost increment"));
+
+        var forked = new Findings();
+        CachedInvariants.Check(Nobody, 0, [Ended(Protocol.Cached, 0, 1, 1), Ended(Protocol.Cached, 1, 2, 1)], Reads([1, 2], [1, 2]), 0, forked);
+        Assert.Contains(forked.Violations, v => v.Contains("returned the same count"));
+
+        var uncaused = new Findings();
+        var gone = new FinalRead(null, new EntityFaultException("x", FaultState.PermFail, "call", "lost"), FaultState.PermFail);
+        CachedInvariants.Check(Nobody, 0, [], new Dictionary<int, FinalRead> { [0] = gone, [1] = gone }, 0, uncaused);
+        Assert.Contains(uncaused.Violations, v => v.Contains("no site that could hold the state crashed"));
+    }
+
+    [Fact]
+    public void Async_checks_catch_a_call_that_overtook_an_earlier_one_from_the_same_caller()
+    {
+        var findings = new Findings();
+
+        AsyncInvariants.Check([], [(1, 0), (1, 2), (1, 1)], 0, findings);
+
+        Assert.Contains(findings.Violations, v => v.Contains("ran out of order"));
+    }
+
+    [Fact]
+    public void Bind_checks_catch_a_variable_bound_twice()
+    {
+        var findings = new Findings();
+        var copies = new Dictionary<(int Site, int Round), Dataflow<int>> { [(0, 0)] = new(5), [(1, 0)] = new(6) };
+
+        BindInvariants.Check(managerAlive: true, [Ended(Protocol.Bind, 0, 5, 5), Ended(Protocol.Bind, 1, 6, 6)], copies, findings);
+
+        Assert.Contains(findings.Violations, v => v.Contains("bound twice"));
+        Assert.Contains(findings.Violations, v => v.Contains("returned as the winner"));
+    }
+
+    [Fact]
+    public void Generic_checks_catch_a_hang_a_late_call_a_stray_exception_a_refusal_naming_Ok_and_a_fault_without_a_cause()
+    {
+        var findings = new Findings();
+        var hung = new OpOutcome(new PlannedOp(Protocol.Stationary, 0, 0, 1, 0), 0);
+        var late = Ended(Protocol.Stationary, 0, 2, SimLedger.Expected(2));
+        late.EndedMs = OpRecorder.BoundMs + 1;
+        var outcomes = new[]
+        {
+            hung,
+            late,
+            Failed(Protocol.Stationary, 0, 3, new InvalidOperationException("stray")),
+            Failed(Protocol.Stationary, 0, 4, new EntityFaultException("x", FaultState.Ok, "call", "recovered")),
+            Failed(Protocol.Stationary, 0, 5, new ConnectionClosedException("closed")),
+        };
+
+        findings.RequireEnded(outcomes);
+        findings.RequireTyped(outcomes);
+        Nobody.RequireCause(outcomes, home: 1, findings);
+
+        Assert.Contains(findings.Violations, v => v.StartsWith("hang:"));
+        Assert.Contains(findings.Violations, v => v.StartsWith("late:"));
+        Assert.Contains(findings.Violations, v => v.StartsWith("untyped fault:"));
+        Assert.Contains(findings.Violations, v => v.StartsWith("refused with state Ok:"));
+        Assert.Contains(findings.Violations, v => v.StartsWith("fault without a cause:"));
+    }
+
+    private static OpOutcome Ended(Protocol protocol, int site, long id, object value)
+        => new(new PlannedOp(protocol, site, 0, id, 0), 0) { EndedMs = 5, Value = value };
+
+    private static OpOutcome Failed(Protocol protocol, int site, long id, Exception error)
+        => new(new PlannedOp(protocol, site, 0, id, 0), 0) { EndedMs = 5, Error = error };
+
+    private static Dictionary<int, FinalRead> Reads(long[] first, long[] second)
+        => new() { [0] = new FinalRead(first, null, FaultState.Ok), [1] = new FinalRead(second, null, FaultState.Ok) };
+}
