@@ -119,12 +119,6 @@ public sealed partial class StateReroute : WireMessage
 
     public long SuccessorHop { get; init; }
 
-    /// <summary>
-    /// Also when the state may have reached the dead requester: nobody got it after, so the sender's copy misses at
-    /// most what the dead site's own calls did. False while the state might still be travelling past it.
-    /// </summary>
-    public bool Reclaim { get; init; }
-
     public override MessageKind Kind => MessageKind.StateReroute;
 }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -35,13 +34,10 @@ internal sealed class ChainInquiries
         return (reply as StateQueryReply)?.LastHop;
     }
 
-    /// <summary>
-    /// Has <paramref name="at"/> skip the dead requester at <paramref name="deadHop"/>; false if the state had left for
-    /// it already (unless <paramref name="reclaim"/> and the dead site never proved it read it), or nobody can tell.
-    /// </summary>
-    public async Task<bool> RerouteAsync(MigratoryProxy home, Requester at, long deadHop, Requester? successor, bool reclaim)
+    /// <summary>Has <paramref name="at"/> skip the dead requester at <paramref name="deadHop"/>; false if the state had left for it already, or nobody can tell.</summary>
+    public async Task<bool> RerouteAsync(MigratoryProxy home, Requester at, long deadHop, Requester? successor)
     {
-        if (at.Site == _protocol.Self) return RerouteHere(_protocol.Self, home.Key, deadHop, successor, reclaim);
+        if (at.Site == _protocol.Self) return RerouteHere(_protocol.Self, home.Key, deadHop, successor);
         var reply = await AskAsync(at, id => new StateReroute
         {
             RequestId = id,
@@ -50,9 +46,8 @@ internal sealed class ChainInquiries
             HasSuccessor = successor is not null,
             SuccessorSiteId = successor?.Site.Id ?? Guid.Empty,
             SuccessorIncarnation = successor?.Site.Incarnation ?? 0,
-            SuccessorHints = successor is { Hints.IsDefault: false } next ? next.Hints.ToArray() : Array.Empty<string>(),
+            SuccessorHints = successor?.WireHints ?? Array.Empty<string>(),
             SuccessorHop = successor?.Hop ?? 0,
-            Reclaim = reclaim,
         }).ConfigureAwait(false);
         return reply is StateRerouteReply { Rerouted: true };
     }
@@ -72,25 +67,24 @@ internal sealed class ChainInquiries
         Requester? successor = reroute.HasSuccessor
             ? new Requester(new SiteIdentity(reroute.SuccessorSiteId, reroute.SuccessorIncarnation), ImmutableArray.Create(reroute.SuccessorHints), reroute.SuccessorHop)
             : null;
-        var rerouted = RerouteHere(from.Peer, reroute.ObjectKey, reroute.DeadHop, successor, reroute.Reclaim);
+        var rerouted = RerouteHere(from.Peer, reroute.ObjectKey, reroute.DeadHop, successor);
         _ = ReplyAsync(from, new StateRerouteReply { RequestId = reroute.RequestId, Rerouted = rerouted });
     }
 
-    private bool RerouteHere(SiteIdentity home, ulong key, long deadHop, Requester? successor, bool reclaim)
+    private bool RerouteHere(SiteIdentity home, ulong key, long deadHop, Requester? successor)
     {
         var proxy = _protocol.Find(home, key);
-        var outcome = proxy?.Reroute(deadHop, successor) ?? RerouteOutcome.Absent;
-        if (outcome != RerouteOutcome.HandedOn) return outcome == RerouteOutcome.Rerouted;
-        // Handed on, but never sent (or, reclaiming, never proven read): it is still this site's to place.
-        if (!_protocol.Outbox.TryTakeBack(new ParcelKey(home, key, MessageKind.Token), deadHop, reclaim, out var token)) return false;
-        var how = reclaim ? "may not have reached" : "never left for";
+        // A token that never left for the dead site is still this site's to place, whatever its forwards say (an
+        // earlier skip may have sent it on from here without this site ever holding it again).
+        if (!_protocol.Outbox.TryTakeStranded(new ParcelKey(home, key, MessageKind.Token), deadHop, out var token))
+            return (proxy?.Reroute(deadHop, successor) ?? RerouteOutcome.Absent) == RerouteOutcome.Rerouted;
         if (successor is { } next && next.Site != _protocol.Self)
         {
-            _logger.LogInformation("The state of object #{Key:x16} of {Home} {How} the dead requester at hop {Hop}; it goes to {Next} instead.", key, home, how, deadHop, next.Site);
+            _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}; it goes to {Next} instead.", key, home, deadHop, next.Site);
             _protocol.SendToken(home, key, next, token.State);
             return true;
         }
-        _logger.LogInformation("The state of object #{Key:x16} of {Home} {How} the dead requester at hop {Hop}; it stays here.", key, home, how, deadHop);
+        _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}; it stays here.", key, home, deadHop);
         return proxy is not null && _protocol.Accept(proxy, successor?.Hop ?? deadHop, token.State);
     }
 

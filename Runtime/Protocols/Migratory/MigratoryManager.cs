@@ -25,7 +25,7 @@ internal sealed class MigratoryManager
     private readonly MigratoryProxy _home;
     private readonly MigratoryProtocol _protocol;
     private readonly List<ChainEntry> _chain = new();
-    private readonly Queue<SiteIdentity> _failed = new();
+    private readonly List<SiteIdentity> _failed = new();
     private readonly List<(Requester Requester, long LastHop)> _held = new();
     private Requester _tail;
     private long _nextHop = 1;
@@ -75,7 +75,7 @@ internal sealed class MigratoryManager
         lock (_gate)
         {
             if (_lostReason is not null || !_chain.Exists(e => e.Requester.Site == site)) return;
-            _failed.Enqueue(site);
+            _failed.Add(site);
             if (_repairing) return;
             _repairing = true;
         }
@@ -91,7 +91,7 @@ internal sealed class MigratoryManager
         lock (_gate)
         {
             if (_lostReason is not null || !_chain.Exists(e => e.Requester.Site == site && e.Requester.Hop == hop && e.From.Site == holder)) return;
-            _failed.Enqueue(site);
+            _failed.Add(site);
             if (_repairing) return;
             _repairing = true;
         }
@@ -134,7 +134,11 @@ internal sealed class MigratoryManager
         else _protocol.SendForward(holder, _home.Key, successor);
     }
 
-    /// <summary>Handles failed sites one at a time, then places the requests that arrived meanwhile, in order.</summary>
+    /// <summary>
+    /// Handles failed sites one at a time, earliest in the chain first: a dead site's predecessor may be dead too,
+    /// and only once that one is skipped is the live site that holds the state the one to ask. Then places the
+    /// requests that arrived meanwhile, in order.
+    /// </summary>
     private async Task RepairAsync()
     {
         var placed = new List<(Requester Entry, Requester Previous)>();
@@ -143,7 +147,7 @@ internal sealed class MigratoryManager
             SiteIdentity dead;
             lock (_gate)
             {
-                if (!_failed.TryDequeue(out dead))
+                if (!TryTakeEarliestFailedLocked(out dead))
                 {
                     _repairing = false;
                     if (_lostReason is null)
@@ -168,6 +172,15 @@ internal sealed class MigratoryManager
         foreach (var (entry, previous) in placed) Forward(previous, entry);
     }
 
+    private bool TryTakeEarliestFailedLocked(out SiteIdentity dead)
+    {
+        dead = default;
+        if (_failed.Count == 0) return false;
+        dead = _failed.MinBy(site => _chain.FindIndex(e => e.Requester.Site == site) is var at and >= 0 ? _chain[at].Requester.Hop : long.MaxValue);
+        _failed.Remove(dead);
+        return true;
+    }
+
     private async Task SkipAsync(SiteIdentity dead)
     {
         ChainEntry failed;
@@ -180,24 +193,37 @@ internal sealed class MigratoryManager
             var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
             successor = next < 0 ? null : _chain[next].Requester;
         }
-        if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor, reclaim: false).ConfigureAwait(false))
+        if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor).ConfigureAwait(false))
         {
             Skip(failed);
             return;
         }
+        if (WaitsBehindDeadPredecessor(failed)) return;
         if (await PassedAsync(failed.Requester.Hop).ConfigureAwait(false))
         {
             lock (_gate) _chain.RemoveAll(e => e.Is(failed.Requester));
             return;
         }
-        // Nobody got the state after the dead site. If it never proved it read it, whatever it held is only what its
-        // own calls did, which died with it: the copy it was sent carries on. If it did, the state died with it.
-        if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor, reclaim: System.Environment.TickCount64 < 0).ConfigureAwait(false))
+        // The state left for the dead site and no live site got it after: the dead site may have read it and run
+        // calls whose results were seen, so no copy of what it was sent may carry on.
+        DeclareLost($"site {dead}, which held it or was being handed it, failed before handing it on");
+    }
+
+    /// <summary>
+    /// The site that was to hand the state to the dead one is dead too, and still in the chain: once it is skipped,
+    /// the dead one's predecessor is whoever was to hand it the state, which is the one to ask.
+    /// </summary>
+    private bool WaitsBehindDeadPredecessor(ChainEntry failed)
+    {
+        var before = failed.From.Site;
+        if (!_protocol.IsPermFail(before)) return false;
+        lock (_gate)
         {
-            Skip(failed);
-            return;
+            if (!_chain.Exists(e => e.Requester.Site == before)) return false;
+            if (!_failed.Contains(before)) _failed.Add(before);
+            _failed.Add(failed.Requester.Site);
         }
-        DeclareLost($"site {dead}, which held it, failed before handing it on");
+        return true;
     }
 
     private void Skip(ChainEntry failed)

@@ -146,7 +146,7 @@ internal sealed class MigratoryProtocol
             ObjectKey = key,
             SuccessorSiteId = successor.Site.Id,
             SuccessorIncarnation = successor.Site.Incarnation,
-            SuccessorHints = successor.Hints.IsDefault ? Array.Empty<string>() : successor.Hints.ToArray(),
+            SuccessorHints = successor.WireHints,
             Hop = successor.Hop,
         };
         Outbox.Send(new ParcelKey(Self, key, MessageKind.Forward, successor.Hop), holder.Site, holder.Hints, forward);
@@ -216,6 +216,8 @@ internal sealed class MigratoryProtocol
         }
     }
 
+    public bool IsPermFail(SiteIdentity site) => _site.Health.StateOf(site) == FaultState.PermFail;
+
     /// <summary>
     /// The state skipped <paramref name="skipped"/>. If the home still sees that site alive (only its predecessor
     /// gave up on it), it is told its reference is PermFail, so its calls end instead of waiting for nothing.
@@ -223,7 +225,7 @@ internal sealed class MigratoryProtocol
     public void OnSkipped(MigratoryProxy home, Requester skipped, Requester from)
     {
         _logger.LogInformation("Site {Skipped} failed, as site {From} sees it, before the state of {Object} reached it; the state skips it.", skipped.Site, from.Site, home);
-        if (_site.Health.StateOf(skipped.Site) != FaultState.PermFail)
+        if (!IsPermFail(skipped.Site))
             SendLost(skipped, home.Key, $"site {from.Site}, which was to hand it the state, cannot reach this site");
     }
 }

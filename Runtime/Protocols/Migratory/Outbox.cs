@@ -54,15 +54,12 @@ internal sealed class Outbox
 
     public void Forget(ParcelKey key) => _parcels.TryRemove(key, out _);
 
-    /// <summary>
-    /// Takes back a token sent at <paramref name="hop"/> to a peer that died, so it can go elsewhere: one that never
-    /// left, or, when <paramref name="evenIfSent"/>, one the peer never proved it read.
-    /// </summary>
-    public bool TryTakeBack(ParcelKey key, long hop, bool evenIfSent, out StateToken token)
+    /// <summary>Takes back a token sent at <paramref name="hop"/> that never left for its (dead) peer, so it can go elsewhere.</summary>
+    public bool TryTakeStranded(ParcelKey key, long hop, out StateToken token)
     {
         token = null!;
         if (!_parcels.TryGetValue(key, out var parcel) || parcel.Message is not StateToken { } stranded || stranded.Hop != hop) return false;
-        if (!parcel.TryWithdraw(evenIfSent)) return false;
+        if (!parcel.TryWithdraw()) return false;
         _parcels.TryRemove(new(key, parcel));
         token = stranded;
         return true;
@@ -78,15 +75,14 @@ internal sealed class Outbox
     }
 
     /// <summary>
-    /// <paramref name="peer"/> is gone for good. Tokens sent to it stay, for the manager to place elsewhere if the
-    /// dead site never had the state or took nothing that counts with it; the rest, and everything about objects
-    /// homed there, is dropped.
+    /// <paramref name="peer"/> is gone for good. A token that never left for it stays, for the manager to send past
+    /// it; whatever it may have received is for the manager to judge, and everything about objects homed there goes.
     /// </summary>
     public void OnPeerFailed(SiteIdentity peer)
     {
         foreach (var (key, parcel) in _parcels)
         {
-            if (key.Home == peer || (parcel.To == peer && !parcel.KeepIfStranded)) _parcels.TryRemove(new(key, parcel));
+            if (key.Home == peer || (parcel.To == peer && (parcel.InDoubt || !parcel.KeepIfStranded))) _parcels.TryRemove(new(key, parcel));
         }
     }
 

@@ -111,15 +111,12 @@ internal sealed class Parcel
         }
     }
 
-    /// <summary>
-    /// Ends every delivery attempt if the parcel never was queued, or, when <paramref name="evenIfSent"/>, if the
-    /// peer never proved it read it.
-    /// </summary>
-    public bool TryWithdraw(bool evenIfSent)
+    /// <summary>Ends every delivery attempt if the parcel never was queued; false if the peer may have it.</summary>
+    public bool TryWithdraw()
     {
         lock (_gate)
         {
-            if (evenIfSent ? SettledLocked : _queuedOnce || _via is not null) return false;
+            if (_queuedOnce || _via is not null) return false;
             _attempt = -1;
             return true;
         }
