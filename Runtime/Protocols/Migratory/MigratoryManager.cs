@@ -142,6 +142,7 @@ internal sealed class MigratoryManager
     private async Task RepairAsync()
     {
         var placed = new List<(Requester Entry, Requester Previous)>();
+        var deferred = new HashSet<(SiteIdentity Site, long Hop)>();
         while (true)
         {
             SiteIdentity dead;
@@ -161,7 +162,7 @@ internal sealed class MigratoryManager
             }
             try
             {
-                await SkipAsync(dead).ConfigureAwait(false);
+                await SkipAsync(dead, deferred).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -181,7 +182,10 @@ internal sealed class MigratoryManager
         return true;
     }
 
-    private async Task SkipAsync(SiteIdentity dead)
+    /// <param name="dead">A failed site in the chain.</param>
+    /// <param name="deferred">Entries already put back once behind a dead predecessor in this repair: each waits at most
+    /// once, so a repair ends even when the hops of dead sites do not order them the way the chain does.</param>
+    private async Task SkipAsync(SiteIdentity dead, HashSet<(SiteIdentity Site, long Hop)> deferred)
     {
         ChainEntry failed;
         Requester? successor;
@@ -198,7 +202,7 @@ internal sealed class MigratoryManager
             Skip(failed);
             return;
         }
-        if (WaitsBehindDeadPredecessor(failed)) return;
+        if (deferred.Add((failed.Requester.Site, failed.Requester.Hop)) && WaitsBehindDeadPredecessor(failed)) return;
         if (await PassedAsync(failed.Requester.Hop).ConfigureAwait(false))
         {
             lock (_gate) _chain.RemoveAll(e => e.Is(failed.Requester));
@@ -219,7 +223,8 @@ internal sealed class MigratoryManager
         if (!_protocol.IsPermFail(before)) return false;
         lock (_gate)
         {
-            if (!_chain.Exists(e => e.Requester.Site == before)) return false;
+            // Only that very entry: a later request of the same site does not stand between the state and the dead one.
+            if (!_chain.Exists(e => e.Is(failed.From))) return false;
             if (!_failed.Contains(before)) _failed.Add(before);
             _failed.Add(failed.Requester.Site);
         }

@@ -18,24 +18,24 @@ internal static class SimRun
         var clock = Stopwatch.StartNew();
         var findings = new Findings();
         var played = (Outcomes: Array.Empty<OpOutcome>(), Stats: new RunStats(0, 0, false));
-        var log = "";
+        SimWorld? world = null;
         try
         {
-            await using var world = await SimWorld.StartAsync(scenario);
-            try
-            {
-                played = await PlayAsync(world, stalls, findings).WaitAsync(RunDeadline);
-            }
-            finally
-            {
-                log = world.Log.ToString();
-            }
+            world = await SimWorld.StartAsync(scenario).WaitAsync(RunDeadline);
+            played = await PlayAsync(world, stalls, findings).WaitAsync(RunDeadline);
         }
         catch (Exception ex)
         {
             findings.Add($"the run itself failed: {ex}");
         }
-        return new RunReport(scenario, findings.Violations, log, clock.Elapsed, played.Outcomes, played.Stats);
+        finally
+        {
+            if (world is not null)
+            {
+                foreach (var problem in await world.StopAsync(SimWorld.StopDeadline)) findings.Add(problem);
+            }
+        }
+        return new RunReport(scenario, findings.Violations, world?.Log.ToString() ?? "", clock.Elapsed, played.Outcomes, played.Stats);
     }
 
     private static async Task<(OpOutcome[], RunStats)> PlayAsync(SimWorld world, StallWatch stalls, Findings findings)

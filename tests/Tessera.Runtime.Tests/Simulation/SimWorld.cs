@@ -24,6 +24,9 @@ internal sealed class SimWorld : IAsyncDisposable
     /// <summary>Every call's deadline.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long stopping a site may take: its shutdown timeout is 250 ms, so this is only reached by a hang.</summary>
+    public static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
+
     private readonly SiteHarness _harness = new();
     private readonly int?[] _diedAtMs;
 
@@ -138,10 +141,27 @@ internal sealed class SimWorld : IAsyncDisposable
         foreach (var (a, b) in links) Links.Get(Sites[a].Address, Sites[b].Address).Delay(maxDelayMs);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Heals every link and stops every site, waiting at most <paramref name="deadline"/>.</summary>
+    /// <returns>What went wrong: sites that did not stop in time, or threw while stopping.</returns>
+    public async Task<List<string>> StopAsync(TimeSpan deadline)
     {
         Links.HealAll();
         Overlap.Forget(Name);
-        await Task.WhenAll(Sites.Select(site => site.DisposeAsync().AsTask()));
+        var stops = Sites.Select(site => site.DisposeAsync().AsTask()).ToArray();
+        try
+        {
+            await Task.WhenAll(stops).WaitAsync(deadline);
+        }
+        catch
+        {
+            // Each stop is judged on its own below.
+        }
+        return stops.Select((stop, site) => stop.IsCompleted
+                ? stop.IsFaulted ? $"s{site} threw while stopping: {stop.Exception!.InnerException}" : null
+                : $"hang: s{site} did not stop within {deadline.TotalSeconds:0} s")
+            .OfType<string>()
+            .ToList();
     }
+
+    public async ValueTask DisposeAsync() => await StopAsync(StopDeadline);
 }
