@@ -24,7 +24,7 @@ internal static class CachedParser
         return new CachedClassModel(
             Parser.ParseClass(type, shape),
             type.InstanceConstructors.Where(CachedRequirements.IsAccessible).Select(Factory).ToEquatableArray(),
-            fields.Select(f => new FieldModel(f.Name, f.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), Parser.ValueOf(f.Type))).ToEquatableArray());
+            fields.Select(f => new FieldModel(f.Name, f.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), Parser.ValueOf(f.Type, f.ContainingType))).ToEquatableArray());
     }
 
     public static bool IsSupported(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)

@@ -81,14 +81,14 @@ internal static class Parser
     {
         var parameters = method.Parameters.Select(p => new ParameterModel(
             Escape(p.Name),
-            ValueOf(p.Type),
+            ValueOf(p.Type, method.ContainingType),
             p.Type.ToDisplayString() == KnownNames.CancellationToken)).ToEquatableArray();
 
-        var (shape, result) = ShapeOf(method.ReturnType);
+        var (shape, result) = ShapeOf(method.ReturnType, method.ContainingType);
         return new MethodModel(method.Name, id, shape, method.ReturnType.ToDisplayString(TypeFormat), result, parameters);
     }
 
-    private static (ReturnShape, ValueModel?) ShapeOf(ITypeSymbol returnType)
+    private static (ReturnShape, ValueModel?) ShapeOf(ITypeSymbol returnType, INamedTypeSymbol scope)
     {
         if (returnType.SpecialType == SpecialType.System_Void) return (ReturnShape.Void, null);
         if (returnType is INamedTypeSymbol named)
@@ -96,16 +96,18 @@ internal static class Parser
             var name = named.ConstructedFrom.ToDisplayString();
             if (name == KnownNames.Task) return (ReturnShape.Task, null);
             if (name == KnownNames.ValueTask) return (ReturnShape.ValueTask, null);
-            if (name == KnownNames.Task + "<TResult>") return (ReturnShape.TaskOfT, ValueOf(named.TypeArguments[0]));
-            if (name == KnownNames.ValueTask + "<TResult>") return (ReturnShape.ValueTaskOfT, ValueOf(named.TypeArguments[0]));
+            if (name == KnownNames.Task + "<TResult>") return (ReturnShape.TaskOfT, ValueOf(named.TypeArguments[0], scope));
+            if (name == KnownNames.ValueTask + "<TResult>") return (ReturnShape.ValueTaskOfT, ValueOf(named.TypeArguments[0], scope));
         }
-        return (ReturnShape.Value, ValueOf(returnType));
+        return (ReturnShape.Value, ValueOf(returnType, scope));
     }
 
-    internal static ValueModel ValueOf(ITypeSymbol type)
+    /// <param name="type">A parameter's or a result's type.</param>
+    /// <param name="scope">The class declaring the method, where a short name such as <c>Ref</c> is looked up.</param>
+    internal static ValueModel ValueOf(ITypeSymbol type, INamedTypeSymbol scope)
     {
-        if (AsyncReferenceOwner(type) is var (owner, nullable))
-            return new ValueModel(type.ToDisplayString(TypeFormat), ProxyRequirements.WireName(owner) + ".TesseraType", !nullable, IsAsyncReference: true);
+        if (AsyncReferenceOwner(type, scope) is var (owner, nullable))
+            return new ValueModel(owner.ToDisplayString(TypeFormat) + ".Ref" + (nullable ? "?" : ""), ProxyRequirements.WireName(owner) + ".TesseraType", !nullable, IsAsyncReference: true);
         var typeInfo = ProxyRequirements.IsDistributed(type) ? ProxyRequirements.WireName(type) + ".TesseraType" : null;
         var isNonNullableReference = type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.Annotated;
         return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo, isNonNullableReference, VariableCodecOf(type));
@@ -114,9 +116,11 @@ internal static class Parser
     /// <summary>
     /// The <c>[Async]</c> class whose generated async reference <paramref name="type"/> is (<c>X.Ref</c>), or null.
     /// Within the class's own compilation <c>X.Ref</c> is still an error type while generating, named in <c>X</c>,
-    /// and <c>X.Ref?</c> reads as <c>Nullable&lt;X.Ref&gt;</c> since nothing yet says it is a class.
+    /// and <c>X.Ref?</c> reads as <c>Nullable&lt;X.Ref&gt;</c> since nothing yet says it is a class. Written as
+    /// just <c>Ref</c> inside an <c>[Async]</c> class, it has no containing type at all: C# would find it as a
+    /// member of the innermost enclosing <c>[Async]</c> class, so that is its owner.
     /// </summary>
-    private static (INamedTypeSymbol Owner, bool Nullable)? AsyncReferenceOwner(ITypeSymbol type)
+    private static (INamedTypeSymbol Owner, bool Nullable)? AsyncReferenceOwner(ITypeSymbol type, INamedTypeSymbol scope)
     {
         var nullable = type.NullableAnnotation == NullableAnnotation.Annotated;
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } wrapper)
@@ -124,11 +128,17 @@ internal static class Parser
             type = wrapper.TypeArguments[0];
             nullable = true;
         }
-        return type is INamedTypeSymbol { Name: "Ref", ContainingType: { } owner }
-               && owner.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.AsyncAttribute)
-            ? (owner, nullable)
-            : null;
+        if (type is not INamedTypeSymbol { Name: "Ref" } reference) return null;
+        if (reference.ContainingType is { } owner) return IsAsync(owner) ? (owner, nullable) : null;
+        if (reference.TypeKind != TypeKind.Error) return null;
+        for (var enclosing = scope; enclosing is not null; enclosing = enclosing.ContainingType)
+        {
+            if (IsAsync(enclosing)) return (enclosing, nullable);
+        }
+        return null;
     }
+
+    private static bool IsAsync(INamedTypeSymbol type) => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.AsyncAttribute);
 
     /// <summary>
     /// The codec expression of a dataflow variable's value, or null for any other type. Variables travel as
