@@ -33,7 +33,7 @@ internal sealed class StationaryCaller
         {
             await FaultGate.EnterAsync(handle, methodId, call.Token).ConfigureAwait(false);
             call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
-            call.Request = await call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining, call.TraceContext), call.Token).ConfigureAwait(false);
+            call.Request = await call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, Call: call), call.Token).ConfigureAwait(false);
             using (call.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), call.Request.Completion))
             {
                 return Result(await call.Request.Reply.ConfigureAwait(false), handle, methodId);
@@ -61,7 +61,7 @@ internal sealed class StationaryCaller
         {
             FaultGate.Enter(handle, methodId, call.Token);
             call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
-            call.Request = Block(call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining, call.TraceContext), call.Token));
+            call.Request = Block(call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, Call: call), call.Token));
             try
             {
                 call.Request.Reply.Wait(call.Token);
@@ -85,15 +85,15 @@ internal sealed class StationaryCaller
 
     private static T Block<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-    private static CallRequest Request(ProxyHandle handle, uint methodId, byte[] arguments, long id, TimeSpan remaining, byte[]? traceContext) => new()
+    private static CallRequest Request(long id, (ProxyHandle Handle, uint MethodId, byte[] Arguments, CallScope Call) state) => new()
     {
         CallId = id,
-        ObjectKey = handle.ObjectKey,
-        MethodId = methodId,
+        ObjectKey = state.Handle.ObjectKey,
+        MethodId = state.MethodId,
         // What is left of the caller's budget, so home stops work nobody will wait for.
-        TimeoutMilliseconds = Math.Max(1, (long)remaining.TotalMilliseconds),
-        Arguments = arguments,
-        TraceContext = traceContext,
+        TimeoutMilliseconds = Math.Max(1, (long)state.Call.Remaining.TotalMilliseconds),
+        Arguments = state.Arguments,
+        TraceContext = state.Call.TraceContext,
     };
 
     private static byte[] Result(WireMessage reply, ProxyHandle handle, uint methodId) => reply switch
@@ -141,7 +141,7 @@ internal sealed class StationaryCaller
         private readonly uint _methodId;
         private readonly CancellationToken _callerToken;
         private readonly CancellationTokenSource _deadline;
-        private readonly CancellationTokenSource _linked;
+        private readonly CancellationTokenSource? _linked;
         private readonly long _startedOnClock;
         private readonly CallTelemetry _telemetry;
         private Exception? _error;
@@ -155,14 +155,15 @@ internal sealed class StationaryCaller
             _callerToken = callerToken;
             _startedOnClock = caller._time.GetTimestamp();
             _deadline = new CancellationTokenSource(caller._defaultTimeout, caller._time);
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token);
+            // A caller token that can never fire needs no link: the deadline alone ends the call.
+            _linked = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token) : null;
             _telemetry = CallTelemetry.Start(CallProtocol.Stationary, handle, methodId, out var traceContext);
             TraceContext = traceContext;
         }
 
         public byte[]? TraceContext { get; }
 
-        public CancellationToken Token => _linked.Token;
+        public CancellationToken Token => (_linked ?? _deadline).Token;
 
         public TimeSpan Remaining => _caller._defaultTimeout - _caller._time.GetElapsedTime(_startedOnClock);
 
@@ -185,7 +186,7 @@ internal sealed class StationaryCaller
         public void Dispose()
         {
             Connection?.EndRequest(Request.Id);
-            _linked.Dispose();
+            _linked?.Dispose();
             _deadline.Dispose();
             _telemetry.End(_error);
         }
