@@ -18,12 +18,14 @@ internal sealed class StationaryCaller
     private readonly ConnectionTable _connections;
     private readonly TimeProvider _time;
     private readonly TimeSpan _defaultTimeout;
+    private readonly DeadlinePool _deadlines;
 
     public StationaryCaller(ConnectionTable connections, TimeProvider time, TimeSpan defaultTimeout)
     {
         _connections = connections;
         _time = time;
         _defaultTimeout = defaultTimeout;
+        _deadlines = new DeadlinePool(time);
     }
 
     public async Task<byte[]> CallAsync(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
@@ -154,7 +156,7 @@ internal sealed class StationaryCaller
             _methodId = methodId;
             _callerToken = callerToken;
             _startedOnClock = caller._time.GetTimestamp();
-            _deadline = new CancellationTokenSource(caller._defaultTimeout, caller._time);
+            _deadline = caller._deadlines.Rent(caller._defaultTimeout);
             // A caller token that can never fire needs no link: the deadline alone ends the call.
             _linked = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token) : null;
             _telemetry = CallTelemetry.Start(CallProtocol.Stationary, handle, methodId, out var traceContext);
@@ -187,7 +189,8 @@ internal sealed class StationaryCaller
         {
             Connection?.EndRequest(Request.Id);
             _linked?.Dispose();
-            _deadline.Dispose();
+            // Nothing holds the token any more: every wait on it has ended with the call.
+            _caller._deadlines.Return(_deadline);
             _telemetry.End(_error);
         }
     }

@@ -24,6 +24,7 @@ internal sealed class StationaryServer
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxTimeout;
     private readonly ILogger _logger;
+    private readonly DeadlinePool _replyDeadlines;
     private readonly ConcurrentDictionary<(PeerConnection Caller, long CallId), CancellationTokenSource> _running = new();
 
     public StationaryServer(Site site, ReferenceTable references, TimeProvider time, TimeSpan maxTimeout, ILogger logger)
@@ -33,6 +34,7 @@ internal sealed class StationaryServer
         _time = time;
         _maxTimeout = maxTimeout;
         _logger = logger;
+        _replyDeadlines = new DeadlinePool(time);
     }
 
     public void OnCall(PeerConnection caller, CallRequest request)
@@ -121,9 +123,10 @@ internal sealed class StationaryServer
 
     private async Task SendReplyAsync(PeerConnection caller, WireMessage reply)
     {
+        // Pooled: only the send itself sees this token, unlike the method's, which user code may keep.
+        var deadline = _replyDeadlines.Rent(_maxTimeout);
         try
         {
-            using var deadline = new CancellationTokenSource(_maxTimeout, _time);
             try
             {
                 await caller.SendAsync(reply, deadline.Token).ConfigureAwait(false);
@@ -136,6 +139,10 @@ internal sealed class StationaryServer
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
         {
             _logger.LogDebug("Dropped a reply to {Caller}: {Reason}", caller, ex.Message);
+        }
+        finally
+        {
+            _replyDeadlines.Return(deadline);
         }
     }
 
