@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Tessera.Diagnostics;
@@ -28,14 +29,18 @@ internal sealed class StationaryCaller
         _deadlines = new DeadlinePool(time);
     }
 
-    public async Task<byte[]> CallAsync(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
+    // Pooled: the generated proxy awaits the call once and at once, so the state machine, the largest
+    // object of a call, can serve the next one.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<byte[]> CallAsync(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
     {
-        using var call = new CallScope(this, handle, methodId, cancellationToken);
+        // A struct, so the call costs no object of its own: in the pooled state machine, or on the stack.
+        var call = new CallScope(this, handle, methodId, cancellationToken);
         try
         {
             await FaultGate.EnterAsync(handle, methodId, call.Token).ConfigureAwait(false);
             call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
-            call.Request = await call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, Call: call), call.Token).ConfigureAwait(false);
+            call.Request = await call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token).ConfigureAwait(false);
             using (call.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), call.Request.Completion))
             {
                 return Result(await call.Request.Reply.ConfigureAwait(false), handle, methodId);
@@ -50,6 +55,10 @@ internal sealed class StationaryCaller
             call.Fail(ex);
             throw;
         }
+        finally
+        {
+            call.Dispose();
+        }
     }
 
     /// <summary>
@@ -58,12 +67,13 @@ internal sealed class StationaryCaller
     /// </summary>
     public byte[] Call(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
     {
-        using var call = new CallScope(this, handle, methodId, cancellationToken);
+        // A struct, so the call costs no object of its own: in the pooled state machine, or on the stack.
+        var call = new CallScope(this, handle, methodId, cancellationToken);
         try
         {
             FaultGate.Enter(handle, methodId, call.Token);
             call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
-            call.Request = Block(call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, Call: call), call.Token));
+            call.Request = Block(call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token));
             try
             {
                 call.Request.Reply.Wait(call.Token);
@@ -83,19 +93,23 @@ internal sealed class StationaryCaller
             call.Fail(ex);
             throw;
         }
+        finally
+        {
+            call.Dispose();
+        }
     }
 
     private static T Block<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-    private static CallRequest Request(long id, (ProxyHandle Handle, uint MethodId, byte[] Arguments, CallScope Call) state) => new()
+    private static CallRequest Request(long id, (ProxyHandle Handle, uint MethodId, byte[] Arguments, TimeSpan Remaining, byte[]? TraceContext) state) => new()
     {
         CallId = id,
         ObjectKey = state.Handle.ObjectKey,
         MethodId = state.MethodId,
         // What is left of the caller's budget, so home stops work nobody will wait for.
-        TimeoutMilliseconds = Math.Max(1, (long)state.Call.Remaining.TotalMilliseconds),
+        TimeoutMilliseconds = Math.Max(1, (long)state.Remaining.TotalMilliseconds),
         Arguments = state.Arguments,
-        TraceContext = state.Call.TraceContext,
+        TraceContext = state.TraceContext,
     };
 
     private static byte[] Result(WireMessage reply, ProxyHandle handle, uint methodId) => reply switch
@@ -135,8 +149,11 @@ internal sealed class StationaryCaller
         _ => new ProtocolViolationException($"Site {handle.Home} rejected the call ({fault.Code}): {fault.Message}"),
     };
 
-    /// <summary>One call's deadline, cancellation and cleanup, shared by the blocking and the async form.</summary>
-    private sealed class CallScope : IDisposable
+    /// <summary>
+    /// One call's deadline, cancellation and cleanup, shared by the blocking and the async form. A mutable
+    /// struct: keep it in one local, never copy it.
+    /// </summary>
+    private struct CallScope : IDisposable
     {
         private readonly StationaryCaller _caller;
         private readonly ProxyHandle _handle;
