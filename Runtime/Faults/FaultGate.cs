@@ -21,11 +21,11 @@ internal static class FaultGate
     public static void Enter(ProxyHandle handle, uint methodId, CancellationToken cancellationToken)
     {
         if (new FaultedEntity(handle, handle).State == FaultState.Ok) return;
-        WaitUsableAsync(handle, () => $"Call of method 0x{methodId:x8}", cancellationToken).AsTask().GetAwaiter().GetResult();
+        WaitUsableAsync(handle, methodId, cancellationToken).AsTask().GetAwaiter().GetResult();
     }
 
     public static ValueTask EnterAsync(ProxyHandle handle, uint methodId, CancellationToken cancellationToken)
-        => new FaultedEntity(handle, handle).State == FaultState.Ok ? default : WaitUsableAsync(handle, () => $"Call of method 0x{methodId:x8}", cancellationToken);
+        => new FaultedEntity(handle, handle).State == FaultState.Ok ? default : WaitUsableAsync(handle, methodId, cancellationToken);
 
     public static ValueTask EnterAsync(ProxyHandle handle, string operation, CancellationToken cancellationToken)
         => new FaultedEntity(handle, handle).State == FaultState.Ok ? default : WaitUsableAsync(handle, () => operation, cancellationToken);
@@ -37,6 +37,11 @@ internal static class FaultGate
     /// <summary>Refuses an operation on an entity in a final state, which cannot change any more.</summary>
     public static EntityFaultException Refusal(ProxyHandle handle, string operation)
         => Refusal(handle, operation, new FaultedEntity(handle, handle).State);
+
+    // Its own method so the closure over methodId is made only on this slow path: a lambda in Enter or
+    // EnterAsync would allocate it on every call, the fast ones included.
+    private static ValueTask WaitUsableAsync(ProxyHandle handle, uint methodId, CancellationToken cancellationToken)
+        => WaitUsableAsync(handle, () => $"Call of method 0x{methodId:x8}", cancellationToken);
 
     private static async ValueTask WaitUsableAsync(ProxyHandle handle, Func<string> operation, CancellationToken cancellationToken)
     {

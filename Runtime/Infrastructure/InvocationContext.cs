@@ -7,4 +7,29 @@ namespace Tessera.Infrastructure;
 /// <param name="Site">The home site, for decoding references among the arguments.</param>
 /// <param name="CancellationToken">Cancelled when the caller gives up or the call's deadline passes.</param>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly record struct InvocationContext(Site Site, CancellationToken CancellationToken);
+public readonly record struct InvocationContext(Site Site, CancellationToken CancellationToken)
+{
+    private readonly IInvocationCancellation? _cancellation;
+    private readonly CancellationToken _token = CancellationToken;
+
+    /// <summary>A context whose token is made only if the method asks for it.</summary>
+    internal InvocationContext(Site site, IInvocationCancellation cancellation)
+        : this(site, CancellationToken.None)
+        => _cancellation = cancellation;
+
+    public CancellationToken CancellationToken
+    {
+        get => _cancellation?.Token ?? _token;
+        init
+        {
+            _token = value;
+            _cancellation = null;
+        }
+    }
+}
+
+/// <summary>A call's cancellation that costs nothing until its token is asked for.</summary>
+internal interface IInvocationCancellation
+{
+    CancellationToken Token { get; }
+}

@@ -75,8 +75,8 @@ public sealed class ProxyHandle
         return Site.StationaryCalls.Call(this, methodId, arguments, cancellationToken);
     }
 
-    /// <summary>One request, one reply, ending by the site's default deadline at the latest.</summary>
-    public Task<byte[]> CallAsync(uint methodId, byte[] arguments, CancellationToken cancellationToken = default)
+    /// <summary>One request, one reply, ending by the site's default deadline at the latest. Await it once.</summary>
+    public ValueTask<byte[]> CallAsync(uint methodId, byte[] arguments, CancellationToken cancellationToken = default)
     {
         ThrowIfReleased();
         return Site.StationaryCalls.CallAsync(this, methodId, arguments, cancellationToken);

@@ -108,6 +108,13 @@ internal sealed class PeerConnection : IFrameSink
     /// The caller must call <see cref="EndRequest"/> once it stops waiting.
     /// </summary>
     public ValueTask<PendingRequest> BeginRequestAsync(Func<long, WireMessage> buildRequest, CancellationToken cancellationToken)
+        => BeginRequestAsync(static (id, build) => build(id), buildRequest, cancellationToken);
+
+    /// <summary>
+    /// <see cref="BeginRequestAsync(Func{long, WireMessage}, CancellationToken)"/> with the request's
+    /// ingredients passed as state, so a hot caller needs no closure and no delegate per request.
+    /// </summary>
+    public ValueTask<PendingRequest> BeginRequestAsync<TState>(Func<long, TState, WireMessage> buildRequest, TState state, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _nextRequestId);
         var reply = new TaskCompletionSource<WireMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -116,7 +123,7 @@ internal sealed class PeerConnection : IFrameSink
         try
         {
             if (_phase == Phase.Closed) throw Closed();
-            var send = SendAsync(buildRequest(id), cancellationToken);
+            var send = SendAsync(buildRequest(id, state), cancellationToken);
             if (send.IsCompletedSuccessfully) return new ValueTask<PendingRequest>(pending);
             return new ValueTask<PendingRequest>(AwaitSendAsync(send, pending));
         }

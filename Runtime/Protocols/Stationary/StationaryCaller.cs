@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Tessera.Diagnostics;
@@ -18,22 +19,28 @@ internal sealed class StationaryCaller
     private readonly ConnectionTable _connections;
     private readonly TimeProvider _time;
     private readonly TimeSpan _defaultTimeout;
+    private readonly DeadlinePool _deadlines;
 
     public StationaryCaller(ConnectionTable connections, TimeProvider time, TimeSpan defaultTimeout)
     {
         _connections = connections;
         _time = time;
         _defaultTimeout = defaultTimeout;
+        _deadlines = new DeadlinePool(time);
     }
 
-    public async Task<byte[]> CallAsync(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
+    // Pooled: the generated proxy awaits the call once and at once, so the state machine, the largest
+    // object of a call, can serve the next one.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<byte[]> CallAsync(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
     {
-        using var call = new CallScope(this, handle, methodId, cancellationToken);
+        // A struct, so the call costs no object of its own: in the pooled state machine, or on the stack.
+        var call = new CallScope(this, handle, methodId, cancellationToken);
         try
         {
             await FaultGate.EnterAsync(handle, methodId, call.Token).ConfigureAwait(false);
             call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
-            call.Request = await call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining, call.TraceContext), call.Token).ConfigureAwait(false);
+            call.Request = await call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token).ConfigureAwait(false);
             using (call.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), call.Request.Completion))
             {
                 return Result(await call.Request.Reply.ConfigureAwait(false), handle, methodId);
@@ -48,6 +55,10 @@ internal sealed class StationaryCaller
             call.Fail(ex);
             throw;
         }
+        finally
+        {
+            call.Dispose();
+        }
     }
 
     /// <summary>
@@ -56,12 +67,13 @@ internal sealed class StationaryCaller
     /// </summary>
     public byte[] Call(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
     {
-        using var call = new CallScope(this, handle, methodId, cancellationToken);
+        // A struct, so the call costs no object of its own: in the pooled state machine, or on the stack.
+        var call = new CallScope(this, handle, methodId, cancellationToken);
         try
         {
             FaultGate.Enter(handle, methodId, call.Token);
             call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
-            call.Request = Block(call.Connection.BeginRequestAsync(id => Request(handle, methodId, arguments, id, call.Remaining, call.TraceContext), call.Token));
+            call.Request = Block(call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token));
             try
             {
                 call.Request.Reply.Wait(call.Token);
@@ -81,19 +93,23 @@ internal sealed class StationaryCaller
             call.Fail(ex);
             throw;
         }
+        finally
+        {
+            call.Dispose();
+        }
     }
 
     private static T Block<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-    private static CallRequest Request(ProxyHandle handle, uint methodId, byte[] arguments, long id, TimeSpan remaining, byte[]? traceContext) => new()
+    private static CallRequest Request(long id, (ProxyHandle Handle, uint MethodId, byte[] Arguments, TimeSpan Remaining, byte[]? TraceContext) state) => new()
     {
         CallId = id,
-        ObjectKey = handle.ObjectKey,
-        MethodId = methodId,
+        ObjectKey = state.Handle.ObjectKey,
+        MethodId = state.MethodId,
         // What is left of the caller's budget, so home stops work nobody will wait for.
-        TimeoutMilliseconds = Math.Max(1, (long)remaining.TotalMilliseconds),
-        Arguments = arguments,
-        TraceContext = traceContext,
+        TimeoutMilliseconds = Math.Max(1, (long)state.Remaining.TotalMilliseconds),
+        Arguments = state.Arguments,
+        TraceContext = state.TraceContext,
     };
 
     private static byte[] Result(WireMessage reply, ProxyHandle handle, uint methodId) => reply switch
@@ -133,15 +149,18 @@ internal sealed class StationaryCaller
         _ => new ProtocolViolationException($"Site {handle.Home} rejected the call ({fault.Code}): {fault.Message}"),
     };
 
-    /// <summary>One call's deadline, cancellation and cleanup, shared by the blocking and the async form.</summary>
-    private sealed class CallScope : IDisposable
+    /// <summary>
+    /// One call's deadline, cancellation and cleanup, shared by the blocking and the async form. A mutable
+    /// struct: keep it in one local, never copy it.
+    /// </summary>
+    private struct CallScope : IDisposable
     {
         private readonly StationaryCaller _caller;
         private readonly ProxyHandle _handle;
         private readonly uint _methodId;
         private readonly CancellationToken _callerToken;
         private readonly CancellationTokenSource _deadline;
-        private readonly CancellationTokenSource _linked;
+        private readonly CancellationTokenSource? _linked;
         private readonly long _startedOnClock;
         private readonly CallTelemetry _telemetry;
         private Exception? _error;
@@ -154,15 +173,16 @@ internal sealed class StationaryCaller
             _methodId = methodId;
             _callerToken = callerToken;
             _startedOnClock = caller._time.GetTimestamp();
-            _deadline = new CancellationTokenSource(caller._defaultTimeout, caller._time);
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token);
+            _deadline = caller._deadlines.Rent(caller._defaultTimeout);
+            // A caller token that can never fire needs no link: the deadline alone ends the call.
+            _linked = callerToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callerToken, _deadline.Token) : null;
             _telemetry = CallTelemetry.Start(CallProtocol.Stationary, handle, methodId, out var traceContext);
             TraceContext = traceContext;
         }
 
         public byte[]? TraceContext { get; }
 
-        public CancellationToken Token => _linked.Token;
+        public CancellationToken Token => (_linked ?? _deadline).Token;
 
         public TimeSpan Remaining => _caller._defaultTimeout - _caller._time.GetElapsedTime(_startedOnClock);
 
@@ -185,8 +205,9 @@ internal sealed class StationaryCaller
         public void Dispose()
         {
             Connection?.EndRequest(Request.Id);
-            _linked.Dispose();
-            _deadline.Dispose();
+            _linked?.Dispose();
+            // Nothing holds the token any more: every wait on it has ended with the call.
+            _caller._deadlines.Return(_deadline);
             _telemetry.End(_error);
         }
     }

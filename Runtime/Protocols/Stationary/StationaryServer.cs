@@ -24,7 +24,8 @@ internal sealed class StationaryServer
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxTimeout;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<(PeerConnection Caller, long CallId), CancellationTokenSource> _running = new();
+    private readonly DeadlinePool _replyDeadlines;
+    private readonly ConcurrentDictionary<(PeerConnection Caller, long CallId), RunningCall> _running = new();
 
     public StationaryServer(Site site, ReferenceTable references, TimeProvider time, TimeSpan maxTimeout, ILogger logger)
     {
@@ -33,36 +34,21 @@ internal sealed class StationaryServer
         _time = time;
         _maxTimeout = maxTimeout;
         _logger = logger;
+        _replyDeadlines = new DeadlinePool(time);
     }
 
     public void OnCall(PeerConnection caller, CallRequest request)
-        => ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Server.RunAsync(state.Caller, state.Request), (Server: this, Caller: caller, Request: request), preferLocal: false);
+        => ThreadPool.UnsafeQueueUserWorkItem(new RunningCall(this, _time, caller, request), preferLocal: false);
 
     public void OnCancel(PeerConnection caller, CancelCall cancel)
     {
-        if (!_running.TryGetValue((caller, cancel.CallId), out var running)) return;
-        // Off the reader loop: token callbacks are user code, and the call may finish (and dispose its
-        // source) at this very moment.
-        _ = CancelAsync(running);
+        if (_running.TryGetValue((caller, cancel.CallId), out var running)) running.Cancel();
     }
 
-    private static async Task CancelAsync(CancellationTokenSource running)
+    internal async Task RunAsync(RunningCall call)
     {
-        try
-        {
-            await running.CancelAsync().ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        catch (AggregateException)
-        {
-            // A throwing cancellation callback is the method's own problem; the call still ends by its deadline.
-        }
-    }
-
-    private async Task RunAsync(PeerConnection caller, CallRequest request)
-    {
+        var caller = call.Caller;
+        var request = call.Request;
         WireMessage reply;
         var activity = HomeCallActivity.Start(CallProtocol.Stationary, request.TraceContext, request.MethodId, _site, caller);
         if (!_references.TryGetExport(request.ObjectKey, out var entity))
@@ -79,11 +65,11 @@ internal sealed class StationaryServer
             // for a lost CancelCall, so it fires a grace period later and never races the caller's verdict.
             var budget = request.TimeoutMilliseconds > 0 ? TimeSpan.FromMilliseconds(request.TimeoutMilliseconds) + CallerDeadlineGrace : _maxTimeout;
             var timeout = budget < _maxTimeout ? budget : _maxTimeout;
-            using var cancellation = new CancellationTokenSource(timeout, _time);
-            _running[(caller, request.CallId)] = cancellation;
+            call.StartTimeout(timeout);
+            _running[(caller, request.CallId)] = call;
             try
             {
-                var result = await entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, new InvocationContext(_site, cancellation.Token)).ConfigureAwait(false);
+                var result = await entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, new InvocationContext(_site, call)).ConfigureAwait(false);
                 reply = new CallReply { CallId = request.CallId, Result = result };
             }
             catch (UnknownMethodException ex)
@@ -94,7 +80,7 @@ internal sealed class StationaryServer
             {
                 reply = Fault(request, CallFaultCode.BadArguments, ex.GetType().FullName!, ex.Message);
             }
-            catch (OperationCanceledException ex) when (cancellation.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (call.IsCancellationRequested)
             {
                 reply = Fault(request, CallFaultCode.Cancelled, ex.GetType().FullName!, ex.Message);
             }
@@ -112,6 +98,7 @@ internal sealed class StationaryServer
             finally
             {
                 _running.TryRemove((caller, request.CallId), out _);
+                call.End();
             }
         }
         var fault = reply as CallFault;
@@ -121,9 +108,10 @@ internal sealed class StationaryServer
 
     private async Task SendReplyAsync(PeerConnection caller, WireMessage reply)
     {
+        // Pooled: only the send itself sees this token, unlike the method's, which user code may keep.
+        var deadline = _replyDeadlines.Rent(_maxTimeout);
         try
         {
-            using var deadline = new CancellationTokenSource(_maxTimeout, _time);
             try
             {
                 await caller.SendAsync(reply, deadline.Token).ConfigureAwait(false);
@@ -136,6 +124,10 @@ internal sealed class StationaryServer
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
         {
             _logger.LogDebug("Dropped a reply to {Caller}: {Reason}", caller, ex.Message);
+        }
+        finally
+        {
+            _replyDeadlines.Return(deadline);
         }
     }
 

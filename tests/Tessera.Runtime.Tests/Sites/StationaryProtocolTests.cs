@@ -119,6 +119,24 @@ public sealed class StationaryProtocolTests
     }
 
     [Fact]
+    public async Task Cancelling_a_call_cancels_the_token_of_the_method_at_home()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var caller = await harness.StartSiteAsync();
+        var original = new Greeter();
+        var greeter = await Greeter.TakeAsync(caller, original.Offer(home));
+        using var cancellation = new CancellationTokenSource();
+
+        var call = greeter.HangAsync(cancellation.Token);
+        await WaitUntilAsync(() => home.Counters.Received(MessageKind.Call) == 1);
+        cancellation.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        await WaitUntilAsync(() => original.HangsStopped() == 1);
+    }
+
+    [Fact]
     public async Task References_travel_as_references_and_resolve_home_to_the_original()
     {
         await using var harness = new SiteHarness();

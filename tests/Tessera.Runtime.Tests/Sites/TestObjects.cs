@@ -6,6 +6,7 @@ namespace Tessera.Runtime.Tests.Sites;
 public partial class Greeter
 {
     private int _greetings;
+    private int _hangsStopped;
 
     public virtual string Greet(string name)
     {
@@ -22,9 +23,20 @@ public partial class Greeter
     /// <summary>Never returns by itself: only the call's deadline or cancellation ends it.</summary>
     public virtual async Task<int> HangAsync(CancellationToken cancellationToken)
     {
-        await Task.Delay(Timeout.Infinite, cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref _hangsStopped);
+            throw;
+        }
         return 0;
     }
+
+    /// <summary>How many <see cref="HangAsync"/> calls here saw their token cancelled.</summary>
+    public virtual int HangsStopped() => Volatile.Read(ref _hangsStopped);
 
     public virtual string Introduce(Greeter other, string name) => other.Greet(name) + " via " + Greet("me");
 }
