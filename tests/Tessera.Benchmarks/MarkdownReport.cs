@@ -8,7 +8,6 @@ internal static class MarkdownReport
 {
     public static string Render(RunResults results, RunSettings settings, string chartFile)
     {
-        var rows = new Comparison(results.Measurements);
         var text = new StringBuilder();
         text.AppendLine($"# Tessera benchmark, {results.Date:yyyy-MM-dd HH:mm} UTC ({results.Mode} run)");
         text.AppendLine();
@@ -19,6 +18,22 @@ internal static class MarkdownReport
         text.AppendLine();
         text.AppendLine($"![Throughput of each scenario relative to raw TCP and to Orleans]({chartFile})");
         text.AppendLine();
+        AppendTables(text, results);
+        text.AppendLine();
+        text.AppendLine("## How it was measured");
+        text.AppendLine();
+        text.Append("Each server in its own child process, the callers in the benchmark process, over 127.0.0.1. ")
+            .Append(Invariant($"Every workload is checked and warmed up ({settings.Warmup.TotalSeconds:0.##} s), then the workloads take turns for {settings.Rounds} rounds "))
+            .Append(Invariant($"of {settings.WindowsPerRound} × {settings.Window.TotalMilliseconds:0} ms windows after a ramp-up window; calls/s is the median window, p50/p99 cover every call. "))
+            .AppendLine("CPU is process CPU time and allocation is `GC.GetTotalAllocatedBytes(precise: true)`, both in both processes, over whole rounds, divided by the calls made.");
+        foreach (var note in results.Notes) text.AppendLine().AppendLine(note);
+        return text.ToString();
+    }
+
+    /// <summary>The results and goals tables of a run, for latest.md and for the README's benchmark section.</summary>
+    public static void AppendTables(StringBuilder text, RunResults results, string goalsHeading = "##")
+    {
+        var rows = new Comparison(results.Measurements);
         text.AppendLine("| scenario | p50 µs | p99 µs | calls/s | × raw TCP | × Orleans | CPU µs/call (client + server) | B/call (client + server) |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results.Measurements)
@@ -37,7 +52,7 @@ internal static class MarkdownReport
             text.AppendLine(Invariant($"The [Cached] call with the state local takes {local.ClientCpuMicros * 1000:F1} ns; a virtual call with an uncontended lock takes {reference:F1} ns ({local.ClientCpuMicros * 1000 / reference:F2}×)."));
         }
         text.AppendLine();
-        text.AppendLine("## Goals (issue 9)");
+        text.AppendLine($"{goalsHeading} Goals (issue 9)");
         text.AppendLine();
         text.AppendLine("| goal | measured in this run | status |");
         text.AppendLine("|---|---|---|");
@@ -45,15 +60,6 @@ internal static class MarkdownReport
         {
             text.AppendLine($"| {Escape(goal.Goal)} | {Escape(goal.Measured)} | {goal.Met switch { true => "met", false => "**not met**", null => "not measured" }} |");
         }
-        text.AppendLine();
-        text.AppendLine("## How it was measured");
-        text.AppendLine();
-        text.Append("Each server in its own child process, the callers in the benchmark process, over 127.0.0.1. ")
-            .Append(Invariant($"Every workload is checked and warmed up ({settings.Warmup.TotalSeconds:0.##} s), then the workloads take turns for {settings.Rounds} rounds "))
-            .Append(Invariant($"of {settings.WindowsPerRound} × {settings.Window.TotalMilliseconds:0} ms windows after a ramp-up window; calls/s is the median window, p50/p99 cover every call. "))
-            .AppendLine("CPU is process CPU time and allocation is `GC.GetTotalAllocatedBytes(precise: true)`, both in both processes, over whole rounds, divided by the calls made.");
-        foreach (var note in results.Notes) text.AppendLine().AppendLine(note);
-        return text.ToString();
     }
 
     private static string Number(double? value, string format) => value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";

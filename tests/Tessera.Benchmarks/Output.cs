@@ -6,8 +6,8 @@ namespace Tessera.Benchmarks;
 
 /// <summary>
 /// Writes a run's results: results.json, chart.svg and results.md into the results folder, and, for a full run
-/// of the whole suite, the same as latest.* into docs/benchmarks/, which the README shows. Figures there are
-/// only ever written by a run.
+/// of the whole suite, the same as latest.* into docs/benchmarks/ and the tables into the README. Figures there
+/// are only ever written by a run.
 /// </summary>
 internal static class Output
 {
@@ -28,6 +28,9 @@ internal static class Output
             await File.WriteAllTextAsync(Path.Combine(publish, "latest.svg"), chart);
             await File.WriteAllTextAsync(Path.Combine(publish, "latest.md"), MarkdownReport.Render(results, options.Settings, "latest.svg"));
             Console.Error.WriteLine($"Published latest.json, latest.svg and latest.md to {Path.GetFullPath(publish)}");
+            var readme = Path.Combine(publish, "..", "..", "README.md");
+            if (!await ReadmeSection.WriteAsync(readme, results))
+                Console.Error.WriteLine($"Did not update {Path.GetFullPath(readme)}: it has no {ReadmeSection.Start} ... {ReadmeSection.End} section.");
         }
         return report;
     }
