@@ -396,15 +396,4 @@ internal sealed class ConnectionTable
         var byId = a.Id.CompareTo(b.Id);
         return byId != 0 ? byId : a.Incarnation.CompareTo(b.Incarnation);
     }
-
-    private sealed class PeerSlot
-    {
-        public TaskCompletionSource<PeerConnection> Established { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool Dialing { get; set; }
-
-        public bool Redialed { get; set; }
-
-        public PeerConnection? Connection { get; set; }
-    }
 }

@@ -31,8 +31,7 @@ public sealed class DeadRequesterTests(ITestOutputHelper output)
     [InlineData(2, false)]
     public async Task Requesters_that_died_before_their_requests_arrived_are_skipped_unless_the_state_went_to_them(int dead, bool homeHolds)
     {
-        await using var bounded = new BoundedHarness();
-        var harness = bounded.Sites;
+        await using var harness = new SiteHarness();
         var log = new EventLog();
         log.Start();
         var links = new LinkTable(harness.Network, seed: 0);

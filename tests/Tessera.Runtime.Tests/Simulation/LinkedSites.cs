@@ -18,11 +18,3 @@ internal static class LinkedSites
                 LoggerFactory = log,
             });
 }
-
-/// <summary>Sites that must stop within <see cref="SimWorld.StopDeadline"/>: a site hanging while it stops fails the test instead of hanging it.</summary>
-internal sealed class BoundedHarness : IAsyncDisposable
-{
-    public SiteHarness Sites { get; } = new();
-
-    public async ValueTask DisposeAsync() => await Sites.DisposeAsync().AsTask().WaitAsync(SimWorld.StopDeadline);
-}

@@ -19,8 +19,7 @@ public sealed class RefusalStateTests(ITestOutputHelper output)
     [Fact]
     public async Task A_refused_call_names_the_fault_it_was_refused_for_never_Ok()
     {
-        await using var bounded = new BoundedHarness();
-        var harness = bounded.Sites;
+        await using var harness = new SiteHarness();
         var links = new LinkTable(harness.Network, seed: 0);
         // Silence of ~20 ms is TempFail, so the link can flip many times a second.
         var detection = new FaultOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(10), MinimumSilenceSlack = TimeSpan.FromMilliseconds(1), PermFailGrace = TimeSpan.FromSeconds(30) };

@@ -1,3 +1,4 @@
+using Tessera.Runtime.Tests.Sites;
 using System.Diagnostics;
 using System.Text;
 
@@ -32,7 +33,7 @@ internal static class SimRun
         {
             if (world is not null)
             {
-                foreach (var problem in await world.StopAsync(SimWorld.StopDeadline)) findings.Add(problem);
+                foreach (var problem in await world.StopAsync(SiteHarness.StopDeadline)) findings.Add(problem);
             }
         }
         return new RunReport(scenario, findings.Violations, world?.Log.ToString() ?? "", clock.Elapsed, played.Outcomes, played.Stats);

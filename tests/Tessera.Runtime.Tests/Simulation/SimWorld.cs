@@ -24,9 +24,6 @@ internal sealed class SimWorld : IAsyncDisposable
     /// <summary>Every call's deadline.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long stopping a site may take: its shutdown timeout is 250 ms, so this is only reached by a hang.</summary>
-    public static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(10);
-
     private readonly SiteHarness _harness = new();
     private readonly int?[] _diedAtMs;
 
@@ -163,5 +160,5 @@ internal sealed class SimWorld : IAsyncDisposable
             .ToList();
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync(StopDeadline);
+    public async ValueTask DisposeAsync() => await StopAsync(SiteHarness.StopDeadline);
 }
