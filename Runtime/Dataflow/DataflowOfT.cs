@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Tessera.Diagnostics;
@@ -21,22 +22,37 @@ namespace Tessera;
 /// </remarks>
 public sealed class Dataflow<T>
 {
-    private readonly TaskCompletionSource<T> _state = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private const int Unbound = 0;
+    private const int Determining = 1;
+    private const int Bound = 2;
+    private const int Faulted = 3;
+
+    private int _status;
+    private T _value = default!;
+    private ExceptionDispatchInfo? _fault;
+
+    // Made only when someone waits, awaits or asks for a task: a reply variable that is bound before it is
+    // used (the common case for pipelined calls) never needs one.
+    private TaskCompletionSource<T>? _waiters;
 
     /// <summary>A new unbound variable.</summary>
     public Dataflow() { }
 
     /// <summary>A variable already bound to <paramref name="value"/>.</summary>
-    public Dataflow(T value) => _state.SetResult(value);
+    public Dataflow(T value)
+    {
+        _value = value;
+        _status = Bound;
+    }
 
     /// <summary>Whether the variable holds a value.</summary>
-    public bool IsBound => _state.Task.IsCompletedSuccessfully;
+    public bool IsBound => Volatile.Read(ref _status) == Bound;
 
     /// <summary>Whether the variable ended in a fault, which using it rethrows.</summary>
-    public bool IsFaulted => _state.Task.IsFaulted || _state.Task.IsCanceled;
+    public bool IsFaulted => Volatile.Read(ref _status) == Faulted;
 
     /// <summary>Whether the variable is bound or faulted: it will never change again.</summary>
-    public bool IsDetermined => _state.Task.IsCompleted;
+    public bool IsDetermined => Volatile.Read(ref _status) >= Bound;
 
     /// <summary>
     /// The value: waits up to <see cref="Dataflow.DefaultTimeout"/> for the bind. Rethrows the
@@ -53,13 +69,12 @@ public sealed class Dataflow<T>
     /// <summary>Waits for the value up to <paramref name="timeout"/> or until <paramref name="cancellationToken"/> is cancelled.</summary>
     public T GetValue(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var task = _state.Task;
-        if (!task.IsCompleted)
+        if (!IsDetermined)
         {
             bool done;
             try
             {
-                done = task.Wait(timeout, cancellationToken);
+                done = Waiters().Wait(timeout, cancellationToken);
             }
             catch (AggregateException)
             {
@@ -67,8 +82,8 @@ public sealed class Dataflow<T>
             }
             if (!done) throw new DataflowTimeoutException(timeout);
         }
-        // Unwraps: the variable's own fault, never an AggregateException.
-        return task.GetAwaiter().GetResult();
+        if (Volatile.Read(ref _status) == Faulted) _fault!.Throw();
+        return _value;
     }
 
     /// <summary>
@@ -90,7 +105,7 @@ public sealed class Dataflow<T>
             if (!IsDetermined) proxy.RequestBind(this, value);
             return Matches(value);
         }
-        return BindCounter.Value(_state.TrySetResult(value)) || Matches(value);
+        return BindCounter.Value(TrySet(value)) || Matches(value);
     }
 
     /// <summary>The asynchronous <see cref="Bind"/>: on a proxy site it awaits the manager's decision instead of blocking.</summary>
@@ -102,7 +117,7 @@ public sealed class Dataflow<T>
         }
         else
         {
-            BindCounter.Value(_state.TrySetResult(value));
+            BindCounter.Value(TrySet(value));
         }
         if (!Matches(value)) throw Conflict(value);
     }
@@ -123,7 +138,7 @@ public sealed class Dataflow<T>
             proxy.RequestFail(this, error);
             return IsFaulted;
         }
-        return BindCounter.Fault(_state.TrySetException(error));
+        return BindCounter.Fault(TrySetFault(error));
     }
 
     /// <summary>Runs <paramref name="callback"/> once the variable is determined (at once, on the thread pool, if it already is).</summary>
@@ -131,15 +146,15 @@ public sealed class Dataflow<T>
     public void OnDetermined(Action<Dataflow<T>> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        _state.Task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => callback(this));
+        Waiters().ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => callback(this));
     }
 
     /// <summary>The variable as a task, for <c>Task.WhenAll</c> and friends.</summary>
-    public Task<T> AsTask() => _state.Task;
+    public Task<T> AsTask() => Waiters();
 
-    public TaskAwaiter<T> GetAwaiter() => _state.Task.GetAwaiter();
+    public TaskAwaiter<T> GetAwaiter() => Waiters().GetAwaiter();
 
-    public ConfiguredTaskAwaitable<T> ConfigureAwait(bool continueOnCapturedContext) => _state.Task.ConfigureAwait(continueOnCapturedContext);
+    public ConfiguredTaskAwaitable<T> ConfigureAwait(bool continueOnCapturedContext) => Waiters().ConfigureAwait(continueOnCapturedContext);
 
     /// <summary>Uses the variable as its value: blocks as <see cref="Value"/> does.</summary>
     public static implicit operator T(Dataflow<T> variable)
@@ -151,24 +166,24 @@ public sealed class Dataflow<T>
     public override string ToString() => $"Dataflow<{typeof(T).Name}>({Describe()})";
 
     /// <summary>Binds from the protocol (the manager's decision, a reply): never forwards to a manager.</summary>
-    internal bool TrySetFromProtocol(T value) => BindCounter.Value(_state.TrySetResult(value));
+    internal bool TrySetFromProtocol(T value) => BindCounter.Value(TrySet(value));
 
-    internal bool TryFailFromProtocol(Exception error) => BindCounter.Fault(_state.TrySetException(error));
+    internal bool TryFailFromProtocol(Exception error) => BindCounter.Fault(TrySetFault(error));
 
-    internal Task Determined => _state.Task;
+    internal Task Determined => Waiters();
 
     internal bool TryGetValue(out T value)
     {
         if (IsBound)
         {
-            value = _state.Task.Result;
+            value = _value;
             return true;
         }
         value = default!;
         return false;
     }
 
-    internal Exception? Fault => _state.Task.Exception?.InnerException;
+    internal Exception? Fault => IsFaulted ? _fault!.SourceException : null;
 
     private bool Matches(T value) => TryGetValue(out var existing) && EqualityComparer<T>.Default.Equals(existing, value);
 
@@ -176,9 +191,50 @@ public sealed class Dataflow<T>
 
     private string Describe()
     {
-        var task = _state.Task;
-        if (task.IsCompletedSuccessfully) return task.Result?.ToString() ?? "null";
-        if (task.IsCompleted) return "a fault (" + (Fault?.Message ?? "cancelled") + ")";
+        if (IsBound) return _value?.ToString() ?? "null";
+        if (IsFaulted) return "a fault (" + Fault!.Message + ")";
         return "unbound";
+    }
+
+    private bool TrySet(T value)
+    {
+        if (Interlocked.CompareExchange(ref _status, Determining, Unbound) != Unbound) return false;
+        _value = value;
+        // A full fence: a waiter that made its task after this reads the status as bound, and one that made it
+        // before is seen here.
+        Interlocked.Exchange(ref _status, Bound);
+        Volatile.Read(ref _waiters)?.TrySetResult(value);
+        return true;
+    }
+
+    private bool TrySetFault(Exception error)
+    {
+        if (Interlocked.CompareExchange(ref _status, Determining, Unbound) != Unbound) return false;
+        _fault = ExceptionDispatchInfo.Capture(error);
+        Interlocked.Exchange(ref _status, Faulted);
+        Volatile.Read(ref _waiters)?.TrySetException(error);
+        return true;
+    }
+
+    /// <summary>The task that completes with the variable; continuations never run inside a bind.</summary>
+    private Task<T> Waiters()
+    {
+        var waiters = Volatile.Read(ref _waiters);
+        if (waiters is null)
+        {
+            var created = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiters = Interlocked.CompareExchange(ref _waiters, created, null) ?? created;
+        }
+        // The binder may have finished before the task existed: completing it twice is harmless.
+        switch (Volatile.Read(ref _status))
+        {
+            case Bound:
+                waiters.TrySetResult(_value);
+                break;
+            case Faulted:
+                waiters.TrySetException(_fault!.SourceException);
+                break;
+        }
+        return waiters.Task;
     }
 }

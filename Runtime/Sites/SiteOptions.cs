@@ -36,6 +36,7 @@ public sealed record SiteOptions
     /// <summary>
     /// Async calls (and their reply variables) one connection may have outstanding. Past it, a call
     /// waits for a reply to free a slot (bounded by the call timeout and the caller's token); it is never dropped.
+    /// At most 1,048,576; each connection keeps a table of 16 to 32 bytes per allowed call.
     /// </summary>
     public int MaxOutstandingAsyncCalls { get; init; } = 1024;
 
@@ -68,5 +69,7 @@ public sealed record SiteOptions
         if (MaxWaitingCalls <= 0) throw new ArgumentOutOfRangeException(nameof(MaxWaitingCalls), MaxWaitingCalls, "At least one call must be allowed to wait.");
         if (ShutdownTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "The shutdown timeout cannot be negative.");
         if (MaxOutstandingAsyncCalls < 1) throw new ArgumentOutOfRangeException(nameof(MaxOutstandingAsyncCalls), MaxOutstandingAsyncCalls, "At least one async call must be allowed on a connection.");
+        if (MaxOutstandingAsyncCalls > Protocols.Async.PendingCallTable.MaxCapacity)
+            throw new ArgumentOutOfRangeException(nameof(MaxOutstandingAsyncCalls), MaxOutstandingAsyncCalls, $"At most {Protocols.Async.PendingCallTable.MaxCapacity} async calls may be outstanding on a connection.");
     }
 }

@@ -1,15 +1,14 @@
 using System;
-using System.Buffers;
 
 namespace Tessera.Transport;
 
 /// <summary>
-/// A frame body in a buffer rented from <see cref="ArrayPool{T}.Shared"/>. Whoever holds it last
+/// A frame body in a buffer rented from <see cref="FrameBuffers"/>. Whoever holds it last
 /// calls <see cref="Return"/>; after <see cref="IFrameConnection.SendAsync"/> that is the transport.
 /// </summary>
 public readonly struct OutboundFrame
 {
-    // Internal: the transport returns the buffer to the shared pool, so it must have come from there.
+    // Internal: the transport returns the buffer to FrameBuffers, so it must have come from there.
     internal OutboundFrame(byte[] buffer, int length)
     {
         ArgumentNullException.ThrowIfNull(buffer);
@@ -28,10 +27,10 @@ public readonly struct OutboundFrame
     /// <summary>Copies <paramref name="body"/> into a pooled buffer.</summary>
     public static OutboundFrame Copy(ReadOnlySpan<byte> body)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, body.Length));
+        var buffer = FrameBuffers.Rent(Math.Max(1, body.Length));
         body.CopyTo(buffer);
         return new OutboundFrame(buffer, body.Length);
     }
 
-    public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
+    public void Return() => FrameBuffers.Return(Buffer);
 }

@@ -5,17 +5,12 @@ using Tessera.Transport;
 namespace Tessera.Wire;
 
 /// <summary>
-/// An <see cref="IBufferWriter{T}"/> over arrays rented from the shared pool, whose buffer is handed
+/// An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="FrameBuffers"/>, whose buffer is handed
 /// to the transport as an <see cref="OutboundFrame"/> without another copy. After <see cref="Detach"/>
 /// it starts over with a fresh buffer, so one writer can encode frame after frame.
 /// </summary>
 internal sealed class PooledFrameWriter : IBufferWriter<byte>
 {
-    // A call or a reply with small arguments fits in 64 bytes. The shared pool keeps only so many arrays per
-    // size, and a pipelining caller queues more frames than that, so some rents are fresh arrays: small first
-    // buffers make those cost 88 bytes instead of 280. Larger bodies ask for their size in one GetSpan.
-    private const int FirstBufferSize = 64;
-
     private byte[] _buffer = Array.Empty<byte>();
     private int _written;
 
@@ -57,9 +52,9 @@ internal sealed class PooledFrameWriter : IBufferWriter<byte>
     {
         var needed = Math.Max(sizeHint, 1);
         if (_buffer.Length - _written >= needed) return;
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(_buffer.Length * 2, FirstBufferSize), _written + needed));
+        var larger = FrameBuffers.Rent(Math.Max(Math.Max(_buffer.Length * 2, FrameBuffers.SmallSize), _written + needed));
         _buffer.AsSpan(0, _written).CopyTo(larger);
-        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0) FrameBuffers.Return(_buffer);
         _buffer = larger;
     }
 }

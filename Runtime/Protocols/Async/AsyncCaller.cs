@@ -35,18 +35,16 @@ internal sealed class AsyncCaller
     public Dataflow<TResult> Call<TResult>(ProxyHandle handle, ref AsyncChannel? route, uint methodId, byte[] arguments, Func<Site, byte[], TResult> decode, CancellationToken cancellationToken)
     {
         var reply = new Dataflow<TResult>();
-        var pending = new PendingAsyncCall<TResult>(handle, methodId, decode, reply);
-        pending.Telemetry = CallTelemetry.Start(CallProtocol.Async, handle, methodId, out var traceContext);
-        var call = new OutgoingAsyncCall(handle, methodId, arguments, traceContext, pending, cancellationToken);
+        var telemetry = CallTelemetry.Start(CallProtocol.Async, handle, methodId, out var traceContext);
+        var call = new PendingAsyncCall<TResult>(handle, methodId, arguments, traceContext, cancellationToken, decode, reply) { Telemetry = telemetry };
         if (!_held.TryHold(call)) Dispatch(call, ref route);
         return reply;
     }
 
     /// <summary>Puts a call on the wire, or fails its reply variable with the reason it cannot go.</summary>
-    public void Dispatch(OutgoingAsyncCall call, ref AsyncChannel? route)
+    public void Dispatch(PendingAsyncCall call, ref AsyncChannel? route)
     {
         var (handle, methodId, cancellationToken) = (call.Handle, call.MethodId, call.CancellationToken);
-        long id = 0;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -54,16 +52,15 @@ internal sealed class AsyncCaller
             if (FaultStream.IsFinal(new FaultedEntity(handle, handle).State)) throw FaultGate.Refusal(handle, $"Async call of method 0x{methodId:x8}");
             var channel = route is { IsOpen: true } cached ? cached : route = ChannelTo(handle, cancellationToken);
             channel.Acquire(cancellationToken);
-            id = channel.Register(call.Pending);
-            var cancellable = cancellationToken.CanBeCanceled;
-            Send(channel.Connection, new AsyncCall { CallId = id, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = call.Arguments, Cancellable = cancellable, TraceContext = call.TraceContext }, cancellationToken);
+            channel.Register(call);
+            Send(channel.Connection, call.ToMessage(), cancellationToken);
             // Armed once the call is queued, so a cancel can never reach home ahead of its call.
-            if (cancellable) call.Pending.ArmCancellation(cancellationToken);
+            if (cancellationToken.CanBeCanceled) call.ArmCancellation(cancellationToken);
         }
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
         {
             // Registered calls free their window slot as they end; before that, no slot was taken.
-            call.Pending.Fail(ex);
+            call.Fail(ex);
         }
     }
 

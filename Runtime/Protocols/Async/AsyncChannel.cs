@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using Tessera.Sites;
@@ -17,12 +16,11 @@ namespace Tessera.Protocols.Async;
 /// </remarks>
 internal sealed class AsyncChannel : IDisposable
 {
-    private readonly ConcurrentDictionary<long, PendingAsyncCall> _pending = new();
+    private readonly PendingCallTable _pending;
     private readonly Slots _window;
     private readonly TimeProvider _time;
     private readonly ITimer _sweep;
     private readonly long _timeoutTicks;
-    private long _nextId;
 
     public AsyncChannel(PeerConnection connection, int window, TimeSpan timeout, TimeProvider time)
     {
@@ -30,6 +28,7 @@ internal sealed class AsyncChannel : IDisposable
         Timeout = timeout;
         _time = time;
         _window = new Slots(window);
+        _pending = new PendingCallTable(window);
         _timeoutTicks = (long)(timeout.TotalSeconds * time.TimestampFrequency);
         var period = timeout / 8;
         _sweep = time.CreateTimer(static state => ((AsyncChannel)state!).Sweep(), this, period, period);
@@ -56,10 +55,8 @@ internal sealed class AsyncChannel : IDisposable
 
     public long Register(PendingAsyncCall call)
     {
-        var id = Interlocked.Increment(ref _nextId);
-        call.Start(this, id, _time.GetTimestamp() + _timeoutTicks);
-        _pending[id] = call;
-        return id;
+        call.Start(this, _time.GetTimestamp() + _timeoutTicks);
+        return _pending.Add(call);
     }
 
     /// <summary>Tells home the caller gave up on call <paramref name="id"/>; best effort, as the reply may already be on its way.</summary>
@@ -77,17 +74,17 @@ internal sealed class AsyncChannel : IDisposable
         if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send);
     }
 
-    public bool TryTake(long id, out PendingAsyncCall call) => _pending.TryGetValue(id, out call!);
+    public bool TryTake(long id, out PendingAsyncCall call) => _pending.TryGet(id, out call);
 
     /// <summary>Called once per call, by whichever outcome ended it.</summary>
     public void Release(long id)
     {
-        if (_pending.TryRemove(id, out _)) _window.Release();
+        if (_pending.Remove(id)) _window.Release();
     }
 
     public void FailAll(Exception reason)
     {
-        foreach (var call in _pending.Values) call.Fail(reason);
+        foreach (var call in _pending.Snapshot()) call.Fail(reason);
     }
 
     public void Dispose() => _sweep.Dispose();
@@ -107,7 +104,7 @@ internal sealed class AsyncChannel : IDisposable
     private void Sweep()
     {
         var now = _time.GetTimestamp();
-        foreach (var call in _pending.Values)
+        foreach (var call in _pending.Snapshot())
         {
             if (call.IsPast(now)) call.Fail(null);
         }

@@ -30,7 +30,7 @@ internal sealed class HeldAsyncCalls
     }
 
     /// <returns>False when the call should go out now.</returns>
-    public bool TryHold(OutgoingAsyncCall call)
+    public bool TryHold(PendingAsyncCall call)
     {
         var home = call.Handle.Home;
         if (!_queues.ContainsKey(home) && (_site.Health.StateOf(home) != FaultState.TempFail || _site.Connections.IsEstablished(home))) return false;
@@ -45,7 +45,7 @@ internal sealed class HeldAsyncCalls
             {
                 if (call.CancellationToken.IsCancellationRequested || _site.Options.TimeProvider.GetTimestamp() >= deadline)
                 {
-                    call.Pending.Fail(new CallTimeoutException($"Waiting for room among the async calls held for {call.Handle}", _site.Options.DefaultCallTimeout));
+                    call.Fail(new CallTimeoutException($"Waiting for room among the async calls held for {call.Handle}", _site.Options.DefaultCallTimeout));
                     return true;
                 }
                 Monitor.Wait(queue, Recheck);
@@ -97,8 +97,8 @@ internal sealed class HeldAsyncCalls
             var kept = new Queue<Held>(queue.Count);
             while (queue.TryDequeue(out var held))
             {
-                if (held.Call.CancellationToken.IsCancellationRequested) held.Call.Pending.Fail(new OperationCanceledException("The async call was cancelled while it waited for its home to recover.", held.Call.CancellationToken));
-                else if (now >= held.Deadline) held.Call.Pending.Fail(new CallTimeoutException($"Async call of method 0x{held.Call.MethodId:x8} on {held.Call.Handle}, held while its home was unreachable", _site.Options.DefaultCallTimeout));
+                if (held.Call.CancellationToken.IsCancellationRequested) held.Call.Fail(new OperationCanceledException("The async call was cancelled while it waited for its home to recover.", held.Call.CancellationToken));
+                else if (now >= held.Deadline) held.Call.Fail(new CallTimeoutException($"Async call of method 0x{held.Call.MethodId:x8} on {held.Call.Handle}, held while its home was unreachable", _site.Options.DefaultCallTimeout));
                 else kept.Enqueue(held);
             }
             while (kept.TryDequeue(out var held)) queue.Enqueue(held);
@@ -106,5 +106,5 @@ internal sealed class HeldAsyncCalls
         }
     }
 
-    private readonly record struct Held(OutgoingAsyncCall Call, long Deadline);
+    private readonly record struct Held(PendingAsyncCall Call, long Deadline);
 }

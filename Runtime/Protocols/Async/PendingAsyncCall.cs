@@ -7,29 +7,50 @@ using Tessera.Wire;
 namespace Tessera.Protocols.Async;
 
 /// <summary>
-/// A call's reply variable while the call is on the wire. Exactly one of the reply, the deadline, the
-/// caller's cancellation and the connection's loss ends it; the one that does frees its window slot.
+/// An async call from its creation until its reply variable is determined: what goes on the wire (kept
+/// while the call is held for a home in TempFail), then the variable while the call is out. Exactly one of
+/// the reply, the deadline, the caller's cancellation and the connection's loss ends it; the one that does
+/// frees its window slot.
 /// </summary>
-internal abstract class PendingAsyncCall
+internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte[] arguments, byte[]? traceContext, CancellationToken cancellationToken)
 {
     private int _ended;
     private int _registered;
     private long _deadline;
     private CancellationTokenRegistration _cancellation;
 
+    public ProxyHandle Handle => handle;
+
+    public uint MethodId => methodId;
+
+    /// <summary>The encoded arguments, until the call message is built.</summary>
+    public byte[] Arguments { get; private set; } = arguments;
+
+    public byte[]? TraceContext => traceContext;
+
+    public CancellationToken CancellationToken => cancellationToken;
+
     public AsyncChannel? Channel { get; private set; }
 
-    public long Id { get; private set; }
+    /// <summary>Set by the channel's <see cref="PendingCallTable"/> when the call takes a slot.</summary>
+    public long Id { get; set; }
 
     /// <summary>The call's activity and metrics, ended with the call whichever way it ends.</summary>
     public CallTelemetry Telemetry { get; set; }
 
-    /// <summary>Names the call; <paramref name="deadline"/> is a <see cref="TimeProvider.GetTimestamp"/> value the channel's sweep checks.</summary>
-    public void Start(AsyncChannel channel, long id, long deadline)
+    /// <summary>Ties the call to its channel; <paramref name="deadline"/> is a <see cref="TimeProvider.GetTimestamp"/> value the channel's sweep checks.</summary>
+    public void Start(AsyncChannel channel, long deadline)
     {
         Channel = channel;
-        Id = id;
         _deadline = deadline;
+    }
+
+    /// <summary>The call message, built once the call has its id; the arguments are not kept after it.</summary>
+    public AsyncCall ToMessage()
+    {
+        var message = new AsyncCall { CallId = Id, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = Arguments, Cancellable = cancellationToken.CanBeCanceled, TraceContext = traceContext };
+        Arguments = Array.Empty<byte>();
+        return message;
     }
 
     /// <summary>
@@ -72,10 +93,6 @@ internal abstract class PendingAsyncCall
 
     public bool IsPast(long now) => now >= _deadline;
 
-    public abstract ProxyHandle Handle { get; }
-
-    public abstract uint MethodId { get; }
-
     protected abstract void Bind(Site site, byte[] result);
 
     protected abstract void Fault(Exception error);
@@ -104,12 +121,9 @@ internal abstract class PendingAsyncCall
 }
 
 /// <summary>A pending call whose reply variable holds a <typeparamref name="TResult"/>.</summary>
-internal sealed class PendingAsyncCall<TResult>(ProxyHandle handle, uint methodId, Func<Site, byte[], TResult> decode, Dataflow<TResult> reply) : PendingAsyncCall
+internal sealed class PendingAsyncCall<TResult>(ProxyHandle handle, uint methodId, byte[] arguments, byte[]? traceContext, CancellationToken cancellationToken, Func<Site, byte[], TResult> decode, Dataflow<TResult> reply)
+    : PendingAsyncCall(handle, methodId, arguments, traceContext, cancellationToken)
 {
-    public override ProxyHandle Handle => handle;
-
-    public override uint MethodId => methodId;
-
     protected override void Bind(Site site, byte[] result) => reply.TrySetFromProtocol(decode(site, result));
 
     protected override void Fault(Exception error) => reply.TryFailFromProtocol(error);

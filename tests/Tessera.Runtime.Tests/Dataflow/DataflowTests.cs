@@ -154,6 +154,50 @@ public sealed class DataflowTests
         Assert.Throws<TimeoutException>(() => failed.Wait());
     }
 
+    [Fact]
+    public async Task A_bind_racing_blocked_readers_and_awaiters_wakes_every_one_of_them()
+    {
+        // The variable makes its task only when someone waits; a bind that lands while the task is being made must still be seen.
+        for (var round = 0; round < 2_000; round++)
+        {
+            var variable = new Dataflow<int>();
+            using var start = new Barrier(3);
+            var blocked = Task.Factory.StartNew(() =>
+            {
+                start.SignalAndWait();
+                return variable.GetValue(TimeSpan.FromSeconds(10));
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var awaiting = Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                return await variable;
+            });
+            start.SignalAndWait();
+            variable.Bind(round);
+
+            Assert.Equal(round, await blocked.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(round, await awaiting.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(round, await variable.AsTask());
+        }
+    }
+
+    [Fact]
+    public async Task A_fault_is_the_same_exception_for_a_reader_an_awaiter_and_the_task()
+    {
+        var variable = new Dataflow<int>();
+        var awaiting = variable.AsTask();
+        var fault = new InvalidOperationException("boom");
+
+        Assert.True(variable.TryFail(fault));
+
+        Assert.Same(fault, Assert.Throws<InvalidOperationException>(() => variable.Value));
+        Assert.Same(fault, await Assert.ThrowsAsync<InvalidOperationException>(() => awaiting));
+        Assert.Same(fault, await Assert.ThrowsAsync<InvalidOperationException>(async () => await variable));
+        Assert.True(variable.IsFaulted);
+        Assert.False(variable.IsBound);
+        Assert.False(variable.TryBind(1));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));

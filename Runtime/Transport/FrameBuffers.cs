@@ -1,0 +1,49 @@
+using System;
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading;
+
+namespace Tessera.Transport;
+
+/// <summary>
+/// Where frame bodies are rented and returned. Small frames (calls and replies with small arguments) come
+/// from a pool of their own: they are encoded on the calling thread and returned by the writer loop, and a
+/// pipelining caller keeps a thousand of them queued, which the shared pool (a few arrays per size per core)
+/// cannot hold, so most of its rents would be fresh arrays. Larger frames use <see cref="ArrayPool{T}.Shared"/>.
+/// </summary>
+internal static class FrameBuffers
+{
+    public const int SmallSize = 128;
+
+    // Bounds what the pool keeps when a burst ends: 4,096 × 128 B, about half a megabyte per process.
+    private const int MaxKeptSmall = 4096;
+
+    private static readonly ConcurrentQueue<byte[]> s_small = new();
+    private static int s_kept;
+
+    public static byte[] Rent(int minimumLength)
+    {
+        if (minimumLength > SmallSize) return ArrayPool<byte>.Shared.Rent(minimumLength);
+        if (s_small.TryDequeue(out var buffer))
+        {
+            Interlocked.Decrement(ref s_kept);
+            return buffer;
+        }
+        return GC.AllocateUninitializedArray<byte>(SmallSize);
+    }
+
+    public static void Return(byte[] buffer)
+    {
+        if (buffer.Length != SmallSize)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return;
+        }
+        if (Interlocked.Increment(ref s_kept) > MaxKeptSmall)
+        {
+            Interlocked.Decrement(ref s_kept);
+            return;
+        }
+        s_small.Enqueue(buffer);
+    }
+}
