@@ -38,6 +38,8 @@ public sealed class GcTests
 
         await GcSites.ExportsSettleAsync(home, expected: 1);
         await Poll.UntilAsync(() => holder.ProxyCount == 1);
+        // The factory's proxy is the one that must stay: unused after the calls, it would otherwise be collected too.
+        GC.KeepAlive(factory);
     }
 
     [Fact]
@@ -158,5 +160,6 @@ public sealed class GcTests
         await GcSites.ExportsSettleAsync(home, baseline);
         await Poll.UntilAsync(() => client.ProxyCount == 1);
         Assert.True(home.Counters.Received(MessageKind.WeightReturn) < Proxies / 10, $"{home.Counters.Received(MessageKind.WeightReturn)} return messages for {Proxies} proxies: batching failed");
+        GC.KeepAlive(factory);
     }
 }
