@@ -2,7 +2,6 @@ using System;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +24,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
     private readonly IDisposable? _resource;
     private readonly int _maxFrameSize;
     private readonly ILogger _logger;
-    private readonly Channel<OutboundFrame> _sendQueue;
+    private readonly SendQueue _sendQueue;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
 
@@ -47,11 +46,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
         _maxFrameSize = options.MaxFrameSize;
         _logger = logger;
         RemoteAddress = remoteAddress;
-        _sendQueue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(options.SendQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _sendQueue = new SendQueue(options.SendQueueCapacity);
 
         // Sends are legal before Start, so the writer runs from the outset.
         _ = Task.Run(RunWriterAsync);
@@ -99,7 +94,11 @@ internal sealed class PipeFrameConnection : IFrameConnection
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return _sendQueue.Writer.TryWrite(frame) ? ValueTask.CompletedTask : SendSlowAsync(frame, cancellationToken);
+        var queued = _sendQueue.EnqueueAsync(frame, cancellationToken);
+        if (!queued.IsCompletedSuccessfully) return AwaitQueuedAsync(queued, frame);
+        if (queued.Result) return ValueTask.CompletedTask;
+        frame.Return();
+        return ValueTask.FromException(ClosedException());
     }
 
     public void Abort(Exception? reason) => Close(reason);
@@ -110,7 +109,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        _sendQueue.Writer.TryComplete();
+        _sendQueue.Complete();
         try
         {
             await Completion.WaitAsync(GracefulCloseTimeout).ConfigureAwait(false);
@@ -122,22 +121,21 @@ internal sealed class PipeFrameConnection : IFrameConnection
         }
     }
 
-    private async ValueTask SendSlowAsync(OutboundFrame frame, CancellationToken cancellationToken)
+    private async ValueTask AwaitQueuedAsync(ValueTask<bool> queued, OutboundFrame frame)
     {
+        bool accepted;
         try
         {
-            await _sendQueue.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            frame.Return();
-            throw ClosedException();
+            accepted = await queued.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             frame.Return();
             throw;
         }
+        if (accepted) return;
+        frame.Return();
+        throw ClosedException();
     }
 
     private ConnectionClosedException ClosedException()
@@ -158,7 +156,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
             readerStarted = _started;
         }
 
-        _sendQueue.Writer.TryComplete();
+        _sendQueue.Complete();
         _output.CancelPendingFlush();
         if (readerStarted)
         {
@@ -227,7 +225,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
 
     private async Task RunWriterAsync()
     {
-        var queue = _sendQueue.Reader;
+        var queue = _sendQueue;
         Exception? error = null;
         bool drained = false;
         try
@@ -235,7 +233,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
             long unflushed = 0;
             while (!IsClosed)
             {
-                if (queue.TryRead(out var frame))
+                if (queue.TryDequeue(out var frame))
                 {
                     WriteFrame(frame);
                     unflushed += FrameParser.HeaderSize + frame.Length;
@@ -269,7 +267,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
             Close(error);
         }
 
-        while (queue.TryRead(out var undelivered)) undelivered.Return();
+        while (queue.TryDequeue(out var undelivered)) undelivered.Return();
         LoopEnded();
     }
 
