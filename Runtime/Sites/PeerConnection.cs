@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -26,10 +25,9 @@ internal sealed class PeerConnection : IFrameSink
 
     private readonly IFrameConnection _connection;
     private readonly ConnectionTable _table;
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<WireMessage>> _pending = new();
+    private readonly ReplySlotTable _replies = new();
     private readonly TaskCompletionSource<HandshakeFrame> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SiteIdentity? _expectedPeer;
-    private long _nextRequestId;
     private volatile Phase _phase;
     private Exception? _closeReason;
 
@@ -91,21 +89,17 @@ internal sealed class PeerConnection : IFrameSink
         var request = await BeginRequestAsync(buildRequest, cancellationToken).ConfigureAwait(false);
         try
         {
-            using (cancellationToken.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), request.Completion))
-            {
-                return await request.Reply.ConfigureAwait(false);
-            }
+            return await request.Reply.ConfigureAwait(false);
         }
         finally
         {
-            EndRequest(request.Id);
+            EndRequest(request);
         }
     }
 
     /// <summary>
-    /// Registers a reply slot and sends the request. The reply task is completed straight from the
-    /// reader loop, so a thread blocked on it wakes without needing another thread-pool thread.
-    /// The caller must call <see cref="EndRequest"/> once it stops waiting.
+    /// Rents a reply slot and sends the request. <paramref name="cancellationToken"/> bounds the send and
+    /// the wait for the reply alike. The caller must call <see cref="EndRequest"/> once it stops waiting.
     /// </summary>
     public ValueTask<PendingRequest> BeginRequestAsync(Func<long, WireMessage> buildRequest, CancellationToken cancellationToken)
         => BeginRequestAsync(static (id, build) => build(id), buildRequest, cancellationToken);
@@ -116,25 +110,24 @@ internal sealed class PeerConnection : IFrameSink
     /// </summary>
     public ValueTask<PendingRequest> BeginRequestAsync<TState>(Func<long, TState, WireMessage> buildRequest, TState state, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref _nextRequestId);
-        var reply = new TaskCompletionSource<WireMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
-        var pending = new PendingRequest(id, reply);
+        var pending = _replies.Rent(cancellationToken);
         try
         {
+            // Read after the slot is armed: either this sees the close, or the close fails the slot.
             if (_phase == Phase.Closed) throw Closed();
-            var send = SendAsync(buildRequest(id, state), cancellationToken);
+            var send = SendAsync(buildRequest(pending.Id, state), cancellationToken);
             if (send.IsCompletedSuccessfully) return new ValueTask<PendingRequest>(pending);
             return new ValueTask<PendingRequest>(AwaitSendAsync(send, pending));
         }
         catch
         {
-            EndRequest(id);
+            EndRequest(pending);
             throw;
         }
     }
 
-    public void EndRequest(long id) => _pending.TryRemove(id, out _);
+    /// <summary>Gives the request's reply slot back; a reply still on its way is dropped.</summary>
+    public void EndRequest(PendingRequest request) => _replies.Return(request);
 
     private async Task<PendingRequest> AwaitSendAsync(ValueTask send, PendingRequest pending)
     {
@@ -145,7 +138,7 @@ internal sealed class PeerConnection : IFrameSink
         }
         catch
         {
-            EndRequest(pending.Id);
+            EndRequest(pending);
             throw;
         }
     }
@@ -181,7 +174,7 @@ internal sealed class PeerConnection : IFrameSink
         _phase = Phase.Closed;
         var closed = Closed();
         _handshake.TrySetException(closed);
-        foreach (var pending in _pending.Values) pending.TrySetException(closed);
+        _replies.FailAll(closed);
         _table.OnClosed(this, reason);
     }
 
@@ -195,7 +188,7 @@ internal sealed class PeerConnection : IFrameSink
             return;
         }
         // A reply whose caller already gave up (deadline, cancellation) finds nobody and is dropped.
-        if (_pending.TryGetValue(reply.ReplyTo, out var waiting)) waiting.TrySetResult(message);
+        _replies.TryComplete(reply.ReplyTo, message);
     }
 
     private void OnHello(HandshakeFrame hello)
@@ -281,8 +274,11 @@ internal sealed class PeerConnection : IFrameSink
     public override string ToString() => $"{Peer}@{RemoteAddress}";
 }
 
-/// <summary>A request on the wire whose reply has not been matched yet.</summary>
-internal readonly record struct PendingRequest(long Id, TaskCompletionSource<WireMessage> Completion)
+/// <summary>A request on the wire whose reply has not been matched yet. Await <see cref="Reply"/> or call <see cref="Wait"/>, once.</summary>
+internal readonly record struct PendingRequest(long Id, ReplySlot? Slot)
 {
-    public Task<WireMessage> Reply => Completion.Task;
+    public ValueTask<WireMessage> Reply => Slot!.Reply;
+
+    /// <summary>Blocks until the reply, cancellation or the connection's loss; the reply wakes the thread directly.</summary>
+    public WireMessage Wait(CancellationToken cancellationToken) => Slot!.Wait(cancellationToken);
 }

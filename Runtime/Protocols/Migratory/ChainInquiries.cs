@@ -110,10 +110,7 @@ internal sealed class ChainInquiries
             }
             try
             {
-                using (deadline.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), request.Completion))
-                {
-                    return await request.Reply.ConfigureAwait(false);
-                }
+                return await request.Reply.ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
             {
@@ -122,7 +119,7 @@ internal sealed class ChainInquiries
             }
             finally
             {
-                connection.EndRequest(request.Id);
+                connection.EndRequest(request);
             }
         }
     }

@@ -41,10 +41,7 @@ internal sealed class StationaryCaller
             await FaultGate.EnterAsync(handle, methodId, call.Token).ConfigureAwait(false);
             call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
             call.Request = await call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token).ConfigureAwait(false);
-            using (call.Token.UnsafeRegister(static state => ((TaskCompletionSource<WireMessage>)state!).TrySetCanceled(), call.Request.Completion))
-            {
-                return Result(await call.Request.Reply.ConfigureAwait(false), handle, methodId);
-            }
+            return Result(await call.Request.Reply.ConfigureAwait(false), handle, methodId);
         }
         catch (OperationCanceledException ex)
         {
@@ -74,15 +71,7 @@ internal sealed class StationaryCaller
             FaultGate.Enter(handle, methodId, call.Token);
             call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
             call.Request = Block(call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token));
-            try
-            {
-                call.Request.Reply.Wait(call.Token);
-            }
-            catch (AggregateException)
-            {
-                // The reply's own exception is rethrown unwrapped just below.
-            }
-            return Result(call.Request.Reply.GetAwaiter().GetResult(), handle, methodId);
+            return Result(call.Request.Wait(call.Token), handle, methodId);
         }
         catch (OperationCanceledException ex)
         {
@@ -204,7 +193,7 @@ internal sealed class StationaryCaller
 
         public void Dispose()
         {
-            Connection?.EndRequest(Request.Id);
+            Connection?.EndRequest(Request);
             _linked?.Dispose();
             // Nothing holds the token any more: every wait on it has ended with the call.
             _caller._deadlines.Return(_deadline);
