@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 
 namespace Tessera.Transport.Framing;
 
@@ -12,7 +13,7 @@ namespace Tessera.Transport.Framing;
 /// every frame); past the bound a send waits, in order, in a small queue of blocked senders that the writer
 /// admits as it takes frames out. A sender's later send never overtakes its earlier blocked one.
 /// </summary>
-internal sealed class SendQueue
+internal sealed class SendQueue : IValueTaskSource<bool>
 {
     private readonly ConcurrentQueue<OutboundFrame> _frames = new();
     private readonly int _capacity;
@@ -22,7 +23,9 @@ internal sealed class SendQueue
     private int _blockedCount;
     private volatile bool _completed;
     private int _readerWaiting;
-    private TaskCompletionSource<bool>? _readable;
+
+    // One reusable signal for the writer loop's idle wait, which comes once per frame on a quiet connection.
+    private ManualResetValueTaskSourceCore<bool> _readable = new() { RunContinuationsAsynchronously = true };
 
     public SendQueue(int capacity)
     {
@@ -60,23 +63,22 @@ internal sealed class SendQueue
         return true;
     }
 
-    /// <summary>For the writer loop only: true once a frame is queued, false once the queue is complete and empty.</summary>
-    public async ValueTask<bool> WaitToReadAsync()
+    /// <summary>
+    /// For the writer loop only: false once the queue is complete and empty; otherwise true when there may
+    /// be a frame to take (look again with <see cref="TryDequeue"/>, then wait again).
+    /// </summary>
+    public ValueTask<bool> WaitToReadAsync()
     {
         while (true)
         {
-            if (!_frames.IsEmpty) return true;
-            if (_completed) return false;
-            var readable = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _readable, readable);
+            if (!_frames.IsEmpty) return new ValueTask<bool>(true);
+            if (_completed) return new ValueTask<bool>(false);
+            _readable.Reset();
             // A full fence before looking again: a sender that enqueued before it is seen here, one after it sees the flag.
             Interlocked.Exchange(ref _readerWaiting, 1);
-            if (!_frames.IsEmpty || _completed)
-            {
-                Volatile.Write(ref _readerWaiting, 0);
-                continue;
-            }
-            await readable.Task.ConfigureAwait(false);
+            if ((!_frames.IsEmpty || _completed) && Interlocked.Exchange(ref _readerWaiting, 0) == 1) continue;
+            // Either nothing came, or a sender took the flag and is signalling: the wait ends with its signal.
+            return new ValueTask<bool>(this, _readable.Version);
         }
     }
 
@@ -93,8 +95,7 @@ internal sealed class SendQueue
             Volatile.Write(ref _blockedCount, 0);
         }
         foreach (var send in failed) send.Refuse();
-        Interlocked.Exchange(ref _readerWaiting, 0);
-        Volatile.Read(ref _readable)?.TrySetResult(false);
+        WakeReader();
     }
 
     private async ValueTask<bool> EnqueueSlowAsync(OutboundFrame frame, CancellationToken cancellationToken)
@@ -149,8 +150,15 @@ internal sealed class SendQueue
 
     private void WakeReader()
     {
-        if (Volatile.Read(ref _readerWaiting) != 0 && Interlocked.Exchange(ref _readerWaiting, 0) != 0) Volatile.Read(ref _readable)?.TrySetResult(true);
+        if (Volatile.Read(ref _readerWaiting) != 0 && Interlocked.Exchange(ref _readerWaiting, 0) != 0) _readable.SetResult(true);
     }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _readable.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _readable.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _readable.OnCompleted(continuation, state, token, flags);
 
     private sealed class BlockedSend(OutboundFrame frame)
     {

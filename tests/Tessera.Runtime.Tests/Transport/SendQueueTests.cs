@@ -93,8 +93,38 @@ public sealed class SendQueueTests
         Assert.Equal(7, Take(queue));
 
         var idle = queue.WaitToReadAsync();
+        Assert.False(idle.IsCompleted);
         queue.Complete();
-        Assert.False(await idle.AsTask().WaitAsync(TestTimeouts.Default));
+        await idle.AsTask().WaitAsync(TestTimeouts.Default);
+        Assert.False(await queue.WaitToReadAsync());
+    }
+
+    [Fact]
+    public async Task An_idle_writer_waits_again_and_again_without_losing_a_wake_up()
+    {
+        var queue = new SendQueue(capacity: 8);
+        var reader = Task.Run(async () =>
+        {
+            var taken = 0;
+            while (taken < 20_000 && await queue.WaitToReadAsync())
+            {
+                while (queue.TryDequeue(out var frame))
+                {
+                    Assert.Equal(taken++, BitConverter.ToInt32(frame.Buffer, 0));
+                    frame.Return();
+                }
+            }
+            return taken;
+        });
+
+        // One frame at a time, each after the reader has had a chance to go idle: every send has to wake it.
+        for (var i = 0; i < 20_000; i++)
+        {
+            Assert.True(await queue.EnqueueAsync(Frame(i), CancellationToken.None));
+            if (i % 64 == 0) await Task.Yield();
+        }
+
+        Assert.Equal(20_000, await reader.WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
     [Fact]
