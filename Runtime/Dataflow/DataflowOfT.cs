@@ -174,7 +174,7 @@ public sealed class Dataflow<T>
 
     internal bool TryGetValue(out T value)
     {
-        if (IsBound)
+        if (SettledStatus() == Bound)
         {
             value = _value;
             return true;
@@ -189,11 +189,24 @@ public sealed class Dataflow<T>
 
     private DataflowBindingConflictException Conflict(T value) => new(value?.ToString() ?? "null", Describe());
 
-    private string Describe()
+    private string Describe() => SettledStatus() switch
     {
-        if (IsBound) return _value?.ToString() ?? "null";
-        if (IsFaulted) return "a fault (" + Fault!.Message + ")";
-        return "unbound";
+        Bound => _value?.ToString() ?? "null",
+        Faulted => "a fault (" + _fault!.SourceException.Message + ")",
+        _ => "unbound",
+    };
+
+    /// <summary>
+    /// The status once a bind in progress has landed: a binder that lost the race to an equal value must see
+    /// the winner's value, not "unbound", or it would report a conflict that is not there.
+    /// </summary>
+    private int SettledStatus()
+    {
+        var status = Volatile.Read(ref _status);
+        if (status != Determining) return status;
+        var spin = new SpinWait();
+        while ((status = Volatile.Read(ref _status)) == Determining) spin.SpinOnce();
+        return status;
     }
 
     private bool TrySet(T value)

@@ -15,6 +15,10 @@ namespace Tessera.Transport.Framing;
 /// </summary>
 internal sealed class SendQueue : IValueTaskSource<bool>
 {
+    // Added to the count by Complete: every later fast-path send finds the queue "full" and is refused on the
+    // slow path, while a send that counted itself before it is still awaited by the writer (count above the bias).
+    private const int CompletedBias = 1 << 30;
+
     private readonly ConcurrentQueue<OutboundFrame> _frames = new();
     private readonly int _capacity;
     private readonly Lock _gate = new();
@@ -46,6 +50,12 @@ internal sealed class SendQueue : IValueTaskSource<bool>
                 return new ValueTask<bool>(true);
             }
             Interlocked.Decrement(ref _count);
+            // A writer waiting for the last counted send to settle must look again.
+            if (_completed)
+            {
+                WakeReader();
+                return new ValueTask<bool>(false);
+            }
         }
         return EnqueueSlowAsync(frame, cancellationToken);
     }
@@ -72,11 +82,12 @@ internal sealed class SendQueue : IValueTaskSource<bool>
         while (true)
         {
             if (!_frames.IsEmpty) return new ValueTask<bool>(true);
-            if (_completed) return new ValueTask<bool>(false);
+            if (IsDrained) return new ValueTask<bool>(false);
+            // Safe: the previous wait's signal, if any, completed before this loop came round again.
             _readable.Reset();
             // A full fence before looking again: a sender that enqueued before it is seen here, one after it sees the flag.
             Interlocked.Exchange(ref _readerWaiting, 1);
-            if ((!_frames.IsEmpty || _completed) && Interlocked.Exchange(ref _readerWaiting, 0) == 1) continue;
+            if ((!_frames.IsEmpty || IsDrained) && Interlocked.Exchange(ref _readerWaiting, 0) == 1) continue;
             // Either nothing came, or a sender took the flag and is signalling: the wait ends with its signal.
             return new ValueTask<bool>(this, _readable.Version);
         }
@@ -90,6 +101,8 @@ internal sealed class SendQueue : IValueTaskSource<bool>
         {
             if (_completed) return;
             _completed = true;
+            // A full fence too: WakeReader below reads the writer's flag only after both writes.
+            Interlocked.Add(ref _count, CompletedBias);
             failed = new List<BlockedSend>(_blocked);
             _blocked.Clear();
             Volatile.Write(ref _blockedCount, 0);
@@ -97,6 +110,9 @@ internal sealed class SendQueue : IValueTaskSource<bool>
         foreach (var send in failed) send.Refuse();
         WakeReader();
     }
+
+    /// <summary>Complete, every counted send is in, and the writer took them all.</summary>
+    private bool IsDrained => _completed && Volatile.Read(ref _count) == CompletedBias && _frames.IsEmpty;
 
     private async ValueTask<bool> EnqueueSlowAsync(OutboundFrame frame, CancellationToken cancellationToken)
     {

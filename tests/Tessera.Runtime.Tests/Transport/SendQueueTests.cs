@@ -128,6 +128,41 @@ public sealed class SendQueueTests
     }
 
     [Fact]
+    public async Task Every_send_accepted_while_the_queue_completes_reaches_the_writer()
+    {
+        // A send that passed the completed check just before Complete must still be drained, or it would be
+        // reported as sent and never written.
+        for (var round = 0; round < 500; round++)
+        {
+            var queue = new SendQueue(capacity: 1024);
+            var senders = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                var accepted = 0;
+                while (await queue.EnqueueAsync(Frame(accepted), CancellationToken.None)) accepted++;
+                return accepted;
+            })).ToArray();
+            var writer = Task.Run(async () =>
+            {
+                var taken = 0;
+                while (await queue.WaitToReadAsync())
+                {
+                    while (queue.TryDequeue(out var frame))
+                    {
+                        frame.Return();
+                        taken++;
+                    }
+                }
+                return taken;
+            });
+            await Task.Delay(round % 3);
+            queue.Complete();
+
+            var accepted = (await Task.WhenAll(senders).WaitAsync(TimeSpan.FromSeconds(30))).Sum();
+            Assert.Equal(accepted, await writer.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_senders_through_a_small_bound_all_arrive_each_in_its_own_order()
     {
         const int Senders = 4;
