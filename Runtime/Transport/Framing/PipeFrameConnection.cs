@@ -49,7 +49,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
         _sendQueue = new SendQueue(options.SendQueueCapacity);
 
         // Sends are legal before Start, so the writer runs from the outset.
-        _ = Task.Run(RunWriterAsync);
+        StartLoop(RunWriterAsync);
     }
 
     public string RemoteAddress { get; }
@@ -77,7 +77,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
         }
 
         // Off the caller's stack: buffered frames must not reach the sink from inside Start.
-        _ = Task.Run(RunReaderAsync);
+        StartLoop(RunReaderAsync);
     }
 
     public ValueTask SendAsync(OutboundFrame frame, CancellationToken cancellationToken)
@@ -168,6 +168,20 @@ internal sealed class PipeFrameConnection : IFrameConnection
             _input.Complete();
             LoopEnded();
         }
+    }
+
+    /// <summary>
+    /// Starts a loop outside the caller's flow: the loops outlive the call that made or started the connection,
+    /// and would otherwise carry its async-locals (its <c>Activity.Current</c> among them) into every frame.
+    /// </summary>
+    private static void StartLoop(Func<Task> loop)
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            _ = Task.Run(loop);
+            return;
+        }
+        using (ExecutionContext.SuppressFlow()) _ = Task.Run(loop);
     }
 
     private async Task RunReaderAsync()

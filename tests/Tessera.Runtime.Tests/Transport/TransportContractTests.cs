@@ -50,6 +50,28 @@ public abstract class TransportContractTests : IAsyncLifetime
         return pair;
     }
 
+    private static readonly AsyncLocal<string?> Ambient = new();
+
+    [Fact]
+    public async Task Frames_reach_the_sink_outside_the_flows_that_listened_dialed_and_started()
+    {
+        Ambient.Value = "the listener's flow";
+        var listener = await ListenAsync();
+        var (seenByServer, seenByClient) = ("not called", "not called");
+        var serverSink = new RecordingSink { BeforeFrame = _ => seenByServer = Ambient.Value };
+        var clientSink = new RecordingSink { BeforeFrame = _ => seenByClient = Ambient.Value };
+        Ambient.Value = "the dialer's flow";
+        var pair = await ConnectAsync(listener, serverSink: serverSink, clientSink: clientSink);
+
+        await pair.Client.SendAsync(Frames.Of("ping"), default).AsTask().WaitAsync(TestTimeouts.Default);
+        await pair.Server.SendAsync(Frames.Of("pong"), default).AsTask().WaitAsync(TestTimeouts.Default);
+        await serverSink.NextAsync();
+        await clientSink.NextAsync();
+
+        Assert.Null(seenByServer);
+        Assert.Null(seenByClient);
+    }
+
     [Fact]
     public async Task Frames_travel_both_ways_intact()
     {
