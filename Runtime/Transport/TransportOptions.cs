@@ -8,7 +8,7 @@ public sealed record TransportOptions
     /// <summary>Largest frame body accepted or sent. Larger inbound frames close the connection.</summary>
     public int MaxFrameSize { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>Frames queued per connection before <see cref="IFrameConnection.SendAsync"/> waits.</summary>
+    /// <summary>Frames queued per connection before <see cref="IFrameConnection.SendAsync"/> waits; at most 1,048,576.</summary>
     public int SendQueueCapacity { get; init; } = 1024;
 
     /// <summary>How long a dial may take before it fails, and how long an accepted connection may take to say Hello.</summary>
@@ -21,6 +21,8 @@ public sealed record TransportOptions
     {
         if (MaxFrameSize < 64) throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), MaxFrameSize, "A frame limit below 64 bytes cannot carry a handshake.");
         if (SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, "The send queue needs room for at least one frame.");
+        if (SendQueueCapacity > Framing.SendQueue.MaxCapacity)
+            throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, $"The send queue holds at most {Framing.SendQueue.MaxCapacity} frames.");
         if (MaxConnections < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnections), MaxConnections, "A site needs room for at least one connection.");
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "The connect timeout must be positive.");
     }

@@ -31,9 +31,13 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     // One reusable signal for the writer loop's idle wait, which comes once per frame on a quiet connection.
     private ManualResetValueTaskSourceCore<bool> _readable = new() { RunContinuationsAsynchronously = true };
 
+    /// <summary>The largest bound: far enough below <see cref="CompletedBias"/> that a biased count never looks like room.</summary>
+    public const int MaxCapacity = 1 << 20;
+
     public SendQueue(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, MaxCapacity);
         _capacity = capacity;
     }
 

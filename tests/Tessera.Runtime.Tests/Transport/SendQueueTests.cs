@@ -100,6 +100,14 @@ public sealed class SendQueueTests
     }
 
     [Fact]
+    public void A_bound_past_the_supported_size_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SendQueue(SendQueue.MaxCapacity + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TransportOptions { SendQueueCapacity = SendQueue.MaxCapacity + 1 }.Validate());
+        Assert.NotNull(new SendQueue(SendQueue.MaxCapacity));
+    }
+
+    [Fact]
     public async Task An_idle_writer_waits_again_and_again_without_losing_a_wake_up()
     {
         var queue = new SendQueue(capacity: 8);
