@@ -1,14 +1,14 @@
 using System;
 using System.Threading;
+using Tessera.Infrastructure;
 using Tessera.Wire;
 
 namespace Tessera.Sites;
 
 /// <summary>
 /// One connection's requests awaiting a reply, in reusable <see cref="ReplySlot"/>s indexed by id instead of
-/// a dictionary. An id's low 32 bits name its slot and its high bits a sequence number, so a reply to a
-/// request that ended finds a different owner in the slot and is dropped. The reader loop looks replies up
-/// without a lock; renting and returning a slot take one briefly.
+/// a dictionary (ids by <see cref="SlotId"/>, so a reply to a request that ended is dropped). The reader loop
+/// looks replies up without a lock; renting and returning a slot take one briefly.
 /// </summary>
 /// <remarks>
 /// The table grows to the most requests ever in flight at once on its connection; slots past
@@ -23,7 +23,7 @@ internal sealed class ReplySlotTable
     private int[] _free = new int[4];
     private int _freeCount;
     private int _used;
-    private uint _sequence;
+    private long _sequence;
 
     /// <summary>A slot for a new request, and that request's id (never 0).</summary>
     public PendingRequest Rent(CancellationToken cancellationToken)
@@ -34,9 +34,7 @@ internal sealed class ReplySlotTable
         {
             var index = _freeCount > 0 ? _free[--_freeCount] : NextUnused();
             slot = _slots[index] ??= new ReplySlot(index);
-            // The high half is never 0, so neither is the id, even when the sequence wraps.
-            _sequence = Math.Max(1u, _sequence + 1);
-            id = (long)_sequence << 32 | (uint)index;
+            id = SlotId.Make(++_sequence, index);
         }
         slot.Arm(id, cancellationToken);
         return new PendingRequest(id, slot);
@@ -57,7 +55,7 @@ internal sealed class ReplySlotTable
     public bool TryComplete(long id, WireMessage reply)
     {
         var slots = Volatile.Read(ref _slots);
-        var index = (uint)id;
+        var index = SlotId.SlotOf(id);
         return index < (uint)slots.Length && Volatile.Read(ref slots[index]) is { } slot && slot.TryComplete(id, reply);
     }
 

@@ -1,14 +1,14 @@
 using System;
 using System.Numerics;
 using System.Threading;
+using Tessera.Infrastructure;
 
 namespace Tessera.Protocols.Async;
 
 /// <summary>
 /// The calls outstanding on one channel, by id, in an open-addressed array rather than a dictionary, with
-/// no lock: callers add from their own threads while the reader loop looks up and removes. An id's low 32
-/// bits name its slot and its high bits the call's sequence number, so a reply that comes after its call
-/// ended (by deadline or cancellation) finds a different id in the slot and is dropped.
+/// no lock: callers add from their own threads while the reader loop looks up and removes. Ids come from
+/// <see cref="SlotId"/>, so a reply that comes after its call ended (by deadline or cancellation) is dropped.
 /// </summary>
 /// <remarks>
 /// The array has at least twice as many slots as the window allows calls, so it is never more than half
@@ -41,13 +41,11 @@ internal sealed class PendingCallTable
     public long Add(PendingAsyncCall call)
     {
         var sequence = Interlocked.Increment(ref _sequence);
-        // The high half is never 0, so neither is the id, even when the sequence wraps.
-        var tag = (long)Math.Max(1u, (uint)sequence) << 32;
         for (var probe = sequence; ; probe++)
         {
             var index = (int)(probe & _mask);
             if (Volatile.Read(ref _slots[index]) is not null) continue;
-            var id = tag | (uint)index;
+            var id = SlotId.Make(sequence, index);
             call.Id = id;
             if (Interlocked.CompareExchange(ref _slots[index], call, null) is not null) continue;
             Interlocked.Increment(ref _count);
@@ -57,7 +55,7 @@ internal sealed class PendingCallTable
 
     public bool TryGet(long id, out PendingAsyncCall call)
     {
-        var index = (uint)id;
+        var index = SlotId.SlotOf(id);
         var found = index < (uint)_slots.Length ? Volatile.Read(ref _slots[index]) : null;
         call = found!;
         return found is not null && found.Id == id;
@@ -66,7 +64,7 @@ internal sealed class PendingCallTable
     /// <summary>Frees the call's slot; false if <paramref name="id"/> is not (or no longer) in the table.</summary>
     public bool Remove(long id)
     {
-        var index = (uint)id;
+        var index = SlotId.SlotOf(id);
         if (index >= (uint)_slots.Length || Volatile.Read(ref _slots[index]) is not { } call || call.Id != id) return false;
         if (Interlocked.CompareExchange(ref _slots[index], null, call) != call) return false;
         Interlocked.Decrement(ref _count);
