@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.ComponentModel;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,10 +19,8 @@ namespace Tessera.Protocols.Migratory;
 /// runs without asking anybody; any other call first passes the <see cref="FaultGate"/> for the home.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class MigratoryProxy
+public sealed partial class MigratoryProxy
 {
-    private static readonly SiteOptions UnsharedOptions = new();
-
     private readonly Lock _gate = new();
     private readonly CallQueue _calls = new();
     private readonly ForwardSlot _forward = new();
@@ -56,15 +53,6 @@ public sealed class MigratoryProxy
         _lastHop = -1;
     }
 
-    internal SiteIdentity Home => _sharing?.Home ?? default;
-
-    internal ImmutableArray<string> HomeHints => _sharing?.HomeHints ?? default;
-
-    internal ulong Key => _sharing?.Key ?? 0;
-
-    /// <summary>For an imported object, the reference to its home; null for the home object itself.</summary>
-    internal ProxyHandle? Handle => _handle;
-
     internal long LastHop
     {
         get
@@ -72,8 +60,6 @@ public sealed class MigratoryProxy
             lock (_gate) return _lastHop;
         }
     }
-
-    internal string Name => $"{_type.TypeName}#{Key:x16}@{Home}";
 
     /// <summary>Whether this imported object holds or awaits the state, so dropping it now would strand the state.</summary>
     internal bool IsActive
@@ -83,18 +69,6 @@ public sealed class MigratoryProxy
             lock (_gate) return (_presence != Presence.Empty || _forward.IsSet) && _lostReason is null;
         }
     }
-
-    internal MigratoryManager? Manager => _sharing?.Manager;
-
-    // Fault names never carry the key, which is a capability.
-    private string EntityName => _handle?.ToString() ?? $"{_type.TypeName} (here)";
-
-    internal EntityFaultCell Cell => _handle?.Fault ?? EntityFaultCell.ForLocal(_target);
-
-    internal SiteOptions Options => _sharing?.Site.Options ?? UnsharedOptions;
-
-    // Set whenever the state can move: an import is shared from the start, a home object before its first move.
-    private Site Site => _sharing!.Site;
 
     /// <summary>Waits until this call may run here: the state is here and no other call runs. Blocks the thread.</summary>
     public void Enter(CancellationToken cancellationToken = default)
