@@ -12,6 +12,10 @@ namespace Tessera.Runtime.Tests.FaultHandling;
 internal sealed class ConnectionCutter(ITransport inner) : ITransport
 {
     private const int Disarmed = -1;
+
+    // Longer than the fault tests' heartbeat interval, shorter than their silence bound: frames sent between the
+    // cut and the reset are lost as well, and the link is not yet declared silent.
+    private static readonly TimeSpan ResetDelay = TimeSpan.FromMilliseconds(300);
     private int _armed = Disarmed;
     private int _cuts;
 
@@ -53,6 +57,8 @@ internal sealed class ConnectionCutter(ITransport inner) : ITransport
 
     private sealed class Connection(IFrameConnection inner, ConnectionCutter cutter) : IFrameConnection
     {
+        private int _cut;
+
         public string RemoteAddress => inner.RemoteAddress;
 
         public Task Completion => inner.Completion;
@@ -61,10 +67,19 @@ internal sealed class ConnectionCutter(ITransport inner) : ITransport
 
         public ValueTask SendAsync(OutboundFrame frame, CancellationToken cancellationToken)
         {
-            if (!cutter.TryCut(frame)) return inner.SendAsync(frame, cancellationToken);
+            // Once cut, every later frame is lost too, as on a real connection that resets: a heartbeat sent after
+            // the lost message must not reach the peer and be echoed, which would prove the lost message read.
+            if (Volatile.Read(ref _cut) == 0 && !cutter.TryCut(frame)) return inner.SendAsync(frame, cancellationToken);
             frame.Return();
-            // The sender saw its send succeed, as with a socket; the reset comes a moment later.
-            _ = Task.Run(() => inner.Abort(new ConnectionClosedException("The test cut this connection.")));
+            if (Interlocked.Exchange(ref _cut, 1) == 0)
+            {
+                // The sender saw its send succeed, as with a socket; the reset comes later, after heartbeats are due.
+                _ = Task.Run(async () =>
+                {
+                    await Task.Delay(ResetDelay);
+                    inner.Abort(new ConnectionClosedException("The test cut this connection."));
+                });
+            }
             return ValueTask.CompletedTask;
         }
 
