@@ -46,11 +46,18 @@ public sealed class MessageCounters
 
     public override string ToString() => $"messages sent={TotalSent} received={TotalReceived}";
 
+    /// <summary>
+    /// Counted before the connection takes the frame: once queued it can reach the peer, and be acted on there,
+    /// before the sender runs again, and a count read after the peer's reaction must already include it.
+    /// </summary>
+    internal void OnSending(MessageKind kind) => Interlocked.Increment(ref _sent[(int)kind]);
+
+    /// <summary>The connection refused the frame counted by <see cref="OnSending"/>: it never left.</summary>
+    internal void OnRefused(MessageKind kind) => Interlocked.Decrement(ref _sent[(int)kind]);
+
+    /// <summary>The frame counted by <see cref="OnSending"/> is queued: the meter hears of it only now, since it cannot take a count back.</summary>
     internal void OnSent(MessageKind kind)
-    {
-        Interlocked.Increment(ref _sent[(int)kind]);
-        TesseraMetrics.MessagesSent.Add(1, new KeyValuePair<string, object?>("kind", Names[(int)kind]), SiteTag);
-    }
+        => TesseraMetrics.MessagesSent.Add(1, new KeyValuePair<string, object?>("kind", Names[(int)kind]), SiteTag);
 
     internal void OnReceived(MessageKind kind)
     {

@@ -67,6 +67,13 @@ internal sealed class ConnectionTable
     /// </summary>
     public event Action<SiteIdentity>? PeerDisconnected;
 
+    /// <summary>
+    /// A connection that had finished its handshake with a peer closed, whether or not it was still the one in
+    /// use: a newer connection can take a closed one's place before its close is handled here, and what went out
+    /// on the old one may still be lost. Raised outside any lock.
+    /// </summary>
+    public event Action<SiteIdentity>? ConnectionToPeerClosed;
+
     /// <summary>Live, established connections: for tests and diagnostics.</summary>
     public int EstablishedCount
     {
@@ -224,6 +231,7 @@ internal sealed class ConnectionTable
             }
         }
         if (wasPeerConnection) PeerDisconnected?.Invoke(connection.Peer);
+        if (connection.Peer != default) ConnectionToPeerClosed?.Invoke(connection.Peer);
         if (reason is null) Logger.LogDebug("Connection {Connection} closed.", connection);
         else Logger.LogInformation("Connection {Connection} closed: {Reason}", connection, reason.Message);
     }

@@ -65,8 +65,18 @@ internal sealed class PeerConnection : IFrameSink
     public async ValueTask SendAsync(WireMessage message, CancellationToken cancellationToken)
     {
         if (_phase == Phase.Closed) throw Closed();
-        await _connection.SendAsync(WireCodec.Encode(message), cancellationToken).ConfigureAwait(false);
-        _table.Counters.OnSent(message.Kind);
+        var (counters, kind) = (_table.Counters, message.Kind);
+        counters.OnSending(kind);
+        try
+        {
+            await _connection.SendAsync(WireCodec.Encode(message), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            counters.OnRefused(kind);
+            throw;
+        }
+        counters.OnSent(kind);
         Link.OnSent();
     }
 

@@ -64,7 +64,7 @@ public sealed class Site : IAsyncDisposable
         router.Register<StateQuery>(Migratory.Inquiries.OnQuery);
         router.Register<StateReroute>(Migratory.Inquiries.OnReroute);
         router.Register<StateUnreachable>(Migratory.OnUnreachable);
-        Connections.PeerDisconnected += Migratory.OnPeerDisconnected;
+        Connections.ConnectionToPeerClosed += Migratory.OnConnectionClosed;
         Health.PeerFailed += Migratory.OnPeerFailed;
         AsyncCalls = new AsyncCaller(this, Connections, loggerFactory.CreateLogger("Tessera.Async"));
         router.Register<AsyncReply>(AsyncCalls.OnReply);

@@ -117,7 +117,7 @@ internal sealed class MigratoryProtocol
     }
 
     /// <summary>A connection closed: what went out on it and may not have arrived goes out again once the peer is back.</summary>
-    public void OnPeerDisconnected(SiteIdentity peer) => Outbox.OnDisconnected(peer);
+    public void OnConnectionClosed(SiteIdentity peer) => Outbox.OnDisconnected(peer);
 
     /// <summary>
     /// <paramref name="peer"/> is permanently failed. Objects homed there are PermFail here; objects homed here
