@@ -80,7 +80,10 @@ internal sealed class VariableExports
             if (!_byKey.TryGetValue(key, out var export)) return null;
             if (export.Registered is { } registered)
             {
-                if (!registered.Contains(site)) registered.Add(site);
+                // A site registers again on a new connection after its old one dropped: one entry per site, the newest.
+                var known = registered.FindIndex(c => c.Peer == site.Peer);
+                if (known < 0) registered.Add(site);
+                else registered[known] = site;
             }
             else
             {

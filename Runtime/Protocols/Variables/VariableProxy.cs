@@ -22,7 +22,8 @@ internal interface IImportedVariable
 
     void OnBound(VariableOutcome outcome);
 
-    void OnManagerLost(Exception reason);
+    /// <summary>The manager is permanently failed: the variable can never be bound.</summary>
+    void OnManagerFailed(Exception reason);
 }
 
 /// <summary>
@@ -86,7 +87,7 @@ internal sealed class VariableProxy<T> : IImportedVariable
 
     public void OnBound(VariableOutcome outcome) => VariableOutcomes.Apply(_table.Site, Variable, outcome, _codec, Manager);
 
-    public void OnManagerLost(Exception reason) => Variable.TryFailFromProtocol(reason);
+    public void OnManagerFailed(Exception reason) => Variable.TryFailFromProtocol(reason);
 
     /// <summary>Determined: a determined variable travels as its outcome and needs its manager no more.</summary>
     private void Release()
@@ -108,9 +109,14 @@ internal sealed class VariableProxy<T> : IImportedVariable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            var connection = await _table.Site.Connections.GetAsync(Manager, Hints, linked.Token).ConfigureAwait(false);
-            await connection.SendAsync(new VariableBind { Key = Key, Outcome = outcome }, linked.Token).ConfigureAwait(false);
-            await variable.Determined.WaitAsync(linked.Token).ConfigureAwait(false);
+            while (!variable.IsDetermined)
+            {
+                var connection = await _table.Site.Connections.GetAsync(Manager, Hints, linked.Token).ConfigureAwait(false);
+                await connection.SendAsync(new VariableBind { Key = Key, Outcome = outcome }, linked.Token).ConfigureAwait(false);
+                // A bind lost with its connection is sent again on the next one. If the first did arrive, the copy
+                // finds the variable determined and changes nothing: the outcome comes as for any other bind.
+                await Task.WhenAny(variable.Determined, connection.Completion).WaitAsync(linked.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Tessera.Gc;
 using Tessera.Infrastructure;
+using Tessera.Protocols.Migratory;
 using Tessera.Serialization;
 using Tessera.Sites;
 using Tessera.Wire;
@@ -31,6 +32,7 @@ internal sealed class VariableTable : IGcTable
         Logger = logger;
         Exports = new VariableExports(this);
         site.Gc.Attach(EntityTable.Variables, this);
+        site.Health.PeerFailed += OnManagerFailed;
     }
 
     public Site Site { get; }
@@ -140,37 +142,66 @@ internal sealed class VariableTable : IGcTable
             variable.Proxy = made;
             return made;
         });
-        if (arrival == VariableImports.Arrival.Created) proxy.Registered = RegisterAsync(proxy);
+        if (arrival == VariableImports.Arrival.Created) proxy.Registered = RegisterAsync(proxy, "register");
         else if (arrival == VariableImports.Arrival.Surplus) Site.Gc.ReturnWeight(EntityTable.Variables, manager, hints, key, [credit]);
         return proxy.Variable;
     }
 
-    private async Task RegisterAsync<T>(VariableProxy<T> proxy)
+    /// <summary>
+    /// Registers <paramref name="proxy"/> with its manager, so the outcome reaches it. While the manager is
+    /// unreachable (TempFail) the registration waits and tries again, since the manager may come back with the
+    /// variable still unbound; it gives up only when the manager is permanently failed.
+    /// </summary>
+    private async Task RegisterAsync(IImportedVariable proxy, string occasion)
     {
-        try
+        while (!proxy.IsReleased)
         {
-            using var deadline = new CancellationTokenSource(Site.Options.DefaultCallTimeout, Site.Options.TimeProvider);
-            var connection = await Site.Connections.GetAsync(proxy.Manager, proxy.Hints, deadline.Token).ConfigureAwait(false);
-            Watch(connection);
-            await connection.SendAsync(new VariableRegister { Key = proxy.Key }, deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
-        {
-            proxy.OnManagerLost(new SiteUnreachableException($"Could not reach site {proxy.Manager}, the manager of a dataflow variable: {ex.Message}", ex));
+            if (Site.Health.StateOf(proxy.Manager) == FaultState.PermFail)
+            {
+                proxy.OnManagerFailed(ManagerFailed(proxy.Manager, Site.Health.Get(proxy.Manager).Reason));
+                return;
+            }
+            try
+            {
+                using var deadline = new CancellationTokenSource(Site.Options.DefaultCallTimeout, Site.Options.TimeProvider);
+                var connection = await Site.Connections.GetAsync(proxy.Manager, proxy.Hints, deadline.Token).ConfigureAwait(false);
+                Watch(connection);
+                await connection.SendAsync(new VariableRegister { Key = proxy.Key }, deadline.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
+            {
+                Logger.LogDebug("Could not {Occasion} with site {Manager}, the manager of a dataflow variable, yet: {Reason}", occasion, proxy.Manager, ex.Message);
+            }
+            await PeerWait.ChangeOrRetryAsync(Site, proxy.Manager, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Once per connection: when it drops, the unbound proxies of variables managed by its peer fail.</summary>
+    /// <summary>
+    /// Once per connection: when it drops, its peer may be back soon with the variables it manages still
+    /// unbound, and the registrations it held died with the connection: each unbound proxy registers again.
+    /// </summary>
     private void Watch(PeerConnection connection)
     {
         if (!_watched.TryAdd(connection, 0)) return;
         connection.Completion.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
         {
             _watched.TryRemove(connection, out _);
-            var lost = new ConnectionClosedException($"The connection to site {connection.Peer}, the manager of a dataflow variable, closed before the variable was bound.");
-            foreach (var orphan in _imports.Of(connection.Peer)) orphan.OnManagerLost(lost);
+            foreach (var orphan in _imports.Of(connection.Peer)) _ = RegisterAsync(orphan, "register again");
         });
     }
+
+    /// <summary>A manager is gone for good: the variables it managed can never be bound, here or anywhere.</summary>
+    private void OnManagerFailed(SiteIdentity manager)
+    {
+        var orphans = _imports.Of(manager);
+        if (orphans.Count == 0) return;
+        var reason = ManagerFailed(manager, Site.Health.Get(manager).Reason);
+        foreach (var orphan in orphans) orphan.OnManagerFailed(reason);
+    }
+
+    private static EntityFaultException ManagerFailed(SiteIdentity manager, string? reason)
+        => new($"a dataflow variable managed by site {manager}", FaultState.PermFail, "Waiting for the variable's outcome", reason ?? "its manager is permanently failed");
 
     private async Task ObserveAsync(ValueTask send, PeerConnection connection, MessageKind kind)
     {

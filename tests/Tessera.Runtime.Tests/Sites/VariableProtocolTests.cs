@@ -1,3 +1,4 @@
+using Tessera.Runtime.Tests.FaultHandling;
 using Tessera.Wire;
 using Xunit;
 
@@ -120,11 +121,11 @@ public sealed class VariableProtocolTests
     }
 
     [Fact]
-    public async Task Losing_the_manager_fails_unbound_proxies()
+    public async Task Losing_the_manager_for_good_fails_unbound_proxies_with_PermFail()
     {
         await using var harness = new SiteHarness();
-        var manager = await harness.StartSiteAsync();
-        var other = await harness.StartSiteAsync();
+        var manager = await StartAsync(harness);
+        var other = await StartAsync(harness);
         var keeperHome = new VariableKeeper();
         var keeper = await VariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
         keeper.Keep(new Dataflow<int>());
@@ -132,7 +133,45 @@ public sealed class VariableProtocolTests
 
         Assert.True(harness.Network.KillTransport(manager.Address));
 
-        Assert.Throws<ConnectionClosedException>(() => keeperHome.Read());
+        var error = Assert.Throws<EntityFaultException>(() => keeperHome.Read());
+        Assert.Equal(FaultState.PermFail, error.State);
+        Assert.Equal(FaultState.PermFail, other.Health.StateOf(manager.Identity));
+    }
+
+    [Fact]
+    public async Task An_outcome_lost_with_its_connection_reaches_the_proxy_once_it_registers_again()
+    {
+        await using var harness = new SiteHarness();
+        var cutters = new List<ConnectionCutter>();
+        var (manager, other, keeperHome, _, variable) = await ShareOneVariableAsync(harness, cutters);
+        cutters[0].CutNext(MessageKind.VariableBound);
+
+        variable.Bind(42);
+
+        // The dropped connection is TempFail, not the end of the variable: the proxy registers on the next one.
+        Assert.Equal(42, keeperHome.Read());
+        Assert.Equal(1, cutters[0].Cuts);
+        Assert.Equal(2, other.Counters.Sent(MessageKind.VariableRegister));
+        // Ok comes with the new connection, which the outcome may overtake: wait for it rather than race it.
+        await WaitUntilAsync(() => other.Health.StateOf(manager.Identity) == FaultState.Ok);
+    }
+
+    [Fact]
+    public async Task A_bind_lost_with_its_connection_is_sent_again_and_binds_the_variable_everywhere()
+    {
+        await using var harness = new SiteHarness();
+        var cutters = new List<ConnectionCutter>();
+        var (manager, binder, keeperHome, keeper, variable) = await ShareOneVariableAsync(harness, cutters);
+        cutters[1].CutNext(MessageKind.VariableBind);
+
+        // The call's own reply goes out on the connection that was cut, so the call may end with its loss; the bind does not.
+        _ = Outcome(() => keeper.Bind(7));
+
+        Assert.Equal(7, variable.GetValue(TimeSpan.FromSeconds(10)));
+        Assert.Equal(7, keeperHome.Read());
+        Assert.Equal(1, cutters[1].Cuts);
+        Assert.Equal(2, binder.Counters.Sent(MessageKind.VariableBind));
+        Assert.Equal(1, manager.Counters.Received(MessageKind.VariableBind));
     }
 
     private static Exception? Outcome(Action bind)
@@ -147,6 +186,29 @@ public sealed class VariableProtocolTests
             return ex;
         }
     }
+
+    /// <summary>A variable made at the manager (cutter 0) and kept, unbound, by a keeper at a second site (cutter 1), which has registered.</summary>
+    private static async Task<(Site Manager, Site Other, VariableKeeper KeeperHome, VariableKeeper Keeper, Dataflow<int> Variable)> ShareOneVariableAsync(SiteHarness harness, List<ConnectionCutter> cutters)
+    {
+        var manager = await StartAsync(harness, cutters);
+        var other = await StartAsync(harness, cutters);
+        var keeperHome = new VariableKeeper();
+        var keeper = await VariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
+        var variable = new Dataflow<int>();
+        keeper.Keep(variable);
+        await WaitUntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        return (manager, other, keeperHome, keeper, variable);
+    }
+
+    private static Task<Site> StartAsync(SiteHarness harness, List<ConnectionCutter>? cutters = null)
+        => harness.StartSiteAsync(
+            wrapTransport: cutters is null ? null : transport =>
+            {
+                var cutter = new ConnectionCutter(transport);
+                cutters.Add(cutter);
+                return cutter;
+            },
+            configure: options => options with { Faults = FaultSites.Fast });
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
