@@ -142,44 +142,48 @@ internal sealed class VariableTable : IGcTable
             variable.Proxy = made;
             return made;
         });
-        if (arrival == VariableImports.Arrival.Created) proxy.Registered = RegisterAsync(proxy, "register");
+        if (arrival == VariableImports.Arrival.Created) proxy.Registered = RegisterAsync(proxy);
         else if (arrival == VariableImports.Arrival.Surplus) Site.Gc.ReturnWeight(EntityTable.Variables, manager, hints, key, [credit]);
         return proxy.Variable;
     }
 
+    private Task RegisterAsync(IImportedVariable proxy)
+        => RegisterAsync(proxy.Manager, "register", () => proxy.IsReleased ? [] : [proxy]);
+
     /// <summary>
-    /// Registers <paramref name="proxy"/> with its manager, so the outcome reaches it. While the manager is
-    /// unreachable (TempFail) the registration waits and tries again, since the manager may come back with the
-    /// variable still unbound; it gives up only when the manager is permanently failed.
+    /// Registers the proxies <paramref name="unbound"/> lists (read afresh each try) with their manager, so
+    /// outcomes reach them. While the manager is unreachable (TempFail) this waits and tries again, since the
+    /// manager may come back with the variables still unbound; it gives up only when the manager is PermFail.
     /// </summary>
-    private async Task RegisterAsync(IImportedVariable proxy, string occasion)
+    private async Task RegisterAsync(SiteIdentity manager, string occasion, Func<IReadOnlyList<IImportedVariable>> unbound)
     {
-        while (!proxy.IsReleased)
+        while (unbound() is { Count: > 0 } proxies)
         {
-            if (Site.Health.StateOf(proxy.Manager) == FaultState.PermFail)
+            if (Site.Health.StateOf(manager) == FaultState.PermFail)
             {
-                proxy.OnManagerFailed(ManagerFailed(proxy.Manager, Site.Health.Get(proxy.Manager).Reason));
+                var reason = ManagerFailed(manager, Site.Health.Get(manager).Reason);
+                foreach (var proxy in proxies) proxy.OnManagerFailed(reason);
                 return;
             }
             try
             {
                 using var deadline = new CancellationTokenSource(Site.Options.DefaultCallTimeout, Site.Options.TimeProvider);
-                var connection = await Site.Connections.GetAsync(proxy.Manager, proxy.Hints, deadline.Token).ConfigureAwait(false);
+                var connection = await Site.Connections.GetAsync(manager, proxies[0].Hints, deadline.Token).ConfigureAwait(false);
                 Watch(connection);
-                await connection.SendAsync(new VariableRegister { Key = proxy.Key }, deadline.Token).ConfigureAwait(false);
+                foreach (var proxy in proxies) await connection.SendAsync(new VariableRegister { Key = proxy.Key }, deadline.Token).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
             {
-                Logger.LogDebug("Could not {Occasion} with site {Manager}, the manager of a dataflow variable, yet: {Reason}", occasion, proxy.Manager, ex.Message);
+                Logger.LogDebug("Could not {Occasion} {Count} dataflow variables with their manager, site {Manager}, yet: {Reason}", occasion, proxies.Count, manager, ex.Message);
             }
-            await PeerWait.ChangeOrRetryAsync(Site, proxy.Manager, CancellationToken.None).ConfigureAwait(false);
+            await PeerWait.ChangeOrRetryAsync(Site, manager, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
     /// <summary>
     /// Once per connection: when it drops, its peer may be back soon with the variables it manages still
-    /// unbound, and the registrations it held died with the connection: each unbound proxy registers again.
+    /// unbound, and the registrations it held died with the connection: the unbound proxies register again.
     /// </summary>
     private void Watch(PeerConnection connection)
     {
@@ -187,7 +191,8 @@ internal sealed class VariableTable : IGcTable
         connection.Completion.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() =>
         {
             _watched.TryRemove(connection, out _);
-            foreach (var orphan in _imports.Of(connection.Peer)) _ = RegisterAsync(orphan, "register again");
+            var manager = connection.Peer;
+            _ = RegisterAsync(manager, "register again", () => _imports.Of(manager).Where(proxy => !proxy.IsReleased).ToList());
         });
     }
 

@@ -53,7 +53,12 @@ public sealed class CachedFaultTests
         // The grace before PermFail is 800 ms; the calls' own deadline is 20 s.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"The waiting calls ended after {clock.Elapsed}.");
         await done.WaitAsync(Patient);
-        Assert.Equal([FaultState.Ok, FaultState.PermFail], FaultSites.Snapshot(seen));
+        // The idle site may see the home go silent for a moment on a loaded machine (TempFail, then Ok again);
+        // what matters is that its reference ends PermFail, once, and was never PermFail before.
+        var states = FaultSites.Snapshot(seen);
+        Assert.Equal(FaultState.Ok, states[0]);
+        Assert.Equal(FaultState.PermFail, states[^1]);
+        Assert.Single(states, state => state == FaultState.PermFail);
         Assert.All(new[] { counter, waiter, idle }, c => Assert.Equal(FaultState.PermFail, Faults.StateOf(c)));
         Assert.Equal(FaultState.PermFail, Assert.Throws<EntityFaultException>(() => idle.Increment()).State);
         Assert.Equal(0, idleSite.Counters.Sent(MessageKind.Get));
