@@ -4,6 +4,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Tessera.Gc;
 using Tessera.Infrastructure;
+using Tessera.Protocols.Migratory;
+using Tessera.Sites;
 using Tessera.Wire;
 
 namespace Tessera.Protocols.Variables;
@@ -109,10 +111,23 @@ internal sealed class VariableProxy<T> : IImportedVariable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
+            var sent = false;
             while (!variable.IsDetermined)
             {
-                var connection = await _table.Site.Connections.GetAsync(Manager, Hints, linked.Token).ConfigureAwait(false);
+                PeerConnection connection;
+                try
+                {
+                    connection = await _table.Site.Connections.GetAsync(Manager, Hints, linked.Token).ConfigureAwait(false);
+                }
+                catch (TesseraException) when (sent && _table.Site.Health.StateOf(Manager) != FaultState.PermFail)
+                {
+                    // The bind may have arrived before its connection dropped, so its outcome may be on its way:
+                    // wait for the manager (to the deadline) rather than report a failure that may not be one.
+                    await PeerWait.ChangeOrRetryAsync(_table.Site, Manager, linked.Token).ConfigureAwait(false);
+                    continue;
+                }
                 await connection.SendAsync(new VariableBind { Key = Key, Outcome = outcome }, linked.Token).ConfigureAwait(false);
+                sent = true;
                 // A bind lost with its connection is sent again on the next one. If the first did arrive, the copy
                 // finds the variable determined and changes nothing: the outcome comes as for any other bind.
                 await Task.WhenAny(variable.Determined, connection.Completion).WaitAsync(linked.Token).ConfigureAwait(false);

@@ -173,6 +173,11 @@ internal sealed class VariableTable : IGcTable
                 foreach (var proxy in proxies) await connection.SendAsync(new VariableRegister { Key = proxy.Key }, deadline.Token).ConfigureAwait(false);
                 return;
             }
+            catch (ObjectDisposedException)
+            {
+                // This site is stopping.
+                return;
+            }
             catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
             {
                 Logger.LogDebug("Could not {Occasion} {Count} dataflow variables with their manager, site {Manager}, yet: {Reason}", occasion, proxies.Count, manager, ex.Message);
