@@ -321,20 +321,33 @@ internal sealed class ConnectionTable
         if (answer.Kind == HandshakeKind.Accept)
         {
             bool superseded;
+            PeerConnection? inUse;
+            PeerSlot? retired = null;
             lock (_gate)
             {
                 slot.Dialing = false;
                 if (connection.IsClosed) return false;
+                // The slot may have been retired while this dial was out (a connection it held closed). The peer
+                // has accepted this connection as the one in use, so it must land in the slot in use now: left
+                // outside every slot it would stay open, unused here, and the peer would refuse every later dial
+                // from this site as a duplicate of it.
+                if (!_slots.TryGetValue(peer, out var current)) _slots[peer] = current = slot;
+                if (current != slot) (retired, slot) = (slot, current);
                 superseded = slot.Connection is { IsClosed: false };
                 if (!superseded) slot.Connection = connection;
+                inUse = slot.Connection;
             }
             if (superseded)
             {
                 // The peer's own connection got here first and is the one in use; this one is surplus.
                 _ = connection.CloseGracefullyAsync();
-                return true;
             }
-            Publish(connection);
+            else
+            {
+                Publish(connection);
+            }
+            // Callers that waited on the retired slot get the connection in use rather than their deadline.
+            if (inUse is not null) retired?.Established.TrySetResult(inUse);
             return true;
         }
         _ = connection.CloseGracefullyAsync();
