@@ -202,6 +202,7 @@ internal sealed class ConnectionTable
             }
             if (slot.Connection is { IsClosed: false }) return HandshakeRejection.Duplicate;
             if (slot.Dialing && Compare(Self, peer) < 0) return HandshakeRejection.Duplicate;
+            FreshSlotLocked(peer, ref slot);
             slot.Connection = connection;
             return HandshakeRejection.None;
         }
@@ -334,7 +335,11 @@ internal sealed class ConnectionTable
                 if (!_slots.TryGetValue(peer, out var current)) _slots[peer] = current = slot;
                 if (current != slot) (retired, slot) = (slot, current);
                 superseded = slot.Connection is { IsClosed: false };
-                if (!superseded) slot.Connection = connection;
+                if (!superseded)
+                {
+                    FreshSlotLocked(peer, ref slot);
+                    slot.Connection = connection;
+                }
                 inUse = slot.Connection;
             }
             if (superseded)
@@ -364,6 +369,19 @@ internal sealed class ConnectionTable
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Under the gate: a slot whose connection was published once (and has closed since) is replaced before it
+    /// takes a new connection. Its <see cref="PeerSlot.Established"/> completes only once, so reusing it would
+    /// leave GetAsync finding the closed connection and retiring the slot with the live one in it; the peer
+    /// would keep using that connection, and refuse every later dial from this site as a duplicate of it.
+    /// </summary>
+    private void FreshSlotLocked(SiteIdentity peer, ref PeerSlot slot)
+    {
+        if (!slot.Established.Task.IsCompleted) return;
+        slot = new PeerSlot();
+        _slots[peer] = slot;
     }
 
     private async Task RedialUnlessFilledAsync(SiteIdentity peer, string address, PeerSlot slot)
