@@ -7,4 +7,7 @@ internal interface IMessageHandler
 {
     /// <summary>Called on the connection's reader loop: must not block. Throwing closes the connection.</summary>
     void OnRequest(PeerConnection connection, WireMessage message);
+
+    /// <summary>A stationary call, read straight from its frame; the same rules as <see cref="OnRequest"/>.</summary>
+    void OnCall(PeerConnection connection, ReceivedCall call);
 }

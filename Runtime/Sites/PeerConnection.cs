@@ -62,14 +62,25 @@ internal sealed class PeerConnection : IFrameSink
 
     public void SendHello() => SendHandshake(HandshakeKind.Hello, HandshakeRejection.None);
 
-    public async ValueTask SendAsync(WireMessage message, CancellationToken cancellationToken)
+    public ValueTask SendAsync(WireMessage message, CancellationToken cancellationToken)
     {
         if (_phase == Phase.Closed) throw Closed();
-        var (counters, kind) = (_table.Counters, message.Kind);
+        return SendAsync(WireCodec.Encode(message), message.Kind, cancellationToken);
+    }
+
+    /// <summary>Sends a frame already encoded (<see cref="CallFrames"/>), counted as <paramref name="kind"/>. The connection owns the frame from here.</summary>
+    public async ValueTask SendAsync(OutboundFrame frame, MessageKind kind, CancellationToken cancellationToken)
+    {
+        if (_phase == Phase.Closed)
+        {
+            frame.Return();
+            throw Closed();
+        }
+        var counters = _table.Counters;
         counters.OnSending(kind);
         try
         {
-            await _connection.SendAsync(WireCodec.Encode(message), cancellationToken).ConfigureAwait(false);
+            await _connection.SendAsync(frame, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -99,7 +110,7 @@ internal sealed class PeerConnection : IFrameSink
         var request = await BeginRequestAsync(buildRequest, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await request.Reply.ConfigureAwait(false);
+            return (await request.Reply.ConfigureAwait(false)).Message;
         }
         finally
         {
@@ -112,20 +123,26 @@ internal sealed class PeerConnection : IFrameSink
     /// the wait for the reply alike. The caller must call <see cref="EndRequest"/> once it stops waiting.
     /// </summary>
     public ValueTask<PendingRequest> BeginRequestAsync(Func<long, WireMessage> buildRequest, CancellationToken cancellationToken)
-        => BeginRequestAsync(static (id, build) => build(id), buildRequest, cancellationToken);
+        => BeginRequestAsync(static (id, build) =>
+        {
+            var request = build(id);
+            return (WireCodec.Encode(request), request.Kind);
+        }, buildRequest, cancellationToken);
 
     /// <summary>
-    /// <see cref="BeginRequestAsync(Func{long, WireMessage}, CancellationToken)"/> with the request's
-    /// ingredients passed as state, so a hot caller needs no closure and no delegate per request.
+    /// <see cref="BeginRequestAsync(Func{long, WireMessage}, CancellationToken)"/> for a request encoded
+    /// straight into its frame, with its ingredients passed as state, so a hot caller needs no message
+    /// object, no closure and no delegate per request.
     /// </summary>
-    public ValueTask<PendingRequest> BeginRequestAsync<TState>(Func<long, TState, WireMessage> buildRequest, TState state, CancellationToken cancellationToken)
+    public ValueTask<PendingRequest> BeginRequestAsync<TState>(Func<long, TState, (OutboundFrame Frame, MessageKind Kind)> encodeRequest, TState state, CancellationToken cancellationToken)
     {
         var pending = _replies.Rent(cancellationToken);
         try
         {
             // Read after the slot is armed: either this sees the close, or the close fails the slot.
             if (_phase == Phase.Closed) throw Closed();
-            var send = SendAsync(buildRequest(pending.Id, state), cancellationToken);
+            var (frame, kind) = encodeRequest(pending.Id, state);
+            var send = SendAsync(frame, kind, cancellationToken);
             if (send.IsCompletedSuccessfully) return new ValueTask<PendingRequest>(pending);
             return new ValueTask<PendingRequest>(AwaitSendAsync(send, pending));
         }
@@ -165,7 +182,10 @@ internal sealed class PeerConnection : IFrameSink
         switch (_phase)
         {
             case Phase.Established:
-                OnMessage(WireCodec.Decode(frame));
+                // The two messages of a stationary call are read straight from the frame, with no message object.
+                if (CallFrames.TryReadCallReply(frame, out var callId, out var result)) OnReply(MessageKind.Reply, callId, new RequestReply(result));
+                else if (CallFrames.TryReadCallRequest(frame, out var call)) OnCall(call);
+                else OnMessage(WireCodec.Decode(frame));
                 break;
             case Phase.AwaitingHello:
                 OnHello(HandshakeFrame.Decode(frame));
@@ -190,15 +210,32 @@ internal sealed class PeerConnection : IFrameSink
 
     private void OnMessage(WireMessage message)
     {
-        _table.Counters.OnReceived(message.Kind);
-        if (Link.OnReceived()) _table.OnLinkRecovered(this);
-        if (message is not IReplyMessage reply)
+        if (message is IReplyMessage reply)
         {
-            _table.Handler.OnRequest(this, message);
+            OnReply(message.Kind, reply.ReplyTo, new RequestReply(message));
             return;
         }
+        OnReceived(message.Kind);
+        _table.Handler.OnRequest(this, message);
+    }
+
+    private void OnCall(in ReceivedCall call)
+    {
+        OnReceived(MessageKind.Call);
+        _table.Handler.OnCall(this, call);
+    }
+
+    private void OnReply(MessageKind kind, long replyTo, RequestReply reply)
+    {
+        OnReceived(kind);
         // A reply whose caller already gave up (deadline, cancellation) finds nobody and is dropped.
-        _replies.TryComplete(reply.ReplyTo, message);
+        _replies.TryComplete(replyTo, reply);
+    }
+
+    private void OnReceived(MessageKind kind)
+    {
+        _table.Counters.OnReceived(kind);
+        if (Link.OnReceived()) _table.OnLinkRecovered(this);
     }
 
     private void OnHello(HandshakeFrame hello)
@@ -287,8 +324,8 @@ internal sealed class PeerConnection : IFrameSink
 /// <summary>A request on the wire whose reply has not been matched yet. Await <see cref="Reply"/> or call <see cref="Wait"/>, once.</summary>
 internal readonly record struct PendingRequest(long Id, ReplySlot? Slot)
 {
-    public ValueTask<WireMessage> Reply => Slot!.Reply;
+    public ValueTask<RequestReply> Reply => Slot!.Reply;
 
     /// <summary>Blocks until the reply, cancellation or the connection's loss; the reply wakes the thread directly.</summary>
-    public WireMessage Wait(CancellationToken cancellationToken) => Slot!.Wait(cancellationToken);
+    public RequestReply Wait(CancellationToken cancellationToken) => Slot!.Wait(cancellationToken);
 }

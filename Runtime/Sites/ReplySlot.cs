@@ -13,17 +13,17 @@ namespace Tessera.Sites;
 /// slot (checked by its id) can be settled, so a reply that comes after its caller gave up is dropped even
 /// when the slot already serves a later request.
 /// </summary>
-internal sealed class ReplySlot : IValueTaskSource<WireMessage>
+internal sealed class ReplySlot : IValueTaskSource<RequestReply>
 {
     // A blocked caller wakes on the reply's pulse; the slice only bounds each wait so a caller whose token
     // fired before its callback was registered still notices.
     private const int WaitSliceMilliseconds = 1000;
 
-    private static readonly Action<object?> CancelOnToken = static slot => ((ReplySlot)slot!).Settle(0, null, new OperationCanceledException());
+    private static readonly Action<object?> CancelOnToken = static slot => ((ReplySlot)slot!).Settle(0, default, new OperationCanceledException());
 
     // A monitor rather than a Lock: blocked callers wait on it, and settling pulses it.
     private readonly object _gate = new();
-    private ManualResetValueTaskSourceCore<WireMessage> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<RequestReply> _core = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _cancellation;
     private long _owner;
     private bool _awaiting;
@@ -37,7 +37,7 @@ internal sealed class ReplySlot : IValueTaskSource<WireMessage>
     /// The reply as a value task, for the owner to await once. Its continuation runs on the thread pool,
     /// never on the reader loop that settled it.
     /// </summary>
-    public ValueTask<WireMessage> Reply => new(this, _core.Version);
+    public ValueTask<RequestReply> Reply => new(this, _core.Version);
 
     /// <summary>Gives the slot to request <paramref name="id"/>; <paramref name="cancellationToken"/> settles it with cancellation.</summary>
     public void Arm(long id, CancellationToken cancellationToken)
@@ -53,23 +53,23 @@ internal sealed class ReplySlot : IValueTaskSource<WireMessage>
     }
 
     /// <summary>The reply to request <paramref name="id"/>; false if that request no longer owns the slot or was already settled.</summary>
-    public bool TryComplete(long id, WireMessage reply) => Settle(id, reply, null);
+    public bool TryComplete(long id, RequestReply reply) => Settle(id, reply, null);
 
     /// <summary>Fails whichever request is waiting here, as when the connection closes.</summary>
-    public void Fail(Exception error) => Settle(0, null, error);
+    public void Fail(Exception error) => Settle(0, default, error);
 
     /// <summary>
     /// Blocks until the slot is settled. The reply's pulse wakes this thread straight from the reader loop,
     /// so a blocked caller needs no other thread-pool thread to wake it.
     /// </summary>
-    public WireMessage Wait(CancellationToken cancellationToken)
+    public RequestReply Wait(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             while (_awaiting)
             {
                 // The token's callback settles the slot too; this covers a callback that has not run yet.
-                if (cancellationToken.IsCancellationRequested) Settle(0, null, new OperationCanceledException(cancellationToken));
+                if (cancellationToken.IsCancellationRequested) Settle(0, default, new OperationCanceledException(cancellationToken));
                 else Monitor.Wait(_gate, WaitSliceMilliseconds);
             }
         }
@@ -97,23 +97,23 @@ internal sealed class ReplySlot : IValueTaskSource<WireMessage>
     }
 
     /// <summary>Settles the slot once: with a reply for <paramref name="id"/>, or (id 0) with an error for whoever waits.</summary>
-    private bool Settle(long id, WireMessage? reply, Exception? error)
+    private bool Settle(long id, RequestReply reply, Exception? error)
     {
         lock (_gate)
         {
             if (!_awaiting || (id != 0 && id != _owner)) return false;
             _awaiting = false;
-            if (error is null) _core.SetResult(reply!);
+            if (error is null) _core.SetResult(reply);
             else _core.SetException(error);
             Monitor.PulseAll(_gate);
             return true;
         }
     }
 
-    WireMessage IValueTaskSource<WireMessage>.GetResult(short token) => _core.GetResult(token);
+    RequestReply IValueTaskSource<RequestReply>.GetResult(short token) => _core.GetResult(token);
 
-    ValueTaskSourceStatus IValueTaskSource<WireMessage>.GetStatus(short token) => _core.GetStatus(token);
+    ValueTaskSourceStatus IValueTaskSource<RequestReply>.GetStatus(short token) => _core.GetStatus(token);
 
-    void IValueTaskSource<WireMessage>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+    void IValueTaskSource<RequestReply>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
         => _core.OnCompleted(continuation, state, token, flags);
 }

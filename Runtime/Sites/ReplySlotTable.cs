@@ -52,7 +52,7 @@ internal sealed class ReplySlotTable
     }
 
     /// <summary>Hands a reply to the request it answers; false if that request already ended.</summary>
-    public bool TryComplete(long id, WireMessage reply)
+    public bool TryComplete(long id, RequestReply reply)
     {
         var slots = Volatile.Read(ref _slots);
         var index = SlotId.SlotOf(id);

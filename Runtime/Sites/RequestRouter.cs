@@ -11,6 +11,14 @@ namespace Tessera.Sites;
 internal sealed class RequestRouter : IMessageHandler
 {
     private readonly Dictionary<Type, Action<PeerConnection, WireMessage>> _routes = new();
+    private Action<PeerConnection, ReceivedCall>? _calls;
+
+    /// <summary>Where stationary calls go, whether read straight from their frames or decoded as <see cref="CallRequest"/>s.</summary>
+    public void RegisterCalls(Action<PeerConnection, ReceivedCall> handler)
+    {
+        _calls = handler;
+        Register<CallRequest>((connection, request) => handler(connection, ReceivedCall.From(request)));
+    }
 
     public void Register<TMessage>(Action<PeerConnection, TMessage> handler)
         where TMessage : WireMessage
@@ -21,5 +29,11 @@ internal sealed class RequestRouter : IMessageHandler
         if (!_routes.TryGetValue(message.GetType(), out var route))
             throw new ProtocolViolationException($"Unexpected {message.Kind} message from {connection}.");
         route(connection, message);
+    }
+
+    public void OnCall(PeerConnection connection, ReceivedCall call)
+    {
+        if (_calls is null) throw new ProtocolViolationException($"Unexpected {MessageKind.Call} message from {connection}.");
+        _calls(connection, call);
     }
 }

@@ -52,7 +52,7 @@ public sealed class Site : IAsyncDisposable
         Gc = new GarbageCollector(this, References, loggerFactory.CreateLogger("Tessera.Gc"));
         StationaryCalls = new StationaryCaller(Connections, options.TimeProvider, options.DefaultCallTimeout);
         var stationaryServer = new StationaryServer(this, References, options.TimeProvider, options.DefaultCallTimeout, loggerFactory.CreateLogger("Tessera.Stationary"));
-        router.Register<CallRequest>(stationaryServer.OnCall);
+        router.RegisterCalls(stationaryServer.OnCall);
         router.Register<CancelCall>(stationaryServer.OnCancel);
         _tickets = new TicketExchange(this, loggerFactory.CreateLogger("Tessera.Tickets"));
         router.Register<TakeRequest>(_tickets.OnTake);

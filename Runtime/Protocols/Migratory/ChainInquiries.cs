@@ -110,7 +110,7 @@ internal sealed class ChainInquiries
             }
             try
             {
-                return await request.Reply.ConfigureAwait(false);
+                return (await request.Reply.ConfigureAwait(false)).Message;
             }
             catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
             {

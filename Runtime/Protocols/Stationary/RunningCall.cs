@@ -24,7 +24,7 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
     private TimeSpan _timeout;
     private int _cancelRequested;
 
-    public RunningCall(StationaryServer server, TimeProvider time, PeerConnection caller, CallRequest request)
+    public RunningCall(StationaryServer server, TimeProvider time, PeerConnection caller, ReceivedCall request)
     {
         _server = server;
         _time = time;
@@ -34,7 +34,7 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
 
     public PeerConnection Caller { get; }
 
-    public CallRequest Request { get; }
+    public ReceivedCall Request { get; }
 
     /// <summary>Whether the call was cancelled, by the caller or by its timeout, while the method could see it.</summary>
     public bool IsCancellationRequested => Volatile.Read(ref _source) is { } source && source != Ended && source.IsCancellationRequested;

@@ -6,6 +6,7 @@ using Tessera.Diagnostics;
 using Tessera.Infrastructure;
 using Tessera.Protocols.Async;
 using Tessera.Sites;
+using Tessera.Transport;
 using Tessera.Wire;
 
 namespace Tessera.Protocols.Stationary;
@@ -90,22 +91,21 @@ internal sealed class StationaryCaller
 
     private static T Block<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-    private static CallRequest Request(long id, (ProxyHandle Handle, uint MethodId, byte[] Arguments, TimeSpan Remaining, byte[]? TraceContext) state) => new()
-    {
-        CallId = id,
-        ObjectKey = state.Handle.ObjectKey,
-        MethodId = state.MethodId,
-        // What is left of the caller's budget, so home stops work nobody will wait for.
-        TimeoutMilliseconds = Math.Max(1, (long)state.Remaining.TotalMilliseconds),
-        Arguments = state.Arguments,
-        TraceContext = state.TraceContext,
-    };
+    private static (OutboundFrame, MessageKind) Request(long id, (ProxyHandle Handle, uint MethodId, byte[] Arguments, TimeSpan Remaining, byte[]? TraceContext) state)
+        => (CallFrames.EncodeCallRequest(
+                id,
+                state.Handle.ObjectKey,
+                state.MethodId,
+                // What is left of the caller's budget, so home stops work nobody will wait for.
+                Math.Max(1, (long)state.Remaining.TotalMilliseconds),
+                state.Arguments,
+                state.TraceContext),
+            MessageKind.Call);
 
-    private static byte[] Result(WireMessage reply, ProxyHandle handle, uint methodId) => reply switch
+    private static byte[] Result(RequestReply reply, ProxyHandle handle, uint methodId) => reply.CallResult ?? reply.Message switch
     {
-        CallReply result => result.Result,
         CallFault fault => throw ToException(fault, handle, methodId),
-        _ => throw new ProtocolViolationException($"Site {handle.Home} answered a call with {reply.Kind}."),
+        var other => throw new ProtocolViolationException($"Site {handle.Home} answered a call with {other.Kind}."),
     };
 
     /// <summary>Tells home the caller gave up, so a method that honours its token can stop.</summary>

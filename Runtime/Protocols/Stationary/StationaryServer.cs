@@ -37,7 +37,7 @@ internal sealed class StationaryServer
         _replyDeadlines = new DeadlinePool(time);
     }
 
-    public void OnCall(PeerConnection caller, CallRequest request)
+    public void OnCall(PeerConnection caller, ReceivedCall request)
         => ThreadPool.UnsafeQueueUserWorkItem(new RunningCall(this, _time, caller, request), preferLocal: false);
 
     public void OnCancel(PeerConnection caller, CancelCall cancel)
@@ -49,15 +49,16 @@ internal sealed class StationaryServer
     {
         var caller = call.Caller;
         var request = call.Request;
-        WireMessage reply;
+        byte[]? result = null;
+        CallFault? fault;
         var activity = HomeCallActivity.Start(CallProtocol.Stationary, request.TraceContext, request.MethodId, _site, caller);
         if (!_references.TryGetExport(request.ObjectKey, out var entity))
         {
-            reply = Fault(request, CallFaultCode.UnknownObject, "EntityNotFound", "No exported object has this key.");
+            fault = Fault(request.CallId, CallFaultCode.UnknownObject, "EntityNotFound", "No exported object has this key.");
         }
         else if (KillProtocol.IsKilled(entity.Target))
         {
-            reply = Fault(request, CallFaultCode.EntityKilled, "EntityKilled", "The object was killed.");
+            fault = Fault(request.CallId, CallFaultCode.EntityKilled, "EntityKilled", "The object was killed.");
         }
         else
         {
@@ -67,26 +68,26 @@ internal sealed class StationaryServer
             var timeout = budget < _maxTimeout ? budget : _maxTimeout;
             call.StartTimeout(timeout);
             _running[(caller, request.CallId)] = call;
+            fault = null;
             try
             {
-                var result = await entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, new InvocationContext(_site, call)).ConfigureAwait(false);
-                reply = new CallReply { CallId = request.CallId, Result = result };
+                result = await entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, new InvocationContext(_site, call)).ConfigureAwait(false);
             }
             catch (UnknownMethodException ex)
             {
-                reply = Fault(request, CallFaultCode.UnknownMethod, ex.GetType().FullName!, ex.Message);
+                fault = Fault(request.CallId, CallFaultCode.UnknownMethod, ex.GetType().FullName!, ex.Message);
             }
             catch (MemoryPackSerializationException ex)
             {
-                reply = Fault(request, CallFaultCode.BadArguments, ex.GetType().FullName!, ex.Message);
+                fault = Fault(request.CallId, CallFaultCode.BadArguments, ex.GetType().FullName!, ex.Message);
             }
             catch (OperationCanceledException ex) when (call.IsCancellationRequested)
             {
-                reply = Fault(request, CallFaultCode.Cancelled, ex.GetType().FullName!, ex.Message);
+                fault = Fault(request.CallId, CallFaultCode.Cancelled, ex.GetType().FullName!, ex.Message);
             }
             catch (Exception ex)
             {
-                reply = new CallFault
+                fault = new CallFault
                 {
                     CallId = request.CallId,
                     Code = CallFaultCode.MethodThrew,
@@ -101,12 +102,12 @@ internal sealed class StationaryServer
                 call.End();
             }
         }
-        var fault = reply as CallFault;
         HomeCallActivity.End(activity, entity.Type?.TypeName, fault?.ExceptionType, fault?.Message);
-        await SendReplyAsync(caller, reply).ConfigureAwait(false);
+        await SendReplyAsync(caller, request.CallId, result, fault).ConfigureAwait(false);
     }
 
-    private async Task SendReplyAsync(PeerConnection caller, WireMessage reply)
+    /// <summary>Sends the result (encoded straight into its frame) or, when there is none, the fault.</summary>
+    private async Task SendReplyAsync(PeerConnection caller, long callId, byte[]? result, CallFault? fault)
     {
         // Pooled: only the send itself sees this token, unlike the method's, which user code may keep.
         var deadline = _replyDeadlines.Rent(_maxTimeout);
@@ -114,11 +115,12 @@ internal sealed class StationaryServer
         {
             try
             {
-                await caller.SendAsync(reply, deadline.Token).ConfigureAwait(false);
+                if (fault is null) await caller.SendAsync(CallFrames.EncodeCallReply(callId, result), MessageKind.Reply, deadline.Token).ConfigureAwait(false);
+                else await caller.SendAsync(fault, deadline.Token).ConfigureAwait(false);
             }
-            catch (FrameTooLargeException ex) when (reply is CallReply result)
+            catch (FrameTooLargeException ex) when (fault is null)
             {
-                await caller.SendAsync(Fault(new CallRequest { CallId = result.CallId }, CallFaultCode.ResultTooLarge, ex.GetType().FullName!, ex.Message), deadline.Token).ConfigureAwait(false);
+                await caller.SendAsync(Fault(callId, CallFaultCode.ResultTooLarge, ex.GetType().FullName!, ex.Message), deadline.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
@@ -131,6 +133,6 @@ internal sealed class StationaryServer
         }
     }
 
-    private static CallFault Fault(CallRequest request, CallFaultCode code, string type, string message)
-        => new() { CallId = request.CallId, Code = code, ExceptionType = type, Message = message };
+    private static CallFault Fault(long callId, CallFaultCode code, string type, string message)
+        => new() { CallId = callId, Code = code, ExceptionType = type, Message = message };
 }

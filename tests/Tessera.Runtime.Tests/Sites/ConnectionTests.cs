@@ -79,15 +79,38 @@ public sealed class ConnectionTests
         var home = await harness.StartSiteAsync();
         var caller = await harness.StartSiteAsync();
         var greeter = await Greeter.TakeAsync(caller, new Greeter().Offer(home));
-        var intruder = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
-        await intruder.SendAsync(new HandshakeFrame(ProtocolVersion.Current, HandshakeKind.Hello, HandshakeRejection.None, SiteIdentity.NewIncarnation(Guid.NewGuid())).Encode());
-        var accept = HandshakeFrame.Decode(new ReadOnlySequence<byte>(await intruder.ReceiveAsync()));
-        Assert.Equal(HandshakeKind.Accept, accept.Kind);
+        var intruder = await AcceptedPeerAsync(harness, home);
 
         await intruder.SendAsync(new byte[] { 0xFF, 0xFE, 0xFD, 0x00, 0x01 });
 
         await intruder.Closed.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("hello fine", greeter.Greet("fine"));
+    }
+
+    public static TheoryData<string, byte[]> MalformedCallFrames => new()
+    {
+        // A CallRequest's tag and member count, then half its call id.
+        { "a call request cut short", [0, 6, 1, 2, 3, 4] },
+        // A CallReply for call 1 whose result claims 2 GB.
+        { "a call reply with a forged length", [1, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F, 9] },
+        // A whole CallReply with an empty result, then one byte too many.
+        { "a call reply with trailing bytes", [1, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7] },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedCallFrames))]
+    public async Task A_malformed_call_frame_after_a_good_handshake_closes_only_that_connection(string what, byte[] frame)
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var caller = await harness.StartSiteAsync();
+        var greeter = await Greeter.TakeAsync(caller, new Greeter().Offer(home));
+        var intruder = await AcceptedPeerAsync(harness, home);
+
+        await intruder.SendAsync(frame);
+
+        await intruder.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("hello " + what, greeter.Greet(what));
     }
 
     [Fact]
@@ -119,6 +142,15 @@ public sealed class ConnectionTests
         var caller = await harness.StartSiteAsync();
 
         await Assert.ThrowsAsync<SiteUnreachableException>(() => Greeter.TakeAsync(caller, ticket));
+    }
+
+    /// <summary>A hand-driven peer that said Hello as a fresh site and was accepted.</summary>
+    private static async Task<RawPeer> AcceptedPeerAsync(SiteHarness harness, Site home)
+    {
+        var peer = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+        await peer.SendAsync(new HandshakeFrame(ProtocolVersion.Current, HandshakeKind.Hello, HandshakeRejection.None, SiteIdentity.NewIncarnation(Guid.NewGuid())).Encode());
+        Assert.Equal(HandshakeKind.Accept, HandshakeFrame.Decode(new ReadOnlySequence<byte>(await peer.ReceiveAsync())).Kind);
+        return peer;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string because)

@@ -18,7 +18,7 @@ public sealed class ReplySlotTableTests
         var first = table.Rent(CancellationToken.None);
         var reply = Reply(first.Id);
         Assert.True(table.TryComplete(first.Id, reply));
-        Assert.Same(reply, await first.Reply);
+        Assert.Same(reply.Message, (await first.Reply).Message);
         table.Return(first);
 
         var second = table.Rent(CancellationToken.None);
@@ -28,7 +28,7 @@ public sealed class ReplySlotTableTests
         Assert.NotEqual(0L, second.Id);
         var secondReply = Reply(second.Id);
         Assert.True(table.TryComplete(second.Id, secondReply));
-        Assert.Same(secondReply, await second.Reply);
+        Assert.Same(secondReply.Message, (await second.Reply).Message);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class ReplySlotTableTests
         Assert.False(second.Reply.IsCompleted);
         var secondReply = Reply(second.Id);
         Assert.True(table.TryComplete(second.Id, secondReply));
-        Assert.Same(secondReply, await second.Reply);
+        Assert.Same(secondReply.Message, (await second.Reply).Message);
     }
 
     [Fact]
@@ -129,5 +129,5 @@ public sealed class ReplySlotTableTests
         Assert.Equal(ReplySlotTable.MaxKept, reused.Count(r => requests.Any(old => ReferenceEquals(old.Slot, r.Slot))));
     }
 
-    private static CallReply Reply(long id) => new() { CallId = id };
+    private static RequestReply Reply(long id) => new(new CallReply { CallId = id });
 }

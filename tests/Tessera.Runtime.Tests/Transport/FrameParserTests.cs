@@ -38,7 +38,7 @@ public class FrameParserTests
     public void Reads_frames_spread_over_one_byte_segments()
     {
         var bytes = Encode([10, 20, 30], [], [40, 50]);
-        var buffer = OneByteSegments(bytes);
+        var buffer = Segments.Of(bytes, 1);
 
         Assert.Equal(new byte[] { 10, 20, 30 }, ReadFrame(ref buffer));
         Assert.Empty(ReadFrame(ref buffer));
@@ -80,7 +80,7 @@ public class FrameParserTests
     [Fact]
     public void Rejects_a_length_beyond_int_range_split_across_segments()
     {
-        var buffer = OneByteSegments([0xFF, 0xFF, 0xFF, 0xFF]);
+        var buffer = Segments.Of([0xFF, 0xFF, 0xFF, 0xFF], 1);
 
         var ex = Assert.Throws<FrameTooLargeException>(() => FrameParser.TryReadFrame(ref buffer, Limit, out _));
         Assert.Equal(uint.MaxValue, ex.FrameSize);
@@ -111,29 +111,5 @@ public class FrameParserTests
         }
 
         return output.WrittenSpan.ToArray();
-    }
-
-    private static ReadOnlySequence<byte> OneByteSegments(byte[] bytes)
-    {
-        var first = new Segment(bytes.AsMemory(0, 1), 0);
-        var last = first;
-        for (int i = 1; i < bytes.Length; i++) last = last.Append(bytes.AsMemory(i, 1));
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }
