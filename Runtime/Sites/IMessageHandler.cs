@@ -2,12 +2,21 @@ using Tessera.Wire;
 
 namespace Tessera.Sites;
 
-/// <summary>Handles requests that arrive on an established connection (replies are matched by the connection itself).</summary>
+/// <summary>
+/// Handles requests that arrive on an established connection (replies to requests are matched by the
+/// connection itself). Every method is called on the connection's reader loop: it must not block, and
+/// throwing closes the connection.
+/// </summary>
 internal interface IMessageHandler
 {
-    /// <summary>Called on the connection's reader loop: must not block. Throwing closes the connection.</summary>
     void OnRequest(PeerConnection connection, WireMessage message);
 
-    /// <summary>A stationary call, read straight from its frame; the same rules as <see cref="OnRequest"/>.</summary>
+    /// <summary>A stationary call, read straight from its frame (<see cref="CallFrames"/>).</summary>
     void OnCall(PeerConnection connection, ReceivedCall call);
+
+    /// <summary>An async call, read straight from its frame.</summary>
+    void OnAsyncCall(PeerConnection connection, ReceivedAsyncCall call);
+
+    /// <summary>The result that binds an async call's reply variable, read straight from its frame.</summary>
+    void OnAsyncReply(PeerConnection connection, long callId, byte[] result);
 }

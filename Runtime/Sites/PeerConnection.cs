@@ -182,10 +182,7 @@ internal sealed class PeerConnection : IFrameSink
         switch (_phase)
         {
             case Phase.Established:
-                // The two messages of a stationary call are read straight from the frame, with no message object.
-                if (CallFrames.TryReadCallReply(frame, out var callId, out var result)) OnReply(MessageKind.Reply, callId, new RequestReply(result));
-                else if (CallFrames.TryReadCallRequest(frame, out var call)) OnCall(call);
-                else OnMessage(WireCodec.Decode(frame));
+                OnEstablishedFrame(frame);
                 break;
             case Phase.AwaitingHello:
                 OnHello(HandshakeFrame.Decode(frame));
@@ -219,10 +216,32 @@ internal sealed class PeerConnection : IFrameSink
         _table.Handler.OnRequest(this, message);
     }
 
-    private void OnCall(in ReceivedCall call)
+    /// <summary>The messages of a call that succeeds are read straight from the frame, with no message object.</summary>
+    private void OnEstablishedFrame(in ReadOnlySequence<byte> frame)
     {
-        OnReceived(MessageKind.Call);
-        _table.Handler.OnCall(this, call);
+        if (CallFrames.TryReadAsyncReply(frame, out var asyncCallId, out var asyncResult))
+        {
+            OnReceived(MessageKind.AsyncReply);
+            _table.Handler.OnAsyncReply(this, asyncCallId, asyncResult);
+        }
+        else if (CallFrames.TryReadAsyncCall(frame, out var asyncCall))
+        {
+            OnReceived(MessageKind.AsyncCall);
+            _table.Handler.OnAsyncCall(this, asyncCall);
+        }
+        else if (CallFrames.TryReadCallReply(frame, out var callId, out var result))
+        {
+            OnReply(MessageKind.Reply, callId, new RequestReply(result));
+        }
+        else if (CallFrames.TryReadCallRequest(frame, out var call))
+        {
+            OnReceived(MessageKind.Call);
+            _table.Handler.OnCall(this, call);
+        }
+        else
+        {
+            OnMessage(WireCodec.Decode(frame));
+        }
     }
 
     private void OnReply(MessageKind kind, long replyTo, RequestReply reply)

@@ -6,34 +6,53 @@ namespace Tessera.Sites;
 
 /// <summary>
 /// Sends each request to the protocol that owns its message type. Protocols register while the site
-/// is built, before it listens, so lookups never race with registration.
+/// is built, before it listens, so lookups never race with registration. The messages read straight from
+/// their frames have routes of their own, which the same messages decoded the general way also take.
 /// </summary>
 internal sealed class RequestRouter : IMessageHandler
 {
     private readonly Dictionary<Type, Action<PeerConnection, WireMessage>> _routes = new();
     private Action<PeerConnection, ReceivedCall>? _calls;
+    private Action<PeerConnection, ReceivedAsyncCall>? _asyncCalls;
+    private Action<PeerConnection, long, byte[]>? _asyncReplies;
 
-    /// <summary>Where stationary calls go, whether read straight from their frames or decoded as <see cref="CallRequest"/>s.</summary>
+    public void Register<TMessage>(Action<PeerConnection, TMessage> handler)
+        where TMessage : WireMessage
+        => _routes.Add(typeof(TMessage), (connection, message) => handler(connection, (TMessage)message));
+
     public void RegisterCalls(Action<PeerConnection, ReceivedCall> handler)
     {
         _calls = handler;
         Register<CallRequest>((connection, request) => handler(connection, ReceivedCall.From(request)));
     }
 
-    public void Register<TMessage>(Action<PeerConnection, TMessage> handler)
-        where TMessage : WireMessage
-        => _routes.Add(typeof(TMessage), (connection, message) => handler(connection, (TMessage)message));
+    public void RegisterAsyncCalls(Action<PeerConnection, ReceivedAsyncCall> handler)
+    {
+        _asyncCalls = handler;
+        Register<AsyncCall>((connection, call) => handler(connection, ReceivedAsyncCall.From(call)));
+    }
+
+    public void RegisterAsyncReplies(Action<PeerConnection, long, byte[]> handler)
+    {
+        _asyncReplies = handler;
+        Register<AsyncReply>((connection, reply) => handler(connection, reply.CallId, reply.Result ?? Array.Empty<byte>()));
+    }
 
     public void OnRequest(PeerConnection connection, WireMessage message)
     {
-        if (!_routes.TryGetValue(message.GetType(), out var route))
-            throw new ProtocolViolationException($"Unexpected {message.Kind} message from {connection}.");
+        if (!_routes.TryGetValue(message.GetType(), out var route)) throw Unexpected(message.Kind, connection);
         route(connection, message);
     }
 
     public void OnCall(PeerConnection connection, ReceivedCall call)
-    {
-        if (_calls is null) throw new ProtocolViolationException($"Unexpected {MessageKind.Call} message from {connection}.");
-        _calls(connection, call);
-    }
+        => (_calls ?? throw Unexpected(MessageKind.Call, connection))(connection, call);
+
+    public void OnAsyncCall(PeerConnection connection, ReceivedAsyncCall call)
+        => (_asyncCalls ?? throw Unexpected(MessageKind.AsyncCall, connection))(connection, call);
+
+    public void OnAsyncReply(PeerConnection connection, long callId, byte[] result)
+        => (_asyncReplies ?? throw Unexpected(MessageKind.AsyncReply, connection))(connection, callId, result);
+
+    private static ProtocolViolationException Unexpected(MessageKind kind, PeerConnection connection)
+        => new($"Unexpected {kind} message from {connection}.");
 }

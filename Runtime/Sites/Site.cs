@@ -67,10 +67,10 @@ public sealed class Site : IAsyncDisposable
         Connections.ConnectionToPeerClosed += Migratory.OnConnectionClosed;
         Health.PeerFailed += Migratory.OnPeerFailed;
         AsyncCalls = new AsyncCaller(this, Connections, loggerFactory.CreateLogger("Tessera.Async"));
-        router.Register<AsyncReply>(AsyncCalls.OnReply);
+        router.RegisterAsyncReplies(AsyncCalls.OnReply);
         router.Register<AsyncFault>(AsyncCalls.OnFault);
         var asyncServer = new AsyncServer(this, References, loggerFactory.CreateLogger("Tessera.Async"));
-        router.Register<AsyncCall>(asyncServer.OnCall);
+        router.RegisterAsyncCalls(asyncServer.OnCall);
         router.Register<AsyncCancel>(asyncServer.OnCancel);
         Variables = new VariableTable(this, loggerFactory.CreateLogger("Tessera.Variables"));
         router.Register<VariableRegister>(Variables.OnRegister);

@@ -6,8 +6,9 @@ using Tessera.Transport;
 namespace Tessera.Wire;
 
 /// <summary>
-/// The two messages of every stationary call, written and read by hand in exactly the bytes MemoryPack gives
-/// <see cref="CallRequest"/> and <see cref="CallReply"/> as members of the <see cref="WireMessage"/> union:
+/// The messages of every call that succeeds, written and read by hand in exactly the bytes MemoryPack gives
+/// <see cref="CallRequest"/>, <see cref="CallReply"/>, <see cref="AsyncCall"/> and <see cref="AsyncReply"/>
+/// as members of the <see cref="WireMessage"/> union:
 /// the union tag, the member count, then the members in order, integers little-endian and each byte array
 /// as an int length (-1 for null) and its bytes. Doing it by hand saves the message object on both sides
 /// and, on the receiving side, the trip through the union's formatter. The wire does not change: a frame
@@ -17,15 +18,21 @@ internal static class CallFrames
 {
     private const byte CallRequestTag = 0;
     private const byte CallReplyTag = 1;
+    private const byte AsyncCallTag = 20;
+    private const byte AsyncReplyTag = 21;
     private const byte CallRequestMembers = 6;
-    private const byte CallReplyMembers = 2;
+    private const byte AsyncCallMembers = 6;
+    private const byte ReplyMembers = 2;
     private const int NullArray = -1;
 
     // Tag, member count, CallId, ObjectKey, MethodId, TimeoutMilliseconds, and the two array lengths.
     private const int CallRequestFixedSize = 1 + 1 + 8 + 8 + 4 + 8 + 4 + 4;
 
-    // Tag, member count, CallId and the result's length.
-    private const int CallReplyFixedSize = 1 + 1 + 8 + 4;
+    // Tag, member count, CallId, ObjectKey, MethodId, the two array lengths and Cancellable.
+    private const int AsyncCallFixedSize = 1 + 1 + 8 + 8 + 4 + 4 + 4 + 1;
+
+    // Tag, member count, CallId and the result's length: the same for both replies.
+    private const int ReplyFixedSize = 1 + 1 + 8 + 4;
 
     public static OutboundFrame EncodeCallRequest(long callId, ulong objectKey, uint methodId, long timeoutMilliseconds, ReadOnlySpan<byte> arguments, byte[]? traceContext)
     {
@@ -44,17 +51,26 @@ internal static class CallFrames
         return new OutboundFrame(buffer, length);
     }
 
-    public static OutboundFrame EncodeCallReply(long callId, ReadOnlySpan<byte> result)
+    public static OutboundFrame EncodeCallReply(long callId, ReadOnlySpan<byte> result) => EncodeReply(CallReplyTag, callId, result);
+
+    public static OutboundFrame EncodeAsyncCall(long callId, ulong objectKey, uint methodId, ReadOnlySpan<byte> arguments, bool cancellable, byte[]? traceContext)
     {
-        var length = CallReplyFixedSize + result.Length;
+        var length = AsyncCallFixedSize + arguments.Length + (traceContext?.Length ?? 0);
         var buffer = FrameBuffers.Rent(length);
         var span = buffer.AsSpan(0, length);
-        span[0] = CallReplyTag;
-        span[1] = CallReplyMembers;
+        span[0] = AsyncCallTag;
+        span[1] = AsyncCallMembers;
         BinaryPrimitives.WriteInt64LittleEndian(span[2..], callId);
-        WriteArray(span[10..], result);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[10..], objectKey);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[18..], methodId);
+        var rest = WriteArray(span[22..], arguments);
+        rest[0] = cancellable ? (byte)1 : (byte)0;
+        if (traceContext is null) BinaryPrimitives.WriteInt32LittleEndian(rest[1..], NullArray);
+        else WriteArray(rest[1..], traceContext);
         return new OutboundFrame(buffer, length);
     }
+
+    public static OutboundFrame EncodeAsyncReply(long callId, ReadOnlySpan<byte> result) => EncodeReply(AsyncReplyTag, callId, result);
 
     /// <summary>
     /// Reads a <see cref="CallRequest"/> frame. False if the frame holds another message (or another layout of
@@ -80,17 +96,59 @@ internal static class CallFrames
         return true;
     }
 
+    /// <summary>Reads an <see cref="AsyncCall"/> frame; false if the frame holds another message.</summary>
+    /// <exception cref="ProtocolViolationException">The frame says it is an async call but is cut short, too long or malformed.</exception>
+    public static bool TryReadAsyncCall(in ReadOnlySequence<byte> frame, out ReceivedAsyncCall call)
+    {
+        call = default;
+        var reader = new SequenceReader<byte>(frame);
+        if (!IsMessage(ref reader, AsyncCallTag, AsyncCallMembers)) return false;
+        if (!reader.TryReadLittleEndian(out long callId)
+            || !reader.TryReadLittleEndian(out long objectKey)
+            || !reader.TryReadLittleEndian(out int methodId))
+        {
+            throw Truncated(frame, nameof(AsyncCall));
+        }
+        var arguments = ReadArray(ref reader, frame, nameof(AsyncCall)) ?? throw Malformed(frame, nameof(AsyncCall), "its arguments are null");
+        if (!reader.TryRead(out var cancellable)) throw Truncated(frame, nameof(AsyncCall));
+        if (cancellable > 1) throw Malformed(frame, nameof(AsyncCall), $"its Cancellable flag is {cancellable}");
+        var traceContext = ReadArray(ref reader, frame, nameof(AsyncCall));
+        EnsureEnd(in reader, frame, nameof(AsyncCall));
+        call = new ReceivedAsyncCall(callId, (ulong)objectKey, (uint)methodId, arguments, cancellable == 1, traceContext);
+        return true;
+    }
+
     /// <summary>Reads a <see cref="CallReply"/> frame; false if the frame holds another message.</summary>
     /// <exception cref="ProtocolViolationException">The frame says it is a call reply but is cut short, too long or malformed.</exception>
     public static bool TryReadCallReply(in ReadOnlySequence<byte> frame, out long callId, out byte[] result)
+        => TryReadReply(frame, CallReplyTag, nameof(CallReply), out callId, out result);
+
+    /// <summary>Reads an <see cref="AsyncReply"/> frame; false if the frame holds another message.</summary>
+    /// <exception cref="ProtocolViolationException">The frame says it is an async reply but is cut short, too long or malformed.</exception>
+    public static bool TryReadAsyncReply(in ReadOnlySequence<byte> frame, out long callId, out byte[] result)
+        => TryReadReply(frame, AsyncReplyTag, nameof(AsyncReply), out callId, out result);
+
+    private static OutboundFrame EncodeReply(byte tag, long callId, ReadOnlySpan<byte> result)
+    {
+        var length = ReplyFixedSize + result.Length;
+        var buffer = FrameBuffers.Rent(length);
+        var span = buffer.AsSpan(0, length);
+        span[0] = tag;
+        span[1] = ReplyMembers;
+        BinaryPrimitives.WriteInt64LittleEndian(span[2..], callId);
+        WriteArray(span[10..], result);
+        return new OutboundFrame(buffer, length);
+    }
+
+    private static bool TryReadReply(in ReadOnlySequence<byte> frame, byte tag, string message, out long callId, out byte[] result)
     {
         result = Array.Empty<byte>();
         callId = 0;
         var reader = new SequenceReader<byte>(frame);
-        if (!IsMessage(ref reader, CallReplyTag, CallReplyMembers)) return false;
-        if (!reader.TryReadLittleEndian(out callId)) throw Truncated(frame, nameof(CallReply));
-        result = ReadArray(ref reader, frame, nameof(CallReply)) ?? throw Malformed(frame, nameof(CallReply), "its result is null");
-        EnsureEnd(in reader, frame, nameof(CallReply));
+        if (!IsMessage(ref reader, tag, ReplyMembers)) return false;
+        if (!reader.TryReadLittleEndian(out callId)) throw Truncated(frame, message);
+        result = ReadArray(ref reader, frame, message) ?? throw Malformed(frame, message, "its result is null");
+        EnsureEnd(in reader, frame, message);
         return true;
     }
 
@@ -134,4 +192,11 @@ internal readonly record struct ReceivedCall(long CallId, ulong ObjectKey, uint 
 {
     public static ReceivedCall From(CallRequest request)
         => new(request.CallId, request.ObjectKey, request.MethodId, request.TimeoutMilliseconds, request.Arguments ?? Array.Empty<byte>(), request.TraceContext);
+}
+
+/// <summary>An <see cref="AsyncCall"/> as home receives it, without the message object. Call id 0 is a one-way send.</summary>
+internal readonly record struct ReceivedAsyncCall(long CallId, ulong ObjectKey, uint MethodId, byte[] Arguments, bool Cancellable, byte[]? TraceContext)
+{
+    public static ReceivedAsyncCall From(AsyncCall call)
+        => new(call.CallId, call.ObjectKey, call.MethodId, call.Arguments ?? Array.Empty<byte>(), call.Cancellable, call.TraceContext);
 }

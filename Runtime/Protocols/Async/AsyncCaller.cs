@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Tessera.Diagnostics;
 using Tessera.Infrastructure;
 using Tessera.Sites;
+using Tessera.Transport;
 using Tessera.Wire;
 
 namespace Tessera.Protocols.Async;
@@ -53,7 +54,7 @@ internal sealed class AsyncCaller
             var channel = route is { IsOpen: true } cached ? cached : route = ChannelTo(handle, cancellationToken);
             channel.Acquire(cancellationToken);
             channel.Register(call);
-            Send(channel.Connection, call.ToMessage(), cancellationToken);
+            Send(channel.Connection, call.ToFrame(), cancellationToken);
             // Armed once the call is queued, so a cancel can never reach home ahead of its call.
             if (cancellationToken.CanBeCanceled) call.ArmCancellation(cancellationToken);
         }
@@ -73,7 +74,7 @@ internal sealed class AsyncCaller
             cancellationToken.ThrowIfCancellationRequested();
             if (FaultStream.IsFinal(new FaultedEntity(handle, handle).State)) throw FaultGate.Refusal(handle, $"One-way call of method 0x{methodId:x8}");
             var connection = ChannelTo(handle, cancellationToken).Connection;
-            Send(connection, new AsyncCall { CallId = 0, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = arguments, TraceContext = traceContext }, cancellationToken);
+            Send(connection, CallFrames.EncodeAsyncCall(0, handle.ObjectKey, methodId, arguments, cancellable: false, traceContext), cancellationToken);
             telemetry.End(null);
         }
         catch (Exception ex)
@@ -83,9 +84,9 @@ internal sealed class AsyncCaller
         }
     }
 
-    public void OnReply(PeerConnection connection, AsyncReply reply)
+    public void OnReply(PeerConnection connection, long callId, byte[] result)
     {
-        if (_channels.TryGetValue(connection, out var channel) && channel.TryTake(reply.CallId, out var call)) call.OnReply(_site, reply);
+        if (_channels.TryGetValue(connection, out var channel) && channel.TryTake(callId, out var call)) call.OnReply(_site, result);
     }
 
     public void OnFault(PeerConnection connection, AsyncFault fault)
@@ -97,9 +98,9 @@ internal sealed class AsyncCaller
     /// Waits for the send queue only when it is full: the call must be queued before this returns, or a
     /// later call from the same thread could overtake it.
     /// </summary>
-    private void Send(PeerConnection connection, AsyncCall call, CancellationToken cancellationToken)
+    private void Send(PeerConnection connection, OutboundFrame call, CancellationToken cancellationToken)
     {
-        var send = connection.SendAsync(call, cancellationToken);
+        var send = connection.SendAsync(call, MessageKind.AsyncCall, cancellationToken);
         if (send.IsCompletedSuccessfully) return;
         using var deadline = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
         send.AsTask().WaitAsync(deadline.Token).GetAwaiter().GetResult();

@@ -30,7 +30,7 @@ internal sealed class AsyncServer
         _logger = logger;
     }
 
-    public void OnCall(PeerConnection caller, AsyncCall call)
+    public void OnCall(PeerConnection caller, ReceivedAsyncCall call)
     {
         if (!_references.TryGetExport(call.ObjectKey, out var entity))
         {
@@ -76,7 +76,7 @@ internal sealed class AsyncServer
     /// Only a call whose caller can cancel gets a source (with the call deadline, so it ends even if the
     /// cancel is lost); the others get <see cref="CancellationToken.None"/> and cost nothing.
     /// </summary>
-    private CancellationTokenSource? Cancellation(PeerConnection caller, AsyncCall call)
+    private CancellationTokenSource? Cancellation(PeerConnection caller, ReceivedAsyncCall call)
     {
         if (!call.Cancellable || call.CallId == 0) return null;
         var source = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
@@ -91,7 +91,7 @@ internal sealed class AsyncServer
         source.Dispose();
     }
 
-    private void Refuse(PeerConnection caller, AsyncCall call, AsyncFaultCode code, Type exception, string message)
+    private void Refuse(PeerConnection caller, ReceivedAsyncCall call, AsyncFaultCode code, Type exception, string message)
     {
         if (call.CallId == 0)
         {
@@ -114,6 +114,15 @@ internal sealed class AsyncServer
             _logger.LogDebug("Dropped a reply to {Caller}: {Reason}", caller, ex.Message);
             return;
         }
+        Observe(send, caller);
+    }
+
+    /// <summary><see cref="Send(PeerConnection, WireMessage)"/> for a result, encoded straight into its frame.</summary>
+    private void SendResult(PeerConnection caller, long callId, byte[] result)
+        => Observe(caller.SendAsync(CallFrames.EncodeAsyncReply(callId, result), MessageKind.AsyncReply, CancellationToken.None), caller);
+
+    private void Observe(ValueTask send, PeerConnection caller)
+    {
         if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send, caller);
     }
 
@@ -129,19 +138,19 @@ internal sealed class AsyncServer
         }
     }
 
-    private sealed class RemoteCall(AsyncServer server, PeerConnection caller, AsyncCall call, object target, IActiveType type, CancellationTokenSource? cancellation) : ActiveWork
+    private sealed class RemoteCall(AsyncServer server, PeerConnection caller, ReceivedAsyncCall call, object target, IActiveType type, CancellationTokenSource? cancellation) : ActiveWork
     {
         public override async ValueTask RunAsync()
         {
-            WireMessage reply;
+            byte[]? result = null;
+            AsyncFault? fault = null;
             var activity = HomeCallActivity.Start(call.CallId == 0 ? CallProtocol.AsyncOneWay : CallProtocol.Async, call.TraceContext, call.MethodId, server._site, caller);
             Exception? failure = null;
             try
             {
                 var running = type.InvokeDirectAsync(target, call.MethodId, call.Arguments, new InvocationContext(server._site, cancellation?.Token ?? CancellationToken.None));
-                var result = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
+                result = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
                 if (call.CallId == 0) return;
-                reply = new AsyncReply { CallId = call.CallId, Result = result };
             }
             catch (Exception ex)
             {
@@ -157,14 +166,15 @@ internal sealed class AsyncServer
                     MemoryPackSerializationException => AsyncFaultCode.BadArguments,
                     _ => AsyncFaultCode.MethodThrew,
                 };
-                reply = new AsyncFault { CallId = call.CallId, Code = code, ExceptionType = ex.GetType().FullName ?? ex.GetType().Name, Message = ex.Message, StackTrace = ex.StackTrace };
+                fault = new AsyncFault { CallId = call.CallId, Code = code, ExceptionType = ex.GetType().FullName ?? ex.GetType().Name, Message = ex.Message, StackTrace = ex.StackTrace };
             }
             finally
             {
                 HomeCallActivity.End(activity, (type as DistributedTypeInfo)?.TypeName, failure?.GetType().FullName, failure?.Message);
                 if (cancellation is not null) server.EndCancellable(caller, call.CallId, cancellation);
             }
-            server.Send(caller, reply);
+            if (fault is null) server.SendResult(caller, call.CallId, result!);
+            else server.Send(caller, fault);
         }
     }
 }

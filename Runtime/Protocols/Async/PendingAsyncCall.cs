@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using Tessera.Diagnostics;
 using Tessera.Infrastructure;
+using Tessera.Transport;
 using Tessera.Wire;
 
 namespace Tessera.Protocols.Async;
@@ -45,12 +46,12 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte
         _deadline = deadline;
     }
 
-    /// <summary>The call message, built once the call has its id; the arguments are not kept after it.</summary>
-    public AsyncCall ToMessage()
+    /// <summary>The call's frame, encoded once the call has its id; the arguments are not kept after it.</summary>
+    public OutboundFrame ToFrame()
     {
-        var message = new AsyncCall { CallId = Id, ObjectKey = handle.ObjectKey, MethodId = methodId, Arguments = Arguments, Cancellable = cancellationToken.CanBeCanceled, TraceContext = traceContext };
+        var frame = CallFrames.EncodeAsyncCall(Id, handle.ObjectKey, methodId, Arguments, cancellationToken.CanBeCanceled, traceContext);
         Arguments = Array.Empty<byte>();
-        return message;
+        return frame;
     }
 
     /// <summary>
@@ -65,12 +66,12 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte
         if (Interlocked.CompareExchange(ref _registered, 1, 0) != 0) registration.Dispose();
     }
 
-    public void OnReply(Site site, AsyncReply reply)
+    public void OnReply(Site site, byte[] result)
     {
         if (!TryEnd()) return;
         try
         {
-            Bind(site, reply.Result);
+            Bind(site, result);
             Telemetry.End(null);
         }
         catch (Exception ex)

@@ -95,6 +95,10 @@ public sealed class ConnectionTests
         { "a call reply with a forged length", [1, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F, 9] },
         // A whole CallReply with an empty result, then one byte too many.
         { "a call reply with trailing bytes", [1, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7] },
+        // An AsyncCall's tag and member count, then one byte.
+        { "an async call cut short", [20, 6, 1] },
+        // An AsyncReply for call 1 whose result claims 2 GB.
+        { "an async reply with a forged length", [21, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F, 9] },
     };
 
     [Theory]

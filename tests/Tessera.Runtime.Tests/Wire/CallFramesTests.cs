@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Tessera.Runtime.Tests.Wire;
 
-/// <summary>The hand-written call frames must be byte for byte what MemoryPack writes for the same messages.</summary>
+/// <summary>The hand-written call frames must be byte for byte what MemoryPack writes for the same messages, and read what it writes.</summary>
 public sealed class CallFramesTests
 {
     public static TheoryData<int, bool> Shapes => new()
@@ -64,22 +64,64 @@ public sealed class CallFramesTests
         Assert.Equal(reply.Result, result);
     }
 
-    [Fact]
-    public void Other_messages_are_left_to_the_general_decoder()
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void An_async_call_is_written_and_read_as_MemoryPack_does(int argumentLength, bool traced)
     {
-        WireMessage[] others =
+        foreach (var cancellable in new[] { false, true })
+        {
+            var call = new AsyncCall { CallId = 77, ObjectKey = ulong.MaxValue, MethodId = 0xDEAD_BEEF, Arguments = Bytes(argumentLength, seed: 4), Cancellable = cancellable, TraceContext = traced ? Bytes(26, seed: 5) : null };
+            var bytes = MemoryPackSerializer.Serialize<WireMessage>(call);
+
+            var frame = CallFrames.EncodeAsyncCall(call.CallId, call.ObjectKey, call.MethodId, call.Arguments, call.Cancellable, call.TraceContext);
+
+            Assert.Equal(bytes, frame.Memory.ToArray());
+            frame.Return();
+            Assert.True(CallFrames.TryReadAsyncCall(Segments.Of(bytes, 7), out var received));
+            Assert.Equal(ReceivedAsyncCall.From(call) with { Arguments = received.Arguments, TraceContext = received.TraceContext }, received);
+            Assert.Equal(call.Arguments, received.Arguments);
+            Assert.Equal(call.TraceContext, received.TraceContext);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1_000)]
+    public void An_async_reply_is_written_and_read_as_MemoryPack_does(int resultLength)
+    {
+        var reply = new AsyncReply { CallId = 3, Result = Bytes(resultLength, seed: 6) };
+        var bytes = MemoryPackSerializer.Serialize<WireMessage>(reply);
+
+        var frame = CallFrames.EncodeAsyncReply(reply.CallId, reply.Result);
+
+        Assert.Equal(bytes, frame.Memory.ToArray());
+        frame.Return();
+        Assert.True(CallFrames.TryReadAsyncReply(new ReadOnlySequence<byte>(bytes), out var callId, out var result));
+        Assert.Equal(reply.CallId, callId);
+        Assert.Equal(reply.Result, result);
+    }
+
+    [Fact]
+    public void Each_reader_leaves_every_other_message_to_the_general_decoder()
+    {
+        WireMessage[] messages =
         [
-            new CallFault { CallId = 1, Message = "no" },
-            new CancelCall { CallId = 1 },
+            Request(2, traced: false),
+            new CallReply { CallId = 1, Result = [1] },
             new AsyncCall { CallId = 1, Arguments = [1] },
             new AsyncReply { CallId = 1, Result = [1] },
+            new CallFault { CallId = 1, Message = "no" },
+            new AsyncFault { CallId = 1, Message = "no" },
+            new CancelCall { CallId = 1 },
             new Heartbeat(),
         ];
-        foreach (var other in others)
+        foreach (var message in messages)
         {
-            var frame = new ReadOnlySequence<byte>(MemoryPackSerializer.Serialize<WireMessage>(other));
-            Assert.False(CallFrames.TryReadCallRequest(frame, out _), other.GetType().Name);
-            Assert.False(CallFrames.TryReadCallReply(frame, out _, out _), other.GetType().Name);
+            var frame = new ReadOnlySequence<byte>(MemoryPackSerializer.Serialize<WireMessage>(message));
+            Assert.Equal(message is CallRequest, CallFrames.TryReadCallRequest(frame, out _));
+            Assert.Equal(message is CallReply, CallFrames.TryReadCallReply(frame, out _, out _));
+            Assert.Equal(message is AsyncCall, CallFrames.TryReadAsyncCall(frame, out _));
+            Assert.Equal(message is AsyncReply, CallFrames.TryReadAsyncReply(frame, out _, out _));
         }
     }
 
@@ -88,12 +130,18 @@ public sealed class CallFramesTests
     {
         var request = MemoryPackSerializer.Serialize<WireMessage>(Request(9, traced: true));
         var reply = MemoryPackSerializer.Serialize<WireMessage>(new CallReply { CallId = 5, Result = [1, 2, 3] });
+        var asyncCall = MemoryPackSerializer.Serialize<WireMessage>(new AsyncCall { CallId = 5, Arguments = [1, 2], TraceContext = [3] });
+        var asyncReply = MemoryPackSerializer.Serialize<WireMessage>(new AsyncReply { CallId = 5, Result = [1, 2, 3] });
 
         // From 2 bytes on the tag and member count say what the frame is; everything after may be missing.
         for (var length = 2; length < request.Length; length++)
             Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallRequest(new ReadOnlySequence<byte>(request, 0, length), out _));
         for (var length = 2; length < reply.Length; length++)
             Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallReply(new ReadOnlySequence<byte>(reply, 0, length), out _, out _));
+        for (var length = 2; length < asyncCall.Length; length++)
+            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadAsyncCall(new ReadOnlySequence<byte>(asyncCall, 0, length), out _));
+        for (var length = 2; length < asyncReply.Length; length++)
+            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadAsyncReply(new ReadOnlySequence<byte>(asyncReply, 0, length), out _, out _));
     }
 
     [Fact]
@@ -104,14 +152,18 @@ public sealed class CallFramesTests
         BitConverter.TryWriteBytes(forged.AsSpan(10), int.MaxValue);
         var trailing = reply.Concat(new byte[] { 0 }).ToArray();
         var nullArguments = MemoryPackSerializer.Serialize<WireMessage>(new CallRequest { CallId = 1, Arguments = null! });
+        var badFlag = MemoryPackSerializer.Serialize<WireMessage>(new AsyncCall { CallId = 1, Arguments = [], Cancellable = true });
+        badFlag[^5] = 2;
 
         var tooLong = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallReply(new ReadOnlySequence<byte>(forged), out _, out _));
         var extra = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallReply(new ReadOnlySequence<byte>(trailing), out _, out _));
         var missing = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallRequest(new ReadOnlySequence<byte>(nullArguments), out _));
+        var flag = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadAsyncCall(new ReadOnlySequence<byte>(badFlag), out _));
 
         Assert.Contains($"claims a {int.MaxValue}-byte array", tooLong.Message);
         Assert.Contains("1 bytes follow its last member", extra.Message);
         Assert.Contains("its arguments are null", missing.Message);
+        Assert.Contains("its Cancellable flag is 2", flag.Message);
     }
 
     private static CallRequest Request(int argumentLength, bool traced) => new()
