@@ -216,8 +216,14 @@ internal sealed class PeerConnection : IFrameSink
         _table.Handler.OnRequest(this, message);
     }
 
-    /// <summary>The messages of a call that succeeds are read straight from the frame, with no message object.</summary>
     private void OnEstablishedFrame(in ReadOnlySequence<byte> frame)
+    {
+        // A frame split across two of the pipe's buffers is rare enough to leave to the general decoder.
+        if (!frame.IsSingleSegment || !TryOnCallFrame(frame.FirstSpan)) OnMessage(WireCodec.Decode(frame));
+    }
+
+    /// <summary>The messages of a call that succeeds are read straight from the frame, with no message object.</summary>
+    private bool TryOnCallFrame(ReadOnlySpan<byte> frame)
     {
         if (CallFrames.TryReadAsyncReply(frame, out var asyncCallId, out var asyncResult))
         {
@@ -240,8 +246,9 @@ internal sealed class PeerConnection : IFrameSink
         }
         else
         {
-            OnMessage(WireCodec.Decode(frame));
+            return false;
         }
+        return true;
     }
 
     private void OnReply(MessageKind kind, long replyTo, RequestReply reply)

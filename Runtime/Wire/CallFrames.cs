@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Buffers.Binary;
 using Tessera.Transport;
 
@@ -77,55 +76,49 @@ internal static class CallFrames
     /// this one), which the general decoder then reads.
     /// </summary>
     /// <exception cref="ProtocolViolationException">The frame says it is a call request but is cut short, too long or malformed.</exception>
-    public static bool TryReadCallRequest(in ReadOnlySequence<byte> frame, out ReceivedCall call)
+    public static bool TryReadCallRequest(ReadOnlySpan<byte> frame, out ReceivedCall call)
     {
         call = default;
-        var reader = new SequenceReader<byte>(frame);
-        if (!IsMessage(ref reader, CallRequestTag, CallRequestMembers)) return false;
-        if (!reader.TryReadLittleEndian(out long callId)
-            || !reader.TryReadLittleEndian(out long objectKey)
-            || !reader.TryReadLittleEndian(out int methodId)
-            || !reader.TryReadLittleEndian(out long timeoutMilliseconds))
-        {
-            throw Truncated(frame, nameof(CallRequest));
-        }
-        var arguments = ReadArray(ref reader, frame, nameof(CallRequest)) ?? throw Malformed(frame, nameof(CallRequest), "its arguments are null");
-        var traceContext = ReadArray(ref reader, frame, nameof(CallRequest));
-        EnsureEnd(in reader, frame, nameof(CallRequest));
-        call = new ReceivedCall(callId, (ulong)objectKey, (uint)methodId, timeoutMilliseconds, arguments, traceContext);
+        if (!IsMessage(frame, CallRequestTag, CallRequestMembers)) return false;
+        var reader = new FrameReader(frame, nameof(CallRequest));
+        var callId = reader.Int64();
+        var objectKey = (ulong)reader.Int64();
+        var methodId = (uint)reader.Int32();
+        var timeoutMilliseconds = reader.Int64();
+        var arguments = reader.Array() ?? throw reader.Malformed("its arguments are null");
+        var traceContext = reader.Array();
+        reader.EnsureEnd();
+        call = new ReceivedCall(callId, objectKey, methodId, timeoutMilliseconds, arguments, traceContext);
         return true;
     }
 
     /// <summary>Reads an <see cref="AsyncCall"/> frame; false if the frame holds another message.</summary>
     /// <exception cref="ProtocolViolationException">The frame says it is an async call but is cut short, too long or malformed.</exception>
-    public static bool TryReadAsyncCall(in ReadOnlySequence<byte> frame, out ReceivedAsyncCall call)
+    public static bool TryReadAsyncCall(ReadOnlySpan<byte> frame, out ReceivedAsyncCall call)
     {
         call = default;
-        var reader = new SequenceReader<byte>(frame);
-        if (!IsMessage(ref reader, AsyncCallTag, AsyncCallMembers)) return false;
-        if (!reader.TryReadLittleEndian(out long callId)
-            || !reader.TryReadLittleEndian(out long objectKey)
-            || !reader.TryReadLittleEndian(out int methodId))
-        {
-            throw Truncated(frame, nameof(AsyncCall));
-        }
-        var arguments = ReadArray(ref reader, frame, nameof(AsyncCall)) ?? throw Malformed(frame, nameof(AsyncCall), "its arguments are null");
-        if (!reader.TryRead(out var cancellable)) throw Truncated(frame, nameof(AsyncCall));
-        if (cancellable > 1) throw Malformed(frame, nameof(AsyncCall), $"its Cancellable flag is {cancellable}");
-        var traceContext = ReadArray(ref reader, frame, nameof(AsyncCall));
-        EnsureEnd(in reader, frame, nameof(AsyncCall));
-        call = new ReceivedAsyncCall(callId, (ulong)objectKey, (uint)methodId, arguments, cancellable == 1, traceContext);
+        if (!IsMessage(frame, AsyncCallTag, AsyncCallMembers)) return false;
+        var reader = new FrameReader(frame, nameof(AsyncCall));
+        var callId = reader.Int64();
+        var objectKey = (ulong)reader.Int64();
+        var methodId = (uint)reader.Int32();
+        var arguments = reader.Array() ?? throw reader.Malformed("its arguments are null");
+        var cancellable = reader.Byte();
+        if (cancellable > 1) throw reader.Malformed($"its Cancellable flag is {cancellable}");
+        var traceContext = reader.Array();
+        reader.EnsureEnd();
+        call = new ReceivedAsyncCall(callId, objectKey, methodId, arguments, cancellable == 1, traceContext);
         return true;
     }
 
     /// <summary>Reads a <see cref="CallReply"/> frame; false if the frame holds another message.</summary>
     /// <exception cref="ProtocolViolationException">The frame says it is a call reply but is cut short, too long or malformed.</exception>
-    public static bool TryReadCallReply(in ReadOnlySequence<byte> frame, out long callId, out byte[] result)
+    public static bool TryReadCallReply(ReadOnlySpan<byte> frame, out long callId, out byte[] result)
         => TryReadReply(frame, CallReplyTag, nameof(CallReply), out callId, out result);
 
     /// <summary>Reads an <see cref="AsyncReply"/> frame; false if the frame holds another message.</summary>
     /// <exception cref="ProtocolViolationException">The frame says it is an async reply but is cut short, too long or malformed.</exception>
-    public static bool TryReadAsyncReply(in ReadOnlySequence<byte> frame, out long callId, out byte[] result)
+    public static bool TryReadAsyncReply(ReadOnlySpan<byte> frame, out long callId, out byte[] result)
         => TryReadReply(frame, AsyncReplyTag, nameof(AsyncReply), out callId, out result);
 
     private static OutboundFrame EncodeReply(byte tag, long callId, ReadOnlySpan<byte> result)
@@ -140,20 +133,19 @@ internal static class CallFrames
         return new OutboundFrame(buffer, length);
     }
 
-    private static bool TryReadReply(in ReadOnlySequence<byte> frame, byte tag, string message, out long callId, out byte[] result)
+    private static bool TryReadReply(ReadOnlySpan<byte> frame, byte tag, string message, out long callId, out byte[] result)
     {
         result = Array.Empty<byte>();
         callId = 0;
-        var reader = new SequenceReader<byte>(frame);
-        if (!IsMessage(ref reader, tag, ReplyMembers)) return false;
-        if (!reader.TryReadLittleEndian(out callId)) throw Truncated(frame, message);
-        result = ReadArray(ref reader, frame, message) ?? throw Malformed(frame, message, "its result is null");
-        EnsureEnd(in reader, frame, message);
+        if (!IsMessage(frame, tag, ReplyMembers)) return false;
+        var reader = new FrameReader(frame, message);
+        callId = reader.Int64();
+        result = reader.Array() ?? throw reader.Malformed("its result is null");
+        reader.EnsureEnd();
         return true;
     }
 
-    private static bool IsMessage(ref SequenceReader<byte> reader, byte tag, byte members)
-        => reader.TryRead(out var actualTag) && actualTag == tag && reader.TryRead(out var actualMembers) && actualMembers == members;
+    private static bool IsMessage(ReadOnlySpan<byte> frame, byte tag, byte members) => frame.Length >= 2 && frame[0] == tag && frame[1] == members;
 
     private static Span<byte> WriteArray(Span<byte> destination, ReadOnlySpan<byte> bytes)
     {
@@ -162,29 +154,45 @@ internal static class CallFrames
         return destination[(4 + bytes.Length)..];
     }
 
-    private static byte[]? ReadArray(ref SequenceReader<byte> reader, in ReadOnlySequence<byte> frame, string message)
+    /// <summary>Reads the members after the tag and member count, failing with what the frame claimed to be.</summary>
+    private ref struct FrameReader(ReadOnlySpan<byte> frame, string message)
     {
-        if (!reader.TryReadLittleEndian(out int length)) throw Truncated(frame, message);
-        if (length == NullArray) return null;
-        // Checked before allocating, so a forged length cannot make this site allocate more than the frame holds.
-        if (length < 0 || length > reader.Remaining) throw Malformed(frame, message, $"it claims a {length}-byte array with {reader.Remaining} bytes left");
-        if (length == 0) return Array.Empty<byte>();
-        var bytes = GC.AllocateUninitializedArray<byte>(length);
-        reader.TryCopyTo(bytes);
-        reader.Advance(length);
-        return bytes;
+        private readonly ReadOnlySpan<byte> _frame = frame;
+        private int _offset = 2;
+
+        public byte Byte() => Take(1)[0];
+
+        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+        public byte[]? Array()
+        {
+            var length = Int32();
+            if (length == NullArray) return null;
+            var remaining = _frame.Length - _offset;
+            // Checked before allocating, so a forged length cannot make this site allocate more than the frame holds.
+            if (length < 0 || length > remaining) throw Malformed($"it claims a {length}-byte array with {remaining} bytes left");
+            return length == 0 ? System.Array.Empty<byte>() : Take(length).ToArray();
+        }
+
+        public readonly void EnsureEnd()
+        {
+            if (_offset != _frame.Length) throw Malformed($"{_frame.Length - _offset} bytes follow its last member");
+        }
+
+        public readonly ProtocolViolationException Malformed(string why)
+            => new($"A frame of {_frame.Length} bytes is not a valid Tessera message: it is a {message}, but {why}.");
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            if (_frame.Length - _offset < count)
+                throw new ProtocolViolationException($"A frame of {_frame.Length} bytes is not a valid Tessera message: it is a {message}, cut short.");
+            var taken = _frame.Slice(_offset, count);
+            _offset += count;
+            return taken;
+        }
     }
-
-    private static void EnsureEnd(in SequenceReader<byte> reader, in ReadOnlySequence<byte> frame, string message)
-    {
-        if (!reader.End) throw Malformed(frame, message, $"{reader.Remaining} bytes follow its last member");
-    }
-
-    private static ProtocolViolationException Truncated(in ReadOnlySequence<byte> frame, string message)
-        => new($"A frame of {frame.Length} bytes is not a valid Tessera message: it is a {message}, cut short.");
-
-    private static ProtocolViolationException Malformed(in ReadOnlySequence<byte> frame, string message, string why)
-        => new($"A frame of {frame.Length} bytes is not a valid Tessera message: it is a {message}, but {why}.");
 }
 
 /// <summary>A <see cref="CallRequest"/> as home receives it, without the message object.</summary>

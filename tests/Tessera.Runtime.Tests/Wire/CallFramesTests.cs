@@ -1,6 +1,4 @@
-using System.Buffers;
 using MemoryPack;
-using Tessera.Runtime.Tests.Transport;
 using Tessera.Wire;
 using Xunit;
 
@@ -32,18 +30,16 @@ public sealed class CallFramesTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void A_call_request_from_MemoryPack_is_read_whole_from_one_segment_or_many(int argumentLength, bool traced)
+    public void A_call_request_from_MemoryPack_is_read_whole(int argumentLength, bool traced)
     {
         var request = Request(argumentLength, traced);
         var bytes = MemoryPackSerializer.Serialize<WireMessage>(request);
 
-        foreach (var frame in new[] { new ReadOnlySequence<byte>(bytes), Segments.Of(bytes, 3) })
-        {
-            Assert.True(CallFrames.TryReadCallRequest(frame, out var call));
-            Assert.Equal(ReceivedCall.From(request) with { Arguments = call.Arguments, TraceContext = call.TraceContext }, call);
-            Assert.Equal(request.Arguments, call.Arguments);
-            Assert.Equal(request.TraceContext, call.TraceContext);
-        }
+        Assert.True(CallFrames.TryReadCallRequest(bytes, out var call));
+
+        Assert.Equal(ReceivedCall.From(request) with { Arguments = call.Arguments, TraceContext = call.TraceContext }, call);
+        Assert.Equal(request.Arguments, call.Arguments);
+        Assert.Equal(request.TraceContext, call.TraceContext);
     }
 
     [Theory]
@@ -59,7 +55,7 @@ public sealed class CallFramesTests
 
         Assert.Equal(bytes, frame.Memory.ToArray());
         frame.Return();
-        Assert.True(CallFrames.TryReadCallReply(Segments.Of(bytes, 5), out var callId, out var result));
+        Assert.True(CallFrames.TryReadCallReply(bytes, out var callId, out var result));
         Assert.Equal(reply.CallId, callId);
         Assert.Equal(reply.Result, result);
     }
@@ -77,7 +73,7 @@ public sealed class CallFramesTests
 
             Assert.Equal(bytes, frame.Memory.ToArray());
             frame.Return();
-            Assert.True(CallFrames.TryReadAsyncCall(Segments.Of(bytes, 7), out var received));
+            Assert.True(CallFrames.TryReadAsyncCall(bytes, out var received));
             Assert.Equal(ReceivedAsyncCall.From(call) with { Arguments = received.Arguments, TraceContext = received.TraceContext }, received);
             Assert.Equal(call.Arguments, received.Arguments);
             Assert.Equal(call.TraceContext, received.TraceContext);
@@ -96,7 +92,7 @@ public sealed class CallFramesTests
 
         Assert.Equal(bytes, frame.Memory.ToArray());
         frame.Return();
-        Assert.True(CallFrames.TryReadAsyncReply(new ReadOnlySequence<byte>(bytes), out var callId, out var result));
+        Assert.True(CallFrames.TryReadAsyncReply(bytes, out var callId, out var result));
         Assert.Equal(reply.CallId, callId);
         Assert.Equal(reply.Result, result);
     }
@@ -117,7 +113,7 @@ public sealed class CallFramesTests
         ];
         foreach (var message in messages)
         {
-            var frame = new ReadOnlySequence<byte>(MemoryPackSerializer.Serialize<WireMessage>(message));
+            var frame = MemoryPackSerializer.Serialize<WireMessage>(message);
             Assert.Equal(message is CallRequest, CallFrames.TryReadCallRequest(frame, out _));
             Assert.Equal(message is CallReply, CallFrames.TryReadCallReply(frame, out _, out _));
             Assert.Equal(message is AsyncCall, CallFrames.TryReadAsyncCall(frame, out _));
@@ -135,13 +131,13 @@ public sealed class CallFramesTests
 
         // From 2 bytes on the tag and member count say what the frame is; everything after may be missing.
         for (var length = 2; length < request.Length; length++)
-            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallRequest(new ReadOnlySequence<byte>(request, 0, length), out _));
+            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallRequest(request.AsSpan(0, length), out _));
         for (var length = 2; length < reply.Length; length++)
-            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallReply(new ReadOnlySequence<byte>(reply, 0, length), out _, out _));
+            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallReply(reply.AsSpan(0, length), out _, out _));
         for (var length = 2; length < asyncCall.Length; length++)
-            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadAsyncCall(new ReadOnlySequence<byte>(asyncCall, 0, length), out _));
+            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadAsyncCall(asyncCall.AsSpan(0, length), out _));
         for (var length = 2; length < asyncReply.Length; length++)
-            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadAsyncReply(new ReadOnlySequence<byte>(asyncReply, 0, length), out _, out _));
+            Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadAsyncReply(asyncReply.AsSpan(0, length), out _, out _));
     }
 
     [Fact]
@@ -155,10 +151,10 @@ public sealed class CallFramesTests
         var badFlag = MemoryPackSerializer.Serialize<WireMessage>(new AsyncCall { CallId = 1, Arguments = [], Cancellable = true });
         badFlag[^5] = 2;
 
-        var tooLong = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallReply(new ReadOnlySequence<byte>(forged), out _, out _));
-        var extra = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallReply(new ReadOnlySequence<byte>(trailing), out _, out _));
-        var missing = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallRequest(new ReadOnlySequence<byte>(nullArguments), out _));
-        var flag = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadAsyncCall(new ReadOnlySequence<byte>(badFlag), out _));
+        var tooLong = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallReply(forged, out _, out _));
+        var extra = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallReply(trailing, out _, out _));
+        var missing = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadCallRequest(nullArguments, out _));
+        var flag = Assert.Throws<ProtocolViolationException>(() => CallFrames.TryReadAsyncCall(badFlag, out _));
 
         Assert.Contains($"claims a {int.MaxValue}-byte array", tooLong.Message);
         Assert.Contains("1 bytes follow its last member", extra.Message);
