@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using Tessera.Infrastructure;
 
 namespace Tessera.FailureDetection;
 
@@ -9,7 +10,8 @@ namespace Tessera.FailureDetection;
 /// </summary>
 internal sealed class LinkMonitor
 {
-    private readonly TimeProvider _time;
+    // Coarse: every frame each way is stamped, and a silence is judged in heartbeat intervals.
+    private readonly CoarseClock _clock;
     private long _lastReceived;
     private long _lastSent;
     private int _silent;
@@ -17,8 +19,8 @@ internal sealed class LinkMonitor
 
     public LinkMonitor(TimeProvider time)
     {
-        _time = time;
-        var now = time.GetTimestamp();
+        _clock = new CoarseClock(time);
+        var now = _clock.Now;
         _lastReceived = now;
         _lastSent = now;
     }
@@ -48,15 +50,15 @@ internal sealed class LinkMonitor
     /// <returns>True if the link had been declared silent: it has just recovered.</returns>
     public bool OnReceived()
     {
-        Volatile.Write(ref _lastReceived, _time.GetTimestamp());
+        Volatile.Write(ref _lastReceived, _clock.Now);
         return Volatile.Read(ref _silent) != 0 && Interlocked.Exchange(ref _silent, 0) != 0;
     }
 
-    public void OnSent() => Volatile.Write(ref _lastSent, _time.GetTimestamp());
+    public void OnSent() => Volatile.Write(ref _lastSent, _clock.Now);
 
-    public bool IsIdle(TimeSpan interval) => _time.GetElapsedTime(Volatile.Read(ref _lastSent)) >= interval;
+    public bool IsIdle(TimeSpan interval) => _clock.Since(Volatile.Read(ref _lastSent)) >= interval;
 
-    public TimeSpan SinceReceived => _time.GetElapsedTime(Volatile.Read(ref _lastReceived));
+    public TimeSpan SinceReceived => _clock.Since(Volatile.Read(ref _lastReceived));
 
     /// <summary>The silence past which the peer counts as failing: one heartbeat interval plus the round-trip slack.</summary>
     public TimeSpan SilenceBound(FaultOptions options)

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Tessera.Infrastructure;
 using Tessera.Sites;
 using Tessera.Wire;
 
@@ -19,8 +20,10 @@ internal sealed class AsyncChannel : IDisposable
     private readonly PendingCallTable _pending;
     private readonly Slots _window;
     private readonly TimeProvider _time;
+    // Coarse: every call is stamped with its deadline, which is seconds away and checked once per sweep.
+    private readonly CoarseClock _clock;
     private readonly ITimer _sweep;
-    private readonly long _timeoutTicks;
+    private readonly long _timeoutStamps;
 
     public AsyncChannel(PeerConnection connection, int window, TimeSpan timeout, TimeProvider time)
     {
@@ -29,7 +32,8 @@ internal sealed class AsyncChannel : IDisposable
         _time = time;
         _window = new Slots(window);
         _pending = new PendingCallTable(window);
-        _timeoutTicks = (long)(timeout.TotalSeconds * time.TimestampFrequency);
+        _clock = new CoarseClock(time);
+        _timeoutStamps = _clock.StampsIn(timeout);
         var period = timeout / 8;
         _sweep = time.CreateTimer(static state => ((AsyncChannel)state!).Sweep(), this, period, period);
     }
@@ -55,7 +59,7 @@ internal sealed class AsyncChannel : IDisposable
 
     public long Register(PendingAsyncCall call)
     {
-        call.Start(this, _time.GetTimestamp() + _timeoutTicks);
+        call.Start(this, _clock.Now + _timeoutStamps);
         return _pending.Add(call);
     }
 
@@ -103,7 +107,7 @@ internal sealed class AsyncChannel : IDisposable
 
     private void Sweep()
     {
-        var now = _time.GetTimestamp();
+        var now = _clock.Now;
         foreach (var call in _pending.Snapshot())
         {
             if (call.IsPast(now)) call.Fail(null);

@@ -39,7 +39,7 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte
     /// <summary>The call's activity and metrics, ended with the call whichever way it ends.</summary>
     public CallTelemetry Telemetry { get; set; }
 
-    /// <summary>Ties the call to its channel; <paramref name="deadline"/> is a <see cref="TimeProvider.GetTimestamp"/> value the channel's sweep checks.</summary>
+    /// <summary>Ties the call to its channel; <paramref name="deadline"/> is a stamp of the channel's <see cref="CoarseClock"/>, which its sweep checks.</summary>
     public void Start(AsyncChannel channel, long deadline)
     {
         Channel = channel;
