@@ -11,7 +11,8 @@ internal readonly struct RequestReply
     // A WireMessage or a call's result bytes: one field, so the struct is as small as the reference it replaces.
     private readonly object _value;
 
-    public RequestReply(WireMessage message) => _value = message;
+    /// <summary>A decoded reply; a <see cref="CallReply"/> (from a frame MemoryPack read) is kept as its result bytes, as if read by hand.</summary>
+    public RequestReply(WireMessage message) => _value = message is CallReply reply ? reply.Result ?? System.Array.Empty<byte>() : message;
 
     public RequestReply(byte[] callResult) => _value = callResult;
 

@@ -129,5 +129,5 @@ public sealed class ReplySlotTableTests
         Assert.Equal(ReplySlotTable.MaxKept, reused.Count(r => requests.Any(old => ReferenceEquals(old.Slot, r.Slot))));
     }
 
-    private static RequestReply Reply(long id) => new(new CallReply { CallId = id });
+    private static RequestReply Reply(long id) => new(new CallFault { CallId = id });
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Tessera.Runtime.Tests.Transport;
 using Tessera.Transport;
 using Xunit;
 
@@ -38,6 +39,21 @@ public sealed class RobustnessTests
 
         Assert.Contains("host name too long", error.Message);
         Assert.Equal("hello again", greeter.Greet("again"));
+    }
+
+    [Fact]
+    public async Task Calls_whose_frames_arrive_split_across_buffers_succeed_and_fail_as_whole_ones_do()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync(wrapTransport: inner => new SplittingTransport(inner));
+        var caller = await harness.StartSiteAsync(wrapTransport: inner => new SplittingTransport(inner));
+        var greeter = await Greeter.TakeAsync(caller, new Greeter().Offer(home));
+        var sequencer = await Sequencer.TakeAsync(caller, Sequencer.Create().Offer(home));
+
+        Assert.Equal("hello split", greeter.Greet("split"));
+        Assert.Equal(3, await sequencer.Add(1, 2));
+        Assert.Contains("broken", Assert.Throws<RemoteException>(() => greeter.Fail("broken")).Message);
+        await Assert.ThrowsAsync<RemoteException>(async () => await sequencer.Divide(1, 0));
     }
 
     [Fact]
