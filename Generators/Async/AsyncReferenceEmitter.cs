@@ -36,7 +36,7 @@ internal static class AsyncReferenceEmitter
         if (method.Shape is ReturnShape.ValueTask or ReturnShape.ValueTaskOfT) lambda += ".AsTask()";
         var wired = CodecEmitter.Wired(method).ToList();
         var arguments = wired.Count == 0
-            ? "global::System.Array.Empty<byte>()"
+            ? $"default({CodecEmitter.EncodedBytes})"
             : $"TesseraCodec.{CodecEmitter.Prefix(method)}_EncodeArguments(__Site{string.Concat(wired.Select(p => ", " + p.Name))})";
         var id = $"0x{method.Id:x8}u";
 

@@ -33,7 +33,7 @@ internal static class StateCodecEmitter
                 CodecEmitter.EmitReader(w, reads, $"the state of {model.Class.MetadataName}", "");
             }
             w.Line();
-            CodecEmitter.EmitEncode(w, "EncodeState", fields.Select((f, i) => ($"__f{i}", f.Field.Value)).ToList());
+            CodecEmitter.EmitEncode(w, "EncodeState", fields.Select((f, i) => ($"__f{i}", f.Field.Value)).ToList(), pooled: false);
             foreach (var (field, accessor) in fields)
             {
                 w.Line();

@@ -14,6 +14,9 @@ internal static class CodecEmitter
     private const string Site = "global::Tessera.Site";
     private const string BufferWriter = "global::System.Buffers.ArrayBufferWriter<byte>";
 
+    /// <summary>Arguments and results travel in pooled arrays that the runtime copies into frames and gives back.</summary>
+    public const string EncodedBytes = "global::Tessera.Infrastructure.EncodedBytes";
+
     public static void Emit(IndentedWriter w, StationaryClassModel model)
     {
         using (w.Block("private static class TesseraCodec"))
@@ -27,7 +30,7 @@ internal static class CodecEmitter
                 {
                     if (!first) w.Line();
                     first = false;
-                    EmitEncode(w, Prefix(method) + "_EncodeArguments", wired);
+                    EmitEncode(w, Prefix(method) + "_EncodeArguments", wired, pooled: true);
                     w.Line();
                     EmitDecodeArguments(w, method, wired, $"the arguments of {origin}");
                 }
@@ -35,7 +38,7 @@ internal static class CodecEmitter
                 {
                     if (!first) w.Line();
                     first = false;
-                    EmitEncode(w, Prefix(method) + "_EncodeResult", new List<(string, ValueModel)> { ("__result", result) });
+                    EmitEncode(w, Prefix(method) + "_EncodeResult", new List<(string, ValueModel)> { ("__result", result) }, pooled: true);
                     w.Line();
                     EmitDecodeResult(w, method, result, $"the result of {origin}");
                 }
@@ -49,10 +52,11 @@ internal static class CodecEmitter
     /// <summary>The parameters that travel: all but the cancellation token.</summary>
     public static IEnumerable<ParameterModel> Wired(MethodModel method) => method.Parameters.Where(p => !p.IsCancellationToken);
 
-    internal static void EmitEncode(IndentedWriter w, string name, IReadOnlyList<(string Name, ValueModel Value)> values)
+    /// <param name="pooled">Return <c>EncodedBytes</c> in a pooled array, or a <c>byte[]</c> of their own for bytes that are kept.</param>
+    internal static void EmitEncode(IndentedWriter w, string name, IReadOnlyList<(string Name, ValueModel Value)> values, bool pooled)
     {
         var parameters = string.Concat(values.Select(v => $", {v.Value.Type} {v.Name}"));
-        using (w.Block($"public static byte[] {name}({Site} __site{parameters})"))
+        using (w.Block($"public static {(pooled ? EncodedBytes : "byte[]")} {name}({Site} __site{parameters})"))
         {
             w.Line("var __buffer = global::Tessera.Infrastructure.CodecBuffer.Rent();");
             using (w.Block("using (var __state = global::MemoryPack.MemoryPackWriterOptionalStatePool.Rent(null))"))
@@ -70,24 +74,25 @@ internal static class CodecEmitter
                 }
                 w.Line("__writer.Flush();");
             }
-            w.Line("return global::Tessera.Infrastructure.CodecBuffer.ToArrayAndReturn(__buffer);");
+            w.Line($"return global::Tessera.Infrastructure.CodecBuffer.{(pooled ? "ToEncodedAndReturn" : "ToArrayAndReturn")}(__buffer);");
         }
     }
 
     private static void EmitDecodeArguments(IndentedWriter w, MethodModel method, IReadOnlyList<(string Name, ValueModel Value)> wired, string what)
     {
         var outs = string.Concat(wired.Select(p => $", out {p.Value.Type} {p.Name}"));
-        using (w.Block($"public static void {Prefix(method)}_DecodeArguments({Site} __site, byte[] __bytes{outs})"))
+        using (w.Block($"public static void {Prefix(method)}_DecodeArguments({Site} __site, {EncodedBytes} __encoded{outs})"))
         {
-            EmitReader(w, wired.Select(p => $"{p.Name} = {Read(p.Value)};"), what, "");
+            EmitReader(w, wired.Select(p => $"{p.Name} = {Read(p.Value)};"), what, "", source: "__encoded.Span");
         }
     }
 
     private static void EmitDecodeResult(IndentedWriter w, MethodModel method, ValueModel result, string what)
     {
-        using (w.Block($"public static {result.Type} {Prefix(method)}_DecodeResult({Site} __site, byte[] __bytes)"))
+        // Gives the result's pooled array back, whether or not it decodes.
+        using (w.Block($"public static {result.Type} {Prefix(method)}_DecodeResult({Site} __site, {EncodedBytes} __encoded)"))
         {
-            EmitReader(w, new[] { $"var __result = {Read(result)};" }, what, "return __result;");
+            EmitReader(w, new[] { $"var __result = {Read(result)};" }, what, "return __result;", source: "__encoded.Span", release: "__encoded.Return();");
         }
     }
 
@@ -95,11 +100,12 @@ internal static class CodecEmitter
     /// Reads with <paramref name="reads"/>, then insists the bytes are used up: leftovers mean the two sites
     /// disagree on the signature, and the values read are then not to be trusted.
     /// </summary>
-    internal static void EmitReader(IndentedWriter w, IEnumerable<string> reads, string what, string last)
+    /// <param name="source">The bytes to read; <paramref name="release"/>, if any, runs once reading is over.</param>
+    internal static void EmitReader(IndentedWriter w, IEnumerable<string> reads, string what, string last, string source = "__bytes", string? release = null)
     {
         using (w.Block("using (var __state = global::MemoryPack.MemoryPackReaderOptionalStatePool.Rent(null))"))
         {
-            w.Line("var __reader = new global::MemoryPack.MemoryPackReader(__bytes, __state);");
+            w.Line($"var __reader = new global::MemoryPack.MemoryPackReader({source}, __state);");
             using (w.Block("try"))
             {
                 foreach (var read in reads) w.Line(read);
@@ -112,6 +118,7 @@ internal static class CodecEmitter
             using (w.Block("finally"))
             {
                 w.Line("__reader.Dispose();");
+                if (release is not null) w.Line(release);
             }
         }
     }

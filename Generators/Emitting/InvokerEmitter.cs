@@ -7,7 +7,7 @@ namespace Tessera.Generators.Emitting;
 /// <summary>Writes the type info: proxy factory and the home-side dispatch from method id to method.</summary>
 internal static class InvokerEmitter
 {
-    private const string ValueTask = "global::System.Threading.Tasks.ValueTask<byte[]>";
+    private const string ValueTask = "global::System.Threading.Tasks.ValueTask<" + CodecEmitter.EncodedBytes + ">";
 
     /// <param name="typeInfoBase">The runtime base class of the type info, which decides how home runs calls.</param>
     public static void Emit(IndentedWriter w, StationaryClassModel model, string typeInfoBase = "StationaryTypeInfo")
@@ -20,7 +20,7 @@ internal static class InvokerEmitter
             w.Line($"public override {fq} CreateProxy({Infrastructure}.ProxyHandle handle) => new TesseraProxy(handle);");
             w.Line();
             // Named as in the base class: no user name is in scope here.
-            using (w.Block($"public override {ValueTask} InvokeAsync({fq} target, uint methodId, byte[] arguments, {Infrastructure}.InvocationContext context)"))
+            using (w.Block($"public override {ValueTask} InvokeAsync({fq} target, uint methodId, {CodecEmitter.EncodedBytes} arguments, {Infrastructure}.InvocationContext context)"))
             {
                 using (w.Block("switch (methodId)"))
                 {
@@ -43,7 +43,7 @@ internal static class InvokerEmitter
     {
         var wired = CodecEmitter.Wired(method).ToList();
         var arguments = string.Join(", ", method.Parameters.Select(p => p.IsCancellationToken ? "__context.CancellationToken" : p.Name));
-        using (w.Block($"private static {(method.IsAsync ? "async " : "")}{ValueTask} Invoke_{CodecEmitter.Prefix(method)}({model.FullyQualifiedName} __target, byte[] __arguments, {Infrastructure}.InvocationContext __context)"))
+        using (w.Block($"private static {(method.IsAsync ? "async " : "")}{ValueTask} Invoke_{CodecEmitter.Prefix(method)}({model.FullyQualifiedName} __target, {CodecEmitter.EncodedBytes} __arguments, {Infrastructure}.InvocationContext __context)"))
         {
             if (wired.Count > 0)
             {
@@ -55,7 +55,7 @@ internal static class InvokerEmitter
             if (method.Result is null)
             {
                 w.Line(invocation + ";");
-                encoded = "global::System.Array.Empty<byte>()";
+                encoded = $"default({CodecEmitter.EncodedBytes})";
             }
             else
             {

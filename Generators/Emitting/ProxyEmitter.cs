@@ -30,7 +30,7 @@ internal static class ProxyEmitter
         var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Value.Type} {p.Name}"));
         var wired = CodecEmitter.Wired(method).ToList();
         var encoded = wired.Count == 0
-            ? "global::System.Array.Empty<byte>()"
+            ? $"default({CodecEmitter.EncodedBytes})"
             : $"TesseraCodec.{CodecEmitter.Prefix(method)}_EncodeArguments(__tesseraHandle.Site{string.Concat(wired.Select(p => ", " + p.Name))})";
         var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? "default";
         var id = $"0x{method.Id:x8}u";

@@ -79,13 +79,13 @@ public abstract class AsyncReference<T> : IAsyncReference
     protected void __LocalSend(Action<T> body, CancellationToken cancellationToken)
         => _executor!.Post(new LocalSend<T>(_object, body, _executor), Dataflow.DefaultTimeout, cancellationToken);
 
-    protected Dataflow<TResult> __Remote<TResult>(uint methodId, byte[] arguments, Func<Site, byte[], TResult> decode, CancellationToken cancellationToken)
+    protected Dataflow<TResult> __Remote<TResult>(uint methodId, EncodedBytes arguments, Func<Site, EncodedBytes, TResult> decode, CancellationToken cancellationToken)
         => _handle!.Site.AsyncCalls.Call(_handle, ref _route, methodId, arguments, decode, cancellationToken);
 
-    protected Dataflow __RemoteVoid(uint methodId, byte[] arguments, CancellationToken cancellationToken)
+    protected Dataflow __RemoteVoid(uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
         => new(_handle!.Site.AsyncCalls.Call(_handle, ref _route, methodId, arguments, static (_, _) => true, cancellationToken));
 
-    protected void __RemoteSend(uint methodId, byte[] arguments, CancellationToken cancellationToken)
+    protected void __RemoteSend(uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
         => _handle!.Site.AsyncCalls.Send(_handle, methodId, arguments, cancellationToken);
 
     /// <summary>Two async references are equal when they reach the same object.</summary>

@@ -8,7 +8,7 @@ namespace Tessera.Infrastructure;
 /// <summary>Lets the async protocol dispatch to any <c>[Async]</c> class without knowing its type.</summary>
 internal interface IActiveType
 {
-    ValueTask<byte[]> InvokeDirectAsync(object target, uint methodId, byte[] arguments, InvocationContext context);
+    ValueTask<EncodedBytes> InvokeDirectAsync(object target, uint methodId, EncodedBytes arguments, InvocationContext context);
 }
 
 /// <summary>
@@ -22,26 +22,27 @@ public abstract class AsyncTypeInfo<T> : DistributedTypeInfo<T>, IActiveType
 {
     protected AsyncTypeInfo(string typeName, ulong fingerprint) : base(typeName, fingerprint) { }
 
-    /// <summary>Runs method <paramref name="methodId"/> on the home instance and returns the encoded result.</summary>
-    public abstract ValueTask<byte[]> InvokeAsync(T target, uint methodId, byte[] arguments, InvocationContext context);
+    /// <summary>Runs method <paramref name="methodId"/> on the home instance and returns the encoded result; the arguments are read before this returns.</summary>
+    public abstract ValueTask<EncodedBytes> InvokeAsync(T target, uint methodId, EncodedBytes arguments, InvocationContext context);
 
-    ValueTask<byte[]> IActiveType.InvokeDirectAsync(object target, uint methodId, byte[] arguments, InvocationContext context)
+    ValueTask<EncodedBytes> IActiveType.InvokeDirectAsync(object target, uint methodId, EncodedBytes arguments, InvocationContext context)
         => InvokeAsync((T)target, methodId, arguments, context);
 
-    internal sealed override ValueTask<byte[]> InvokeObjectAsync(object target, uint methodId, byte[] arguments, InvocationContext context)
+    internal sealed override ValueTask<EncodedBytes> InvokeObjectAsync(object target, uint methodId, EncodedBytes arguments, InvocationContext context)
     {
-        var work = new BridgedCall(this, target, methodId, arguments, context);
+        // The call runs later, behind the object's other calls, after the caller has given its arguments back.
+        var work = new BridgedCall(this, target, methodId, EncodedBytes.Of(arguments.ToArray()), context);
         if (!ActiveObject.Of(target).TryPost(work))
             throw new ActiveObjectOverloadedException($"{TypeName}'s mailbox is full ({ActiveObject.MailboxCapacity} calls); the call did not run.");
-        return new ValueTask<byte[]>(work.Result);
+        return new ValueTask<EncodedBytes>(work.Result);
     }
 
     /// <summary>A stationary-protocol call on an active object, queued behind the object's other calls.</summary>
-    private sealed class BridgedCall(IActiveType type, object target, uint methodId, byte[] arguments, InvocationContext context) : ActiveWork
+    private sealed class BridgedCall(IActiveType type, object target, uint methodId, EncodedBytes arguments, InvocationContext context) : ActiveWork
     {
-        private readonly TaskCompletionSource<byte[]> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<EncodedBytes> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<byte[]> Result => _result.Task;
+        public Task<EncodedBytes> Result => _result.Task;
 
         public override async ValueTask RunAsync()
         {

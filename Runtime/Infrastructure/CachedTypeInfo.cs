@@ -26,7 +26,7 @@ public abstract class CachedTypeInfo<T> : DistributedTypeInfo<T>, IStateCodec
     /// <summary>The protocol state of this site's one instance for a remote object: empty until first used.</summary>
     public MigratoryProxy ForImport(T target, ProxyHandle handle) => new(this, this, target, handle);
 
-    internal sealed override ValueTask<byte[]> InvokeObjectAsync(object target, uint methodId, byte[] arguments, InvocationContext context)
+    internal sealed override ValueTask<EncodedBytes> InvokeObjectAsync(object target, uint methodId, EncodedBytes arguments, InvocationContext context)
         => throw new ProtocolViolationException($"{TypeName} is [Cached]: its calls run where its state is, so no site sends calls for it.");
 
     internal sealed override void OnExporting(Site site, object target, ulong key) => ((ICachedObject)target).TesseraState.Share(site, key);

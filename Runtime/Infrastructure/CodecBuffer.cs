@@ -28,11 +28,25 @@ public static class CodecBuffer
     public static byte[] ToArrayAndReturn(ArrayBufferWriter<byte> writer)
     {
         var bytes = writer.WrittenSpan.ToArray();
-        if (writer.Capacity <= MaxKeptCapacity)
-        {
-            writer.ResetWrittenCount();
-            t_spare = writer;
-        }
+        Return(writer);
         return bytes;
+    }
+
+    /// <summary>
+    /// Copies out what was written into a pooled array, for arguments and results that the runtime copies into
+    /// a frame and then gives back, and keeps the writer for the thread's next encode.
+    /// </summary>
+    public static EncodedBytes ToEncodedAndReturn(ArrayBufferWriter<byte> writer)
+    {
+        var bytes = EncodedBytes.CopyOf(writer.WrittenSpan);
+        Return(writer);
+        return bytes;
+    }
+
+    private static void Return(ArrayBufferWriter<byte> writer)
+    {
+        if (writer.Capacity > MaxKeptCapacity) return;
+        writer.ResetWrittenCount();
+        t_spare = writer;
     }
 }

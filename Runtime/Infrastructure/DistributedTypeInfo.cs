@@ -28,7 +28,11 @@ public abstract class DistributedTypeInfo
 
     internal abstract object CreateProxyObject(ProxyHandle handle);
 
-    internal abstract ValueTask<byte[]> InvokeObjectAsync(object target, uint methodId, byte[] arguments, InvocationContext context);
+    /// <summary>
+    /// Runs a call that arrived for <paramref name="target"/>. The arguments are read before this returns, so the
+    /// caller may give them back to the pool then; the caller gives the result back once it is sent.
+    /// </summary>
+    internal abstract ValueTask<EncodedBytes> InvokeObjectAsync(object target, uint methodId, EncodedBytes arguments, InvocationContext context);
 
     /// <summary>Called once, when <paramref name="site"/> first exports <paramref name="target"/>; throws to refuse.</summary>
     internal virtual void OnExporting(Site site, object target, ulong key)

@@ -68,15 +68,18 @@ public sealed class ProxyHandle
         }
     }
 
-    /// <summary>One request, one reply. Blocks the calling thread until the reply, the deadline or cancellation.</summary>
-    public byte[] Call(uint methodId, byte[] arguments, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One request, one reply. Blocks the calling thread until the reply, the deadline or cancellation. Takes
+    /// <paramref name="arguments"/> over (they are given back to the pool); the caller gives the result back.
+    /// </summary>
+    public EncodedBytes Call(uint methodId, EncodedBytes arguments, CancellationToken cancellationToken = default)
     {
         ThrowIfReleased();
         return Site.StationaryCalls.Call(this, methodId, arguments, cancellationToken);
     }
 
-    /// <summary>One request, one reply, ending by the site's default deadline at the latest. Await it once.</summary>
-    public ValueTask<byte[]> CallAsync(uint methodId, byte[] arguments, CancellationToken cancellationToken = default)
+    /// <summary>One request, one reply, ending by the site's default deadline at the latest. Await it once. Bytes as for <see cref="Call"/>.</summary>
+    public ValueTask<EncodedBytes> CallAsync(uint methodId, EncodedBytes arguments, CancellationToken cancellationToken = default)
     {
         ThrowIfReleased();
         return Site.StationaryCalls.CallAsync(this, methodId, arguments, cancellationToken);

@@ -11,11 +11,11 @@ public abstract class StationaryTypeInfo<T> : DistributedTypeInfo<T>
     protected StationaryTypeInfo(string typeName, ulong fingerprint) : base(typeName, fingerprint) { }
 
     /// <summary>
-    /// Runs method <paramref name="methodId"/> on the home instance and returns the encoded result.
-    /// Throws <see cref="UnknownMethodException"/> for an id this build does not have.
+    /// Runs method <paramref name="methodId"/> on the home instance and returns the encoded result. The arguments
+    /// are read before this returns. Throws <see cref="UnknownMethodException"/> for an id this build does not have.
     /// </summary>
-    public abstract ValueTask<byte[]> InvokeAsync(T target, uint methodId, byte[] arguments, InvocationContext context);
+    public abstract ValueTask<EncodedBytes> InvokeAsync(T target, uint methodId, EncodedBytes arguments, InvocationContext context);
 
-    internal sealed override ValueTask<byte[]> InvokeObjectAsync(object target, uint methodId, byte[] arguments, InvocationContext context)
+    internal sealed override ValueTask<EncodedBytes> InvokeObjectAsync(object target, uint methodId, EncodedBytes arguments, InvocationContext context)
         => InvokeAsync((T)target, methodId, arguments, context);
 }

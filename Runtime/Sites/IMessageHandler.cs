@@ -1,3 +1,4 @@
+using Tessera.Infrastructure;
 using Tessera.Wire;
 
 namespace Tessera.Sites;
@@ -18,5 +19,5 @@ internal interface IMessageHandler
     void OnAsyncCall(PeerConnection connection, ReceivedAsyncCall call);
 
     /// <summary>The result that binds an async call's reply variable, read straight from its frame.</summary>
-    void OnAsyncReply(PeerConnection connection, long callId, byte[] result);
+    void OnAsyncReply(PeerConnection connection, long callId, EncodedBytes result);
 }

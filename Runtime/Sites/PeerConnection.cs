@@ -255,7 +255,7 @@ internal sealed class PeerConnection : IFrameSink
     {
         OnReceived(kind);
         // A reply whose caller already gave up (deadline, cancellation) finds nobody and is dropped.
-        _replies.TryComplete(replyTo, reply);
+        if (!_replies.TryComplete(replyTo, reply) && reply.IsCallResult) reply.CallResult.Return();
     }
 
     private void OnReceived(MessageKind kind)

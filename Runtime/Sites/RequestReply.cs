@@ -1,3 +1,4 @@
+using Tessera.Infrastructure;
 using Tessera.Wire;
 
 namespace Tessera.Sites;
@@ -8,17 +9,23 @@ namespace Tessera.Sites;
 /// </summary>
 internal readonly struct RequestReply
 {
-    // A WireMessage or a call's result bytes: one field, so the struct is as small as the reference it replaces.
-    private readonly object _value;
+    private readonly WireMessage? _message;
+    private readonly EncodedBytes _callResult;
 
     /// <summary>A decoded reply; a <see cref="CallReply"/> (from a frame MemoryPack read) is kept as its result bytes, as if read by hand.</summary>
-    public RequestReply(WireMessage message) => _value = message is CallReply reply ? reply.Result ?? System.Array.Empty<byte>() : message;
+    public RequestReply(WireMessage message)
+    {
+        if (message is CallReply reply) _callResult = EncodedBytes.Of(reply.Result ?? System.Array.Empty<byte>());
+        else _message = message;
+    }
 
-    public RequestReply(byte[] callResult) => _value = callResult;
+    public RequestReply(EncodedBytes callResult) => _callResult = callResult;
 
-    /// <summary>The result bytes, when a <see cref="CallReply"/> answered; null for any other message.</summary>
-    public byte[]? CallResult => _value as byte[];
+    /// <summary>Whether a <see cref="CallReply"/> answered, whose bytes <see cref="CallResult"/> holds.</summary>
+    public bool IsCallResult => _message is null;
+
+    public EncodedBytes CallResult => _callResult;
 
     /// <summary>The reply as a message, for requests other than stationary calls (a call's reply becomes a <see cref="CallReply"/>).</summary>
-    public WireMessage Message => _value as WireMessage ?? new CallReply { Result = (byte[])_value };
+    public WireMessage Message => _message ?? new CallReply { Result = _callResult.ToArray() };
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Tessera.Infrastructure;
 using Tessera.Wire;
 
 namespace Tessera.Sites;
@@ -14,7 +15,7 @@ internal sealed class RequestRouter : IMessageHandler
     private readonly Dictionary<Type, Action<PeerConnection, WireMessage>> _routes = new();
     private Action<PeerConnection, ReceivedCall>? _calls;
     private Action<PeerConnection, ReceivedAsyncCall>? _asyncCalls;
-    private Action<PeerConnection, long, byte[]>? _asyncReplies;
+    private Action<PeerConnection, long, EncodedBytes>? _asyncReplies;
 
     public void Register<TMessage>(Action<PeerConnection, TMessage> handler)
         where TMessage : WireMessage
@@ -32,10 +33,10 @@ internal sealed class RequestRouter : IMessageHandler
         Register<AsyncCall>((connection, call) => handler(connection, ReceivedAsyncCall.From(call)));
     }
 
-    public void RegisterAsyncReplies(Action<PeerConnection, long, byte[]> handler)
+    public void RegisterAsyncReplies(Action<PeerConnection, long, EncodedBytes> handler)
     {
         _asyncReplies = handler;
-        Register<AsyncReply>((connection, reply) => handler(connection, reply.CallId, reply.Result ?? Array.Empty<byte>()));
+        Register<AsyncReply>((connection, reply) => handler(connection, reply.CallId, EncodedBytes.Of(reply.Result ?? Array.Empty<byte>())));
     }
 
     public void OnRequest(PeerConnection connection, WireMessage message)
@@ -50,7 +51,7 @@ internal sealed class RequestRouter : IMessageHandler
     public void OnAsyncCall(PeerConnection connection, ReceivedAsyncCall call)
         => (_asyncCalls ?? throw Unexpected(MessageKind.AsyncCall, connection))(connection, call);
 
-    public void OnAsyncReply(PeerConnection connection, long callId, byte[] result)
+    public void OnAsyncReply(PeerConnection connection, long callId, EncodedBytes result)
         => (_asyncReplies ?? throw Unexpected(MessageKind.AsyncReply, connection))(connection, callId, result);
 
     private static ProtocolViolationException Unexpected(MessageKind kind, PeerConnection connection)

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using Tessera.Infrastructure;
 using Tessera.Transport;
 
 namespace Tessera.Wire;
@@ -85,7 +86,7 @@ internal static class CallFrames
         var objectKey = (ulong)reader.Int64();
         var methodId = (uint)reader.Int32();
         var timeoutMilliseconds = reader.Int64();
-        var arguments = reader.Array() ?? throw reader.Malformed("its arguments are null");
+        var arguments = reader.PooledArray("its arguments are null");
         var traceContext = reader.Array();
         reader.EnsureEnd();
         call = new ReceivedCall(callId, objectKey, methodId, timeoutMilliseconds, arguments, traceContext);
@@ -102,7 +103,7 @@ internal static class CallFrames
         var callId = reader.Int64();
         var objectKey = (ulong)reader.Int64();
         var methodId = (uint)reader.Int32();
-        var arguments = reader.Array() ?? throw reader.Malformed("its arguments are null");
+        var arguments = reader.PooledArray("its arguments are null");
         var cancellable = reader.Byte();
         if (cancellable > 1) throw reader.Malformed($"its Cancellable flag is {cancellable}");
         var traceContext = reader.Array();
@@ -113,12 +114,12 @@ internal static class CallFrames
 
     /// <summary>Reads a <see cref="CallReply"/> frame; false if the frame holds another message.</summary>
     /// <exception cref="ProtocolViolationException">The frame says it is a call reply but is cut short, too long or malformed.</exception>
-    public static bool TryReadCallReply(ReadOnlySpan<byte> frame, out long callId, out byte[] result)
+    public static bool TryReadCallReply(ReadOnlySpan<byte> frame, out long callId, out EncodedBytes result)
         => TryReadReply(frame, CallReplyTag, nameof(CallReply), out callId, out result);
 
     /// <summary>Reads an <see cref="AsyncReply"/> frame; false if the frame holds another message.</summary>
     /// <exception cref="ProtocolViolationException">The frame says it is an async reply but is cut short, too long or malformed.</exception>
-    public static bool TryReadAsyncReply(ReadOnlySpan<byte> frame, out long callId, out byte[] result)
+    public static bool TryReadAsyncReply(ReadOnlySpan<byte> frame, out long callId, out EncodedBytes result)
         => TryReadReply(frame, AsyncReplyTag, nameof(AsyncReply), out callId, out result);
 
     private static OutboundFrame EncodeReply(byte tag, long callId, ReadOnlySpan<byte> result)
@@ -133,14 +134,14 @@ internal static class CallFrames
         return new OutboundFrame(buffer, length);
     }
 
-    private static bool TryReadReply(ReadOnlySpan<byte> frame, byte tag, string message, out long callId, out byte[] result)
+    private static bool TryReadReply(ReadOnlySpan<byte> frame, byte tag, string message, out long callId, out EncodedBytes result)
     {
-        result = Array.Empty<byte>();
+        result = default;
         callId = 0;
         if (!IsMessage(frame, tag, ReplyMembers)) return false;
         var reader = new FrameReader(frame, message);
         callId = reader.Int64();
-        result = reader.Array() ?? throw reader.Malformed("its result is null");
+        result = reader.PooledArray("its result is null");
         reader.EnsureEnd();
         return true;
     }
@@ -166,14 +167,23 @@ internal static class CallFrames
 
         public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
 
-        public byte[]? Array()
+        public byte[]? Array() => TryTakeArray(out var bytes) ? bytes.ToArray() : null;
+
+        /// <summary>An array that must be there, copied into a pooled buffer (<see cref="EncodedBytes"/>).</summary>
+        public EncodedBytes PooledArray(string whyIfNull)
+            => TryTakeArray(out var bytes) ? EncodedBytes.CopyOf(bytes) : throw Malformed(whyIfNull);
+
+        /// <returns>False for a null array.</returns>
+        private bool TryTakeArray(out ReadOnlySpan<byte> bytes)
         {
+            bytes = default;
             var length = Int32();
-            if (length == NullArray) return null;
+            if (length == NullArray) return false;
             var remaining = _frame.Length - _offset;
             // Checked before allocating, so a forged length cannot make this site allocate more than the frame holds.
             if (length < 0 || length > remaining) throw Malformed($"it claims a {length}-byte array with {remaining} bytes left");
-            return length == 0 ? System.Array.Empty<byte>() : Take(length).ToArray();
+            bytes = Take(length);
+            return true;
         }
 
         public readonly void EnsureEnd()
@@ -196,15 +206,15 @@ internal static class CallFrames
 }
 
 /// <summary>A <see cref="CallRequest"/> as home receives it, without the message object.</summary>
-internal readonly record struct ReceivedCall(long CallId, ulong ObjectKey, uint MethodId, long TimeoutMilliseconds, byte[] Arguments, byte[]? TraceContext)
+internal readonly record struct ReceivedCall(long CallId, ulong ObjectKey, uint MethodId, long TimeoutMilliseconds, EncodedBytes Arguments, byte[]? TraceContext)
 {
     public static ReceivedCall From(CallRequest request)
-        => new(request.CallId, request.ObjectKey, request.MethodId, request.TimeoutMilliseconds, request.Arguments ?? Array.Empty<byte>(), request.TraceContext);
+        => new(request.CallId, request.ObjectKey, request.MethodId, request.TimeoutMilliseconds, EncodedBytes.Of(request.Arguments ?? Array.Empty<byte>()), request.TraceContext);
 }
 
 /// <summary>An <see cref="AsyncCall"/> as home receives it, without the message object. Call id 0 is a one-way send.</summary>
-internal readonly record struct ReceivedAsyncCall(long CallId, ulong ObjectKey, uint MethodId, byte[] Arguments, bool Cancellable, byte[]? TraceContext)
+internal readonly record struct ReceivedAsyncCall(long CallId, ulong ObjectKey, uint MethodId, EncodedBytes Arguments, bool Cancellable, byte[]? TraceContext)
 {
     public static ReceivedAsyncCall From(AsyncCall call)
-        => new(call.CallId, call.ObjectKey, call.MethodId, call.Arguments ?? Array.Empty<byte>(), call.Cancellable, call.TraceContext);
+        => new(call.CallId, call.ObjectKey, call.MethodId, EncodedBytes.Of(call.Arguments ?? Array.Empty<byte>()), call.Cancellable, call.TraceContext);
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using MemoryPack;
+using Tessera.Infrastructure;
 using Xunit;
 
 namespace Tessera.Generators.Tests;
@@ -63,15 +64,15 @@ public sealed class GeneratedCodeTests
         var codec = LoadCodec(TestSources.Warehouse, "Contoso.Inventory.Warehouse");
         var encode = Helper(codec, "Reserve_f74e57c0_EncodeArguments");
         var decode = Helper(codec, "Reserve_f74e57c0_DecodeArguments");
-        var bytes = (byte[])encode.Invoke(null, [null, "sku-1", 2])!;
+        var bytes = ((EncodedBytes)encode.Invoke(null, [null, "sku-1", 2])!).ToArray();
 
-        object?[] decoded = [null, bytes, null, null];
+        object?[] decoded = [null, EncodedBytes.Of(bytes), null, null];
         decode.Invoke(null, decoded);
         Assert.Equal("sku-1", decoded[2]);
         Assert.Equal(2, decoded[3]);
 
         // MemoryPackSerializationException is what the runtime answers with a BadArguments fault.
-        var failure = Assert.Throws<TargetInvocationException>(() => decode.Invoke(null, [null, (byte[])[.. bytes, 0], null, null]));
+        var failure = Assert.Throws<TargetInvocationException>(() => decode.Invoke(null, [null, EncodedBytes.Of([.. bytes, 0]), null, null]));
         var exception = Assert.IsType<MemoryPackSerializationException>(failure.InnerException);
         Assert.StartsWith("1 byte(s) left unread after the arguments of Contoso.Inventory.Warehouse.Reserve", exception.Message);
     }
@@ -80,11 +81,11 @@ public sealed class GeneratedCodeTests
     public void Result_TrailingBytesAreRejected()
     {
         var codec = LoadCodec(TestSources.Warehouse, "Contoso.Inventory.Warehouse");
-        var bytes = (byte[])Helper(codec, "Reserve_f74e57c0_EncodeResult").Invoke(null, [null, 7])!;
+        var bytes = ((EncodedBytes)Helper(codec, "Reserve_f74e57c0_EncodeResult").Invoke(null, [null, 7])!).ToArray();
         var decode = Helper(codec, "Reserve_f74e57c0_DecodeResult");
 
-        Assert.Equal(7, decode.Invoke(null, [null, bytes]));
-        var failure = Assert.Throws<TargetInvocationException>(() => decode.Invoke(null, [null, (byte[])[.. bytes, 0, 0]]));
+        Assert.Equal(7, decode.Invoke(null, [null, EncodedBytes.Of(bytes)]));
+        var failure = Assert.Throws<TargetInvocationException>(() => decode.Invoke(null, [null, EncodedBytes.Of([.. bytes, 0, 0])]));
         Assert.StartsWith("2 byte(s) left unread after the result of", Assert.IsType<MemoryPackSerializationException>(failure.InnerException).Message);
     }
 

@@ -33,7 +33,7 @@ internal sealed class AsyncCaller
     }
 
     /// <summary>Sends a call and returns its reply variable; <paramref name="route"/> caches the channel to home, refreshed when missing or closed.</summary>
-    public Dataflow<TResult> Call<TResult>(ProxyHandle handle, ref AsyncChannel? route, uint methodId, byte[] arguments, Func<Site, byte[], TResult> decode, CancellationToken cancellationToken)
+    public Dataflow<TResult> Call<TResult>(ProxyHandle handle, ref AsyncChannel? route, uint methodId, EncodedBytes arguments, Func<Site, EncodedBytes, TResult> decode, CancellationToken cancellationToken)
     {
         var reply = new Dataflow<TResult>();
         var telemetry = CallTelemetry.Start(CallProtocol.Async, handle, methodId, out var traceContext);
@@ -66,7 +66,7 @@ internal sealed class AsyncCaller
     }
 
     /// <summary>A one-way call: one message, no reply variable, so a failure to send is thrown here.</summary>
-    public void Send(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
+    public void Send(ProxyHandle handle, uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
     {
         var telemetry = CallTelemetry.Start(CallProtocol.AsyncOneWay, handle, methodId, out var traceContext);
         try
@@ -74,7 +74,7 @@ internal sealed class AsyncCaller
             cancellationToken.ThrowIfCancellationRequested();
             if (FaultStream.IsFinal(new FaultedEntity(handle, handle).State)) throw FaultGate.Refusal(handle, $"One-way call of method 0x{methodId:x8}");
             var connection = ChannelTo(handle, cancellationToken).Connection;
-            Send(connection, CallFrames.EncodeAsyncCall(0, handle.ObjectKey, methodId, arguments, cancellable: false, traceContext), cancellationToken);
+            Send(connection, CallFrames.EncodeAsyncCall(0, handle.ObjectKey, methodId, arguments.Span, cancellable: false, traceContext), cancellationToken);
             telemetry.End(null);
         }
         catch (Exception ex)
@@ -82,9 +82,13 @@ internal sealed class AsyncCaller
             telemetry.End(ex);
             throw;
         }
+        finally
+        {
+            arguments.Return();
+        }
     }
 
-    public void OnReply(PeerConnection connection, long callId, byte[] result)
+    public void OnReply(PeerConnection connection, long callId, EncodedBytes result)
     {
         if (_channels.TryGetValue(connection, out var channel) && channel.TryTake(callId, out var call)) call.OnReply(_site, result);
     }

@@ -118,8 +118,12 @@ internal sealed class AsyncServer
     }
 
     /// <summary><see cref="Send(PeerConnection, WireMessage)"/> for a result, encoded straight into its frame.</summary>
-    private void SendResult(PeerConnection caller, long callId, byte[] result)
-        => Observe(caller.SendAsync(CallFrames.EncodeAsyncReply(callId, result), MessageKind.AsyncReply, CancellationToken.None), caller);
+    private void SendResult(PeerConnection caller, long callId, EncodedBytes result)
+    {
+        var frame = CallFrames.EncodeAsyncReply(callId, result.Span);
+        result.Return();
+        Observe(caller.SendAsync(frame, MessageKind.AsyncReply, CancellationToken.None), caller);
+    }
 
     private void Observe(ValueTask send, PeerConnection caller)
     {
@@ -142,15 +146,21 @@ internal sealed class AsyncServer
     {
         public override async ValueTask RunAsync()
         {
-            byte[]? result = null;
+            EncodedBytes result = default;
             AsyncFault? fault = null;
             var activity = HomeCallActivity.Start(call.CallId == 0 ? CallProtocol.AsyncOneWay : CallProtocol.Async, call.TraceContext, call.MethodId, server._site, caller);
             Exception? failure = null;
             try
             {
                 var running = type.InvokeDirectAsync(target, call.MethodId, call.Arguments, new InvocationContext(server._site, cancellation?.Token ?? CancellationToken.None));
+                // Read by now: the arguments go back to the pool while the method may still run.
+                call.Arguments.Return();
                 result = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
-                if (call.CallId == 0) return;
+                if (call.CallId == 0)
+                {
+                    result.Return();
+                    return;
+                }
             }
             catch (Exception ex)
             {
@@ -173,7 +183,7 @@ internal sealed class AsyncServer
                 HomeCallActivity.End(activity, (type as DistributedTypeInfo)?.TypeName, failure?.GetType().FullName, failure?.Message);
                 if (cancellation is not null) server.EndCancellable(caller, call.CallId, cancellation);
             }
-            if (fault is null) server.SendResult(caller, call.CallId, result!);
+            if (fault is null) server.SendResult(caller, call.CallId, result);
             else server.Send(caller, fault);
         }
     }

@@ -13,7 +13,7 @@ namespace Tessera.Protocols.Async;
 /// the reply, the deadline, the caller's cancellation and the connection's loss ends it; the one that does
 /// frees its window slot.
 /// </summary>
-internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte[] arguments, byte[]? traceContext, CancellationToken cancellationToken)
+internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken)
 {
     private int _ended;
     private int _registered;
@@ -24,8 +24,8 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte
 
     public uint MethodId => methodId;
 
-    /// <summary>The encoded arguments, until the call message is built.</summary>
-    public byte[] Arguments { get; private set; } = arguments;
+    /// <summary>The encoded arguments, until the call's frame is built.</summary>
+    public EncodedBytes Arguments { get; private set; } = arguments;
 
     public byte[]? TraceContext => traceContext;
 
@@ -49,8 +49,9 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte
     /// <summary>The call's frame, encoded once the call has its id; the arguments are not kept after it.</summary>
     public OutboundFrame ToFrame()
     {
-        var frame = CallFrames.EncodeAsyncCall(Id, handle.ObjectKey, methodId, Arguments, cancellationToken.CanBeCanceled, traceContext);
-        Arguments = Array.Empty<byte>();
+        var frame = CallFrames.EncodeAsyncCall(Id, handle.ObjectKey, methodId, Arguments.Span, cancellationToken.CanBeCanceled, traceContext);
+        Arguments.Return();
+        Arguments = default;
         return frame;
     }
 
@@ -66,7 +67,7 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte
         if (Interlocked.CompareExchange(ref _registered, 1, 0) != 0) registration.Dispose();
     }
 
-    public void OnReply(Site site, byte[] result)
+    public void OnReply(Site site, EncodedBytes result)
     {
         if (!TryEnd()) return;
         try
@@ -94,7 +95,7 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte
 
     public bool IsPast(long now) => now >= _deadline;
 
-    protected abstract void Bind(Site site, byte[] result);
+    protected abstract void Bind(Site site, EncodedBytes result);
 
     protected abstract void Fault(Exception error);
 
@@ -122,10 +123,10 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, byte
 }
 
 /// <summary>A pending call whose reply variable holds a <typeparamref name="TResult"/>.</summary>
-internal sealed class PendingAsyncCall<TResult>(ProxyHandle handle, uint methodId, byte[] arguments, byte[]? traceContext, CancellationToken cancellationToken, Func<Site, byte[], TResult> decode, Dataflow<TResult> reply)
+internal sealed class PendingAsyncCall<TResult>(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken, Func<Site, EncodedBytes, TResult> decode, Dataflow<TResult> reply)
     : PendingAsyncCall(handle, methodId, arguments, traceContext, cancellationToken)
 {
-    protected override void Bind(Site site, byte[] result) => reply.TrySetFromProtocol(decode(site, result));
+    protected override void Bind(Site site, EncodedBytes result) => reply.TrySetFromProtocol(decode(site, result));
 
     protected override void Fault(Exception error) => reply.TryFailFromProtocol(error);
 }

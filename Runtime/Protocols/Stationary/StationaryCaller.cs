@@ -33,7 +33,7 @@ internal sealed class StationaryCaller
     // Pooled: the generated proxy awaits the call once and at once, so the state machine, the largest
     // object of a call, can serve the next one.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<byte[]> CallAsync(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
+    public async ValueTask<EncodedBytes> CallAsync(ProxyHandle handle, uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
     {
         // A struct, so the call costs no object of its own: in the pooled state machine, or on the stack.
         var call = new CallScope(this, handle, methodId, cancellationToken);
@@ -55,6 +55,8 @@ internal sealed class StationaryCaller
         }
         finally
         {
+            // Copied into the request's frame, if it got that far.
+            arguments.Return();
             call.Dispose();
         }
     }
@@ -63,7 +65,7 @@ internal sealed class StationaryCaller
     /// The blocking form. It waits on the reply slot itself rather than on an async method, so the
     /// wake-up comes straight from the connection's reader and needs no spare thread-pool thread.
     /// </summary>
-    public byte[] Call(ProxyHandle handle, uint methodId, byte[] arguments, CancellationToken cancellationToken)
+    public EncodedBytes Call(ProxyHandle handle, uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
     {
         // A struct, so the call costs no object of its own: in the pooled state machine, or on the stack.
         var call = new CallScope(this, handle, methodId, cancellationToken);
@@ -85,24 +87,26 @@ internal sealed class StationaryCaller
         }
         finally
         {
+            // Copied into the request's frame, if it got that far.
+            arguments.Return();
             call.Dispose();
         }
     }
 
     private static T Block<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-    private static (OutboundFrame, MessageKind) Request(long id, (ProxyHandle Handle, uint MethodId, byte[] Arguments, TimeSpan Remaining, byte[]? TraceContext) state)
+    private static (OutboundFrame, MessageKind) Request(long id, (ProxyHandle Handle, uint MethodId, EncodedBytes Arguments, TimeSpan Remaining, byte[]? TraceContext) state)
         => (CallFrames.EncodeCallRequest(
                 id,
                 state.Handle.ObjectKey,
                 state.MethodId,
                 // What is left of the caller's budget, so home stops work nobody will wait for.
                 Math.Max(1, (long)state.Remaining.TotalMilliseconds),
-                state.Arguments,
+                state.Arguments.Span,
                 state.TraceContext),
             MessageKind.Call);
 
-    private static byte[] Result(RequestReply reply, ProxyHandle handle, uint methodId) => reply.CallResult ?? reply.Message switch
+    private static EncodedBytes Result(RequestReply reply, ProxyHandle handle, uint methodId) => reply.IsCallResult ? reply.CallResult : reply.Message switch
     {
         CallFault fault => throw ToException(fault, handle, methodId),
         var other => throw new ProtocolViolationException($"Site {handle.Home} answered a call with {other.Kind}."),

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Tessera.Diagnostics;
 using Tessera.Infrastructure;
 using Tessera.Sites;
+using Tessera.Transport;
 using Tessera.Wire;
 
 namespace Tessera.Protocols.Stationary;
@@ -49,7 +50,7 @@ internal sealed class StationaryServer
     {
         var caller = call.Caller;
         var request = call.Request;
-        byte[]? result = null;
+        EncodedBytes result = default;
         CallFault? fault;
         var activity = HomeCallActivity.Start(CallProtocol.Stationary, request.TraceContext, request.MethodId, _site, caller);
         if (!_references.TryGetExport(request.ObjectKey, out var entity))
@@ -71,7 +72,10 @@ internal sealed class StationaryServer
             fault = null;
             try
             {
-                result = await entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, new InvocationContext(_site, call)).ConfigureAwait(false);
+                var running = entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, new InvocationContext(_site, call));
+                // Read by now: the arguments go back to the pool while the method may still run.
+                request.Arguments.Return();
+                result = await running.ConfigureAwait(false);
             }
             catch (UnknownMethodException ex)
             {
@@ -107,7 +111,7 @@ internal sealed class StationaryServer
     }
 
     /// <summary>Sends the result (encoded straight into its frame) or, when there is none, the fault.</summary>
-    private async Task SendReplyAsync(PeerConnection caller, long callId, byte[]? result, CallFault? fault)
+    private async Task SendReplyAsync(PeerConnection caller, long callId, EncodedBytes result, CallFault? fault)
     {
         // Pooled: only the send itself sees this token, unlike the method's, which user code may keep.
         var deadline = _replyDeadlines.Rent(_maxTimeout);
@@ -115,7 +119,7 @@ internal sealed class StationaryServer
         {
             try
             {
-                if (fault is null) await caller.SendAsync(CallFrames.EncodeCallReply(callId, result), MessageKind.Reply, deadline.Token).ConfigureAwait(false);
+                if (fault is null) await caller.SendAsync(EncodeReply(callId, result), MessageKind.Reply, deadline.Token).ConfigureAwait(false);
                 else await caller.SendAsync(fault, deadline.Token).ConfigureAwait(false);
             }
             catch (FrameTooLargeException ex) when (fault is null)
@@ -131,6 +135,13 @@ internal sealed class StationaryServer
         {
             _replyDeadlines.Return(deadline);
         }
+    }
+
+    private static OutboundFrame EncodeReply(long callId, EncodedBytes result)
+    {
+        var frame = CallFrames.EncodeCallReply(callId, result.Span);
+        result.Return();
+        return frame;
     }
 
     private static CallFault Fault(long callId, CallFaultCode code, string type, string message)

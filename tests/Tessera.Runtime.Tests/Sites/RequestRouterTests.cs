@@ -19,16 +19,21 @@ public sealed class RequestRouterTests
         (long CallId, byte[] Result)? asyncReply = null;
         router.RegisterCalls((_, received) => call = received);
         router.RegisterAsyncCalls((_, received) => asyncCall = received);
-        router.RegisterAsyncReplies((_, callId, result) => asyncReply = (callId, result));
+        router.RegisterAsyncReplies((_, callId, result) => asyncReply = (callId, result.ToArray()));
         byte[] arguments = [1, 2], trace = [3], result = [4];
 
         router.OnRequest(null!, new CallRequest { CallId = 5, ObjectKey = 6, MethodId = 7, TimeoutMilliseconds = 8, Arguments = arguments, TraceContext = trace });
         router.OnRequest(null!, new AsyncCall { CallId = 9, ObjectKey = 10, MethodId = 11, Arguments = arguments, Cancellable = true, TraceContext = trace });
         router.OnRequest(null!, new AsyncReply { CallId = 12, Result = result });
 
-        Assert.Equal(new ReceivedCall(5, 6, 7, 8, arguments, trace), call);
-        Assert.Equal(new ReceivedAsyncCall(9, 10, 11, arguments, true, trace), asyncCall);
-        Assert.Equal((12L, result), asyncReply);
+        Assert.Equal((5L, 6UL, 7U, 8L), (call!.Value.CallId, call.Value.ObjectKey, call.Value.MethodId, call.Value.TimeoutMilliseconds));
+        Assert.Equal(arguments, call.Value.Arguments.ToArray());
+        Assert.Same(trace, call.Value.TraceContext);
+        Assert.Equal((9L, 10UL, 11U, true), (asyncCall!.Value.CallId, asyncCall.Value.ObjectKey, asyncCall.Value.MethodId, asyncCall.Value.Cancellable));
+        Assert.Equal(arguments, asyncCall.Value.Arguments.ToArray());
+        Assert.Same(trace, asyncCall.Value.TraceContext);
+        Assert.Equal(12L, asyncReply!.Value.CallId);
+        Assert.Equal(result, asyncReply.Value.Result);
     }
 
     [Fact]
@@ -36,7 +41,7 @@ public sealed class RequestRouterTests
     {
         var router = new RequestRouter();
 
-        var error = Assert.Throws<ProtocolViolationException>(() => router.OnAsyncReply(null!, 1, []));
+        var error = Assert.Throws<ProtocolViolationException>(() => router.OnAsyncReply(null!, 1, default));
 
         Assert.Contains("Unexpected AsyncReply", error.Message);
     }

@@ -38,7 +38,7 @@ public sealed class CallFramesTests
         Assert.True(CallFrames.TryReadCallRequest(bytes, out var call));
 
         Assert.Equal(ReceivedCall.From(request) with { Arguments = call.Arguments, TraceContext = call.TraceContext }, call);
-        Assert.Equal(request.Arguments, call.Arguments);
+        Assert.Equal(request.Arguments, call.Arguments.ToArray());
         Assert.Equal(request.TraceContext, call.TraceContext);
     }
 
@@ -57,7 +57,7 @@ public sealed class CallFramesTests
         frame.Return();
         Assert.True(CallFrames.TryReadCallReply(bytes, out var callId, out var result));
         Assert.Equal(reply.CallId, callId);
-        Assert.Equal(reply.Result, result);
+        Assert.Equal(reply.Result, result.ToArray());
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public sealed class CallFramesTests
             frame.Return();
             Assert.True(CallFrames.TryReadAsyncCall(bytes, out var received));
             Assert.Equal(ReceivedAsyncCall.From(call) with { Arguments = received.Arguments, TraceContext = received.TraceContext }, received);
-            Assert.Equal(call.Arguments, received.Arguments);
+            Assert.Equal(call.Arguments, received.Arguments.ToArray());
             Assert.Equal(call.TraceContext, received.TraceContext);
         }
     }
@@ -94,7 +94,7 @@ public sealed class CallFramesTests
         frame.Return();
         Assert.True(CallFrames.TryReadAsyncReply(bytes, out var callId, out var result));
         Assert.Equal(reply.CallId, callId);
-        Assert.Equal(reply.Result, result);
+        Assert.Equal(reply.Result, result.ToArray());
     }
 
     [Fact]
