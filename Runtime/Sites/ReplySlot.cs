@@ -52,8 +52,11 @@ internal sealed class ReplySlot : IValueTaskSource<RequestReply>
         _cancellation = cancellationToken.UnsafeRegister(CancelOnToken, this);
     }
 
-    /// <summary>The reply to request <paramref name="id"/>; false if that request no longer owns the slot or was already settled.</summary>
-    public bool TryComplete(long id, RequestReply reply) => Settle(id, reply, null);
+    /// <summary>
+    /// The reply to request <paramref name="id"/>; false if that request no longer owns the slot or was already
+    /// settled. Id 0, which no request has, is refused: to <see cref="Settle"/> it means whoever waits.
+    /// </summary>
+    public bool TryComplete(long id, RequestReply reply) => id != 0 && Settle(id, reply, null);
 
     /// <summary>Fails whichever request is waiting here, as when the connection closes.</summary>
     public void Fail(Exception error) => Settle(0, default, error);

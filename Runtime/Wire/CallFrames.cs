@@ -146,6 +146,9 @@ internal static class CallFrames
         return true;
     }
 
+    /// <summary>What a message MemoryPack decoded gets for the null array a frame read here is refused for.</summary>
+    internal static ProtocolViolationException MissingArray(string message, string why) => new($"A frame is not a valid Tessera message: it is a {message}, but {why}.");
+
     private static bool IsMessage(ReadOnlySpan<byte> frame, byte tag, byte members) => frame.Length >= 2 && frame[0] == tag && frame[1] == members;
 
     private static Span<byte> WriteArray(Span<byte> destination, ReadOnlySpan<byte> bytes)
@@ -209,12 +212,12 @@ internal static class CallFrames
 internal readonly record struct ReceivedCall(long CallId, ulong ObjectKey, uint MethodId, long TimeoutMilliseconds, EncodedBytes Arguments, byte[]? TraceContext)
 {
     public static ReceivedCall From(CallRequest request)
-        => new(request.CallId, request.ObjectKey, request.MethodId, request.TimeoutMilliseconds, EncodedBytes.Of(request.Arguments ?? Array.Empty<byte>()), request.TraceContext);
+        => new(request.CallId, request.ObjectKey, request.MethodId, request.TimeoutMilliseconds, EncodedBytes.Of(request.Arguments ?? throw CallFrames.MissingArray(nameof(CallRequest), "its arguments are null")), request.TraceContext);
 }
 
 /// <summary>An <see cref="AsyncCall"/> as home receives it, without the message object. Call id 0 is a one-way send.</summary>
 internal readonly record struct ReceivedAsyncCall(long CallId, ulong ObjectKey, uint MethodId, EncodedBytes Arguments, bool Cancellable, byte[]? TraceContext)
 {
     public static ReceivedAsyncCall From(AsyncCall call)
-        => new(call.CallId, call.ObjectKey, call.MethodId, EncodedBytes.Of(call.Arguments ?? Array.Empty<byte>()), call.Cancellable, call.TraceContext);
+        => new(call.CallId, call.ObjectKey, call.MethodId, EncodedBytes.Of(call.Arguments ?? throw CallFrames.MissingArray(nameof(AsyncCall), "its arguments are null")), call.Cancellable, call.TraceContext);
 }

@@ -129,5 +129,17 @@ public sealed class ReplySlotTableTests
         Assert.Equal(ReplySlotTable.MaxKept, reused.Count(r => requests.Any(old => ReferenceEquals(old.Slot, r.Slot))));
     }
 
+    [Fact]
+    public void A_reply_to_call_id_0_settles_no_request()
+    {
+        var table = new ReplySlotTable();
+        var request = table.Rent(CancellationToken.None);
+
+        Assert.False(table.TryComplete(0, Reply(0)));
+
+        Assert.False(request.Reply.IsCompleted);
+        Assert.True(table.TryComplete(request.Id, Reply(request.Id)));
+    }
+
     private static RequestReply Reply(long id) => new(new CallFault { CallId = id });
 }
