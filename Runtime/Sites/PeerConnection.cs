@@ -88,7 +88,9 @@ internal sealed class PeerConnection : IFrameSink
             throw;
         }
         counters.OnSent(kind);
-        Link.OnSent();
+        // An echo does not make the link busy: if it did, a side answering the peer's heartbeats might never be
+        // idle long enough to send its own, and what it keeps for a resend would wait for an echo forever.
+        if (kind != MessageKind.HeartbeatAck) Link.OnSent();
     }
 
     /// <summary>Queues a message nobody waits on; if the connection is closing, it is dropped with it.</summary>

@@ -42,6 +42,20 @@ public sealed class FailureDetectionTests
     }
 
     [Fact]
+    public async Task On_an_idle_link_each_side_sends_heartbeats_of_its_own_besides_echoing_the_peers()
+    {
+        await using var harness = new SiteHarness();
+        var faults = FaultSites.Fast with { HeartbeatInterval = TimeSpan.FromMilliseconds(200), MinimumSilenceSlack = TimeSpan.FromSeconds(2) };
+        var home = await FaultSites.StartAsync(harness, faults);
+        var holder = await FaultSites.StartAsync(harness, faults);
+        var greeter = await Greeter.TakeAsync(holder, new Greeter().Offer(home));
+        Assert.Equal("hello idle", greeter.Greet("idle"));
+
+        // Only a side's own heartbeats, echoed, prove the peer read what it sent (the migratory Outbox waits on them).
+        await Poll.UntilAsync(() => harness.Sites.All(site => site.Counters.Sent(MessageKind.Heartbeat) >= 5 && site.Counters.Received(MessageKind.HeartbeatAck) >= 5));
+    }
+
+    [Fact]
     public async Task Silence_gives_TempFail_and_traffic_restores_Ok()
     {
         await using var harness = new SiteHarness();
