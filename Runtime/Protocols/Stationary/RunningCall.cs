@@ -18,15 +18,18 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
     private static readonly CancellationTokenSource Ended = new();
 
     private readonly StationaryServer _server;
+    private readonly CancellableCalls _cancellable;
     private readonly TimeProvider _time;
     private CancellationTokenSource? _source;
     private long _startedOnClock;
     private TimeSpan _timeout;
     private int _cancelRequested;
+    private int _watched;
 
-    public RunningCall(StationaryServer server, TimeProvider time, PeerConnection caller, ReceivedCall request)
+    public RunningCall(StationaryServer server, CancellableCalls cancellable, TimeProvider time, PeerConnection caller, ReceivedCall request)
     {
         _server = server;
+        _cancellable = cancellable;
         _time = time;
         Caller = caller;
         Request = request;
@@ -50,9 +53,7 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
                 var fresh = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time);
                 source = Interlocked.CompareExchange(ref _source, fresh, null) ?? fresh;
                 if (source != fresh) fresh.Dispose();
-                // Read after the source is published: a CancelCall either sees the source or is seen here. Nothing
-                // is registered on the fresh source yet, so cancelling it runs no user code.
-                else if (Volatile.Read(ref _cancelRequested) != 0) fresh.Cancel();
+                else Watch(fresh);
             }
             return source == Ended ? CancellationToken.None : source.Token;
         }
@@ -79,6 +80,21 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
     {
         var source = Interlocked.Exchange(ref _source, Ended);
         if (source != Ended) source?.Dispose();
+        // After the exchange: a Watch that comes later sees Ended and unwatches itself.
+        if (Volatile.Read(ref _watched) != 0) _cancellable.Unwatch(this);
+    }
+
+    /// <summary>
+    /// Lets CancelCalls reach the call now that its method holds a token. Read after the source is published: a
+    /// CancelCall either sees the source or is seen here. Nothing is registered on the fresh source yet, so
+    /// cancelling it runs no user code.
+    /// </summary>
+    private void Watch(CancellationTokenSource fresh)
+    {
+        Volatile.Write(ref _watched, 1);
+        var cancelledFirst = _cancellable.Watch(this);
+        if (Volatile.Read(ref _source) == Ended) _cancellable.Unwatch(this);
+        else if (cancelledFirst || Volatile.Read(ref _cancelRequested) != 0) fresh.Cancel();
     }
 
     // Off the reader loop: token callbacks are user code, and the call may finish (and dispose its source)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using MemoryPack;
@@ -26,7 +25,7 @@ internal sealed class StationaryServer
     private readonly TimeSpan _maxTimeout;
     private readonly ILogger _logger;
     private readonly DeadlinePool _replyDeadlines;
-    private readonly ConcurrentDictionary<(PeerConnection Caller, long CallId), RunningCall> _running = new();
+    private readonly CancellableCalls _cancellable = new();
 
     public StationaryServer(Site site, ReferenceTable references, TimeProvider time, TimeSpan maxTimeout, ILogger logger)
     {
@@ -39,12 +38,9 @@ internal sealed class StationaryServer
     }
 
     public void OnCall(PeerConnection caller, ReceivedCall request)
-        => ThreadPool.UnsafeQueueUserWorkItem(new RunningCall(this, _time, caller, request), preferLocal: false);
+        => ThreadPool.UnsafeQueueUserWorkItem(new RunningCall(this, _cancellable, _time, caller, request), preferLocal: false);
 
-    public void OnCancel(PeerConnection caller, CancelCall cancel)
-    {
-        if (_running.TryGetValue((caller, cancel.CallId), out var running)) running.Cancel();
-    }
+    public void OnCancel(PeerConnection caller, CancelCall cancel) => _cancellable.Cancel(caller, cancel.CallId);
 
     internal async Task RunAsync(RunningCall call)
     {
@@ -68,7 +64,6 @@ internal sealed class StationaryServer
             var budget = request.TimeoutMilliseconds > 0 ? TimeSpan.FromMilliseconds(request.TimeoutMilliseconds) + CallerDeadlineGrace : _maxTimeout;
             var timeout = budget < _maxTimeout ? budget : _maxTimeout;
             call.StartTimeout(timeout);
-            _running[(caller, request.CallId)] = call;
             fault = null;
             try
             {
@@ -102,7 +97,6 @@ internal sealed class StationaryServer
             }
             finally
             {
-                _running.TryRemove((caller, request.CallId), out _);
                 call.End();
             }
         }
