@@ -83,11 +83,22 @@ internal sealed partial class ConnectionTable
         }
     }
 
-    /// <summary>Live, established connections, for the failure detector's sweep.</summary>
+    /// <summary>
+    /// Live, published connections, for broadcasts and the failure detector's sweep. A connection reserved for an
+    /// inbound Hello is left out until its Accept is queued: a heartbeat posted ahead of the Accept would reach the
+    /// dialer as its handshake answer and fail the connection.
+    /// </summary>
     public PeerConnection[] Established()
     {
         lock (_gate)
-            return _slots.Values.Select(slot => slot.Connection).OfType<PeerConnection>().Where(c => !c.IsClosed && c.Peer != default).ToArray();
+        {
+            return _slots.Values
+                .Where(slot => slot.Established.Task.IsCompletedSuccessfully)
+                .Select(slot => slot.Connection)
+                .OfType<PeerConnection>()
+                .Where(c => !c.IsClosed && c.Peer != default)
+                .ToArray();
+        }
     }
 
     /// <summary>Whether a live connection to <paramref name="peer"/> is in use now.</summary>
