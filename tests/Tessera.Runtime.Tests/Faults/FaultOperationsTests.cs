@@ -53,7 +53,12 @@ public sealed class FaultOperationsTests
 
         Assert.Equal(FaultState.PermFail, Faults.StateOf(mine));
         await done.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(new[] { FaultState.Ok, FaultState.PermFail }, FaultSites.Snapshot(seen));
+        // The bystander may see the home go silent for a moment on a loaded machine (TempFail, then Ok again);
+        // what matters is that its reference ends PermFail, once, and was never PermFail before.
+        var states = FaultSites.Snapshot(seen);
+        Assert.Equal(FaultState.Ok, states[0]);
+        Assert.Equal(FaultState.PermFail, states[^1]);
+        Assert.Single(states, state => state == FaultState.PermFail);
         await Poll.UntilAsync(() => Faults.StateOf(target) == FaultState.PermFail);
         Assert.Equal(FaultState.PermFail, Assert.Throws<EntityFaultException>(() => theirs.Greet("late")).State);
         Assert.Equal(0, target.Greetings());
