@@ -38,16 +38,9 @@ internal static class CallFrames
     {
         var length = CallRequestFixedSize + arguments.Length + (traceContext?.Length ?? 0);
         var buffer = FrameBuffers.Rent(length);
-        var span = buffer.AsSpan(0, length);
-        span[0] = CallRequestTag;
-        span[1] = CallRequestMembers;
-        BinaryPrimitives.WriteInt64LittleEndian(span[2..], callId);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[10..], objectKey);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[18..], methodId);
-        BinaryPrimitives.WriteInt64LittleEndian(span[22..], timeoutMilliseconds);
-        var rest = WriteArray(span[30..], arguments);
-        if (traceContext is null) BinaryPrimitives.WriteInt32LittleEndian(rest, NullArray);
-        else WriteArray(rest, traceContext);
+        var rest = WriteCallHeader(buffer.AsSpan(0, length), CallRequestTag, CallRequestMembers, callId, objectKey, methodId);
+        BinaryPrimitives.WriteInt64LittleEndian(rest, timeoutMilliseconds);
+        WriteOptionalArray(WriteArray(rest[8..], arguments), traceContext);
         return new OutboundFrame(buffer, length);
     }
 
@@ -57,16 +50,9 @@ internal static class CallFrames
     {
         var length = AsyncCallFixedSize + arguments.Length + (traceContext?.Length ?? 0);
         var buffer = FrameBuffers.Rent(length);
-        var span = buffer.AsSpan(0, length);
-        span[0] = AsyncCallTag;
-        span[1] = AsyncCallMembers;
-        BinaryPrimitives.WriteInt64LittleEndian(span[2..], callId);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[10..], objectKey);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[18..], methodId);
-        var rest = WriteArray(span[22..], arguments);
+        var rest = WriteArray(WriteCallHeader(buffer.AsSpan(0, length), AsyncCallTag, AsyncCallMembers, callId, objectKey, methodId), arguments);
         rest[0] = cancellable ? (byte)1 : (byte)0;
-        if (traceContext is null) BinaryPrimitives.WriteInt32LittleEndian(rest[1..], NullArray);
-        else WriteArray(rest[1..], traceContext);
+        WriteOptionalArray(rest[1..], traceContext);
         return new OutboundFrame(buffer, length);
     }
 
@@ -150,6 +136,23 @@ internal static class CallFrames
     internal static ProtocolViolationException MissingArray(string message, string why) => new($"A frame is not a valid Tessera message: it is a {message}, but {why}.");
 
     private static bool IsMessage(ReadOnlySpan<byte> frame, byte tag, byte members) => frame.Length >= 2 && frame[0] == tag && frame[1] == members;
+
+    /// <summary>The tag, the member count and the three members both calls begin with; returns what follows.</summary>
+    private static Span<byte> WriteCallHeader(Span<byte> frame, byte tag, byte members, long callId, ulong objectKey, uint methodId)
+    {
+        frame[0] = tag;
+        frame[1] = members;
+        BinaryPrimitives.WriteInt64LittleEndian(frame[2..], callId);
+        BinaryPrimitives.WriteUInt64LittleEndian(frame[10..], objectKey);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[18..], methodId);
+        return frame[22..];
+    }
+
+    private static void WriteOptionalArray(Span<byte> destination, byte[]? bytes)
+    {
+        if (bytes is null) BinaryPrimitives.WriteInt32LittleEndian(destination, NullArray);
+        else WriteArray(destination, bytes);
+    }
 
     private static Span<byte> WriteArray(Span<byte> destination, ReadOnlySpan<byte> bytes)
     {
