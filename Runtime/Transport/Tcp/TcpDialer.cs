@@ -12,6 +12,14 @@ namespace Tessera.Transport.Tcp;
 /// <summary>Opens client sockets within the connect timeout and turns every failure into a <see cref="TransportConnectException"/>.</summary>
 internal static class TcpDialer
 {
+    /// <summary>How every Tessera socket connection, dialed or accepted, resumes after socket I/O.</summary>
+    /// <remarks>
+    /// Inline: .NET already completes socket operations on a thread-pool thread, so scheduling the socket
+    /// loops' continuations once more cost a thread hop and a work item per receive and per send (measured:
+    /// about 32 B per message on each side).
+    /// </remarks>
+    public const SocketConnectionOptions ConnectionOptions = SocketConnectionOptions.InlineReads | SocketConnectionOptions.InlineWrites;
+
     public static async Task<SocketConnection> DialAsync(string address, TransportOptions options, CancellationToken cancellationToken)
     {
         if (!TcpAddress.TryParse(address, out var host, out int port) || port == 0)
@@ -57,7 +65,7 @@ internal static class TcpDialer
             endPoint,
             FramePipeOptions.ForOutbound(),
             FramePipeOptions.ForInbound(options),
-            SocketConnectionOptions.None,
+            ConnectionOptions,
             onConnected: null,
             socket,
             name);

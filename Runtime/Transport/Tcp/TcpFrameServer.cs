@@ -2,22 +2,33 @@ using System;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading;
 using System.Threading.Tasks;
 using Pipelines.Sockets.Unofficial;
 
 namespace Tessera.Transport.Tcp;
 
 /// <summary>
-/// Accepts sockets and hands each one, as a pipe, to a handler whose task lasts as long as the connection:
-/// <see cref="SocketServer"/> tears the socket down as soon as that task completes.
+/// Accepts sockets and hands each one, as a pipe, to a handler whose task lasts as long as the connection;
+/// the socket is torn down as soon as that task completes.
 /// </summary>
-internal sealed class TcpFrameServer : SocketServer
+/// <remarks>
+/// An accept loop of its own rather than Pipelines.Sockets.Unofficial's <c>SocketServer</c>, which gives no way
+/// to pass <see cref="SocketConnectionOptions"/>: accepted connections must resume inline, as dialed ones do
+/// (<see cref="TcpDialer.ConnectionOptions"/>).
+/// </remarks>
+internal sealed class TcpFrameServer : IDisposable
 {
     private const int Backlog = 512;
-    private const int MaxPortProbes = 10;
+
+    // An accept that fails for a reason other than shutdown (e.g. the process is out of descriptors) is retried
+    // after this pause, so the loop neither dies nor spins.
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly Func<IDuplexPipe, EndPoint?, Task> _onClient;
     private readonly Action<Exception> _onFaulted;
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
 
     public TcpFrameServer(Func<IDuplexPipe, EndPoint?, Task> onClient, Action<Exception> onFaulted)
     {
@@ -25,40 +36,74 @@ internal sealed class TcpFrameServer : SocketServer
         _onFaulted = onFaulted;
     }
 
-    /// <summary>Binds and starts accepting; returns the endpoint actually bound.</summary>
-    /// <remarks>
-    /// <see cref="SocketServer"/> keeps its listening socket private and reports only the requested endpoint,
-    /// so an ephemeral port is picked here by binding a throwaway socket first. Someone else may take that
-    /// port before the real bind, hence the retries.
-    /// </remarks>
+    /// <summary>Binds and starts accepting; returns the endpoint actually bound (the port chosen, for port 0).</summary>
+    /// <exception cref="SocketException">The endpoint cannot be bound, e.g. it is in use.</exception>
     public IPEndPoint Start(IPEndPoint requested, PipeOptions sendOptions, PipeOptions receiveOptions)
     {
-        for (int attempt = 1; ; attempt++)
+        var listener = new Socket(requested.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
         {
-            var endPoint = requested.Port != 0 ? requested : new IPEndPoint(requested.Address, ProbeFreePort(requested.Address));
+            listener.Bind(requested);
+            listener.Listen(Backlog);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _listener = listener;
+        _ = AcceptLoopAsync(listener, sendOptions, receiveOptions);
+        return (IPEndPoint)listener.LocalEndPoint!;
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _listener?.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, PipeOptions sendOptions, PipeOptions receiveOptions)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
             try
             {
-                Listen(endPoint, endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp, Backlog, sendOptions, receiveOptions);
-                return endPoint;
+                client = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && requested.Port == 0 && attempt < MaxPortProbes)
+            catch (Exception ex) when (_stopping.IsCancellationRequested && ex is OperationCanceledException or ObjectDisposedException or SocketException)
             {
+                return;
             }
+            catch (SocketException ex)
+            {
+                _onFaulted(ex);
+                await Task.Delay(AcceptRetryDelay, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+            _ = ServeAsync(client, sendOptions, receiveOptions);
         }
     }
 
-    protected override Task OnClientConnectedAsync(in ClientConnection client)
+    private async Task ServeAsync(Socket client, PipeOptions sendOptions, PipeOptions receiveOptions)
     {
-        if (client.Transport is SocketConnection { Socket: var socket }) socket.NoDelay = true;
-        return _onClient(client.Transport, client.RemoteEndPoint);
-    }
-
-    protected override void OnServerFaulted(Exception exception) => _onFaulted(exception);
-
-    private static int ProbeFreePort(IPAddress address)
-    {
-        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        EndPoint? remote = null;
+        SocketConnection? connection = null;
+        try
+        {
+            client.NoDelay = true;
+            remote = client.RemoteEndPoint;
+            connection = SocketConnection.Create(client, sendOptions, receiveOptions, TcpDialer.ConnectionOptions);
+            await _onClient(connection, remote).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The client went away before its connection was set up: there is nothing to hand over.
+        }
+        finally
+        {
+            if (connection is not null) connection.Dispose();
+            else client.Dispose();
+        }
     }
 }

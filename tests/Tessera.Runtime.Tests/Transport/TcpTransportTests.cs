@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
@@ -21,6 +22,44 @@ public sealed class TcpTransportTests : TransportContractTests
         Assert.StartsWith("127.0.0.1:", listener.Address);
         Assert.NotEqual(0, int.Parse(listener.Address["127.0.0.1:".Length..]));
         Assert.Equal(listener.Address, listener.Transport.LocalAddress);
+    }
+
+    [Fact]
+    public async Task Sockets_reset_by_their_clients_at_once_leave_the_listener_serving()
+    {
+        var listener = await ListenAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            using var raw = await RawConnectAsync(listener.Address);
+            // Linger 0: the close is a reset, which the accept loop may see before or after it accepts the socket.
+            raw.LingerState = new LingerOption(true, 0);
+        }
+
+        var client = await CreateTransport().ConnectAsync(listener.Address, default).AsTask().WaitAsync(TestTimeouts.Default);
+        client.Start(new RecordingSink());
+        await client.SendAsync(Frames.Of("after the resets"), default).AsTask().WaitAsync(TestTimeouts.Default);
+        // Reset sockets accepted before their reset are handed over too; every one gets a sink until the frame arrives.
+        var delivered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var accepted = 0;
+        while (!delivered.Task.IsCompleted)
+        {
+            var next = listener.Accepted.ReadAsync().AsTask();
+            await Task.WhenAny(next, delivered.Task).WaitAsync(TestTimeouts.Default);
+            if (!next.IsCompleted) break;
+            accepted++;
+            (await next).Start(new RecordingSink { BeforeFrame = frame => delivered.TrySetResult(Frames.Text(frame.ToArray())) });
+        }
+        Assert.InRange(accepted, 1, 21);
+        Assert.Equal("after the resets", await delivered.Task.WaitAsync(TestTimeouts.Default));
+    }
+
+    [Fact]
+    public async Task Listening_on_a_port_in_use_fails_with_a_socket_exception()
+    {
+        var listener = await ListenAsync();
+
+        var ex = await Assert.ThrowsAsync<SocketException>(() => CreateTransport().ListenAsync(listener.Address, _ => { }, default).AsTask().WaitAsync(TestTimeouts.Default));
+        Assert.Equal(SocketError.AddressAlreadyInUse, ex.SocketErrorCode);
     }
 
     [Fact]
