@@ -10,16 +10,20 @@ namespace Tessera.Infrastructure;
 public readonly record struct InvocationContext(Site Site, CancellationToken CancellationToken)
 {
     private readonly IInvocationCancellation? _cancellation;
+    private readonly int _generation;
     private readonly CancellationToken _token = CancellationToken;
 
-    /// <summary>A context whose token is made only if the method asks for it.</summary>
-    internal InvocationContext(Site site, IInvocationCancellation cancellation)
+    /// <summary>A context whose token is made only if the method asks for it, while call <paramref name="generation"/> runs.</summary>
+    internal InvocationContext(Site site, IInvocationCancellation cancellation, int generation)
         : this(site, CancellationToken.None)
-        => _cancellation = cancellation;
+    {
+        _cancellation = cancellation;
+        _generation = generation;
+    }
 
     public CancellationToken CancellationToken
     {
-        get => _cancellation?.Token ?? _token;
+        get => _cancellation?.TokenFor(_generation) ?? _token;
         init
         {
             _token = value;
@@ -29,7 +33,11 @@ public readonly record struct InvocationContext(Site Site, CancellationToken Can
 }
 
 /// <summary>A call's cancellation that costs nothing until its token is asked for.</summary>
+/// <remarks>
+/// Its object may serve call after call, so each ask names its call; a call that has ended gets
+/// <see cref="CancellationToken.None"/>.
+/// </remarks>
 internal interface IInvocationCancellation
 {
-    CancellationToken Token { get; }
+    CancellationToken TokenFor(int generation);
 }

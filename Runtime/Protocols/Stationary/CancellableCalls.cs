@@ -28,7 +28,8 @@ internal sealed class CancellableCalls
         _unclaimed[key] = true;
         if (!_watched.TryGetValue(key, out var call)) return;
         _unclaimed.TryRemove(key, out _);
-        call.Cancel();
+        // The call may end, and its object serve another, right now: it checks the call is still this one.
+        call.Cancel(caller, callId);
     }
 
     /// <summary>The method asked for its token: from now on a <c>CancelCall</c> finds the call.</summary>

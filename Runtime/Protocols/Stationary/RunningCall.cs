@@ -12,52 +12,66 @@ namespace Tessera.Protocols.Stationary;
 /// cancellation. The source and its timer are made only when the method asks for its token, so a method
 /// that takes none costs neither; a CancelCall that comes first is remembered for when it does ask.
 /// </summary>
+/// <remarks>
+/// Reused call after call (<see cref="StationaryServer"/> pools them), so a call costs no object of its own.
+/// Each call is a generation: an <see cref="InvocationContext"/> kept past its call, or a CancelCall that
+/// finds this object serving a later call, is checked against it and changes nothing.
+/// </remarks>
 internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
 {
-    // Put in place of the source once the call has ended, so a late ask makes no source nobody disposes.
-    private static readonly CancellationTokenSource Ended = new();
-
     private readonly StationaryServer _server;
     private readonly CancellableCalls _cancellable;
     private readonly TimeProvider _time;
+
+    // Start, end, cancel and the first ask for the token race with one another; each holds this briefly.
+    private readonly Lock _gate = new();
     private CancellationTokenSource? _source;
+    private PeerConnection? _caller;
+    private ReceivedCall _request;
+    private int _generation;
+    private bool _ended;
+    private bool _cancelRequested;
+    private bool _watched;
     private long _startedOnClock;
     private TimeSpan _timeout;
-    private int _cancelRequested;
-    private int _watched;
 
-    public RunningCall(StationaryServer server, CancellableCalls cancellable, TimeProvider time, PeerConnection caller, ReceivedCall request)
+    public RunningCall(StationaryServer server, CancellableCalls cancellable, TimeProvider time)
     {
         _server = server;
         _cancellable = cancellable;
         _time = time;
-        Caller = caller;
-        Request = request;
     }
 
-    public PeerConnection Caller { get; }
+    /// <summary>The caller of the current call; set from <see cref="Begin"/> to <see cref="Clear"/>.</summary>
+    public PeerConnection Caller => _caller!;
 
-    public ReceivedCall Request { get; }
+    public ReceivedCall Request => _request;
 
     /// <summary>Whether the call was cancelled, by the caller or by its timeout, while the method could see it.</summary>
-    public bool IsCancellationRequested => Volatile.Read(ref _source) is { } source && source != Ended && source.IsCancellationRequested;
-
-    public CancellationToken Token
+    public bool IsCancellationRequested
     {
         get
         {
-            var source = Volatile.Read(ref _source);
-            if (source is null)
-            {
-                var remaining = _timeout - _time.GetElapsedTime(_startedOnClock);
-                var fresh = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time);
-                source = Interlocked.CompareExchange(ref _source, fresh, null) ?? fresh;
-                if (source != fresh) fresh.Dispose();
-                else Watch(fresh);
-            }
-            return source == Ended ? CancellationToken.None : source.Token;
+            lock (_gate) return _source is { IsCancellationRequested: true };
         }
     }
+
+    /// <summary>Takes on a new call.</summary>
+    public void Begin(PeerConnection caller, ReceivedCall request)
+    {
+        lock (_gate)
+        {
+            _caller = caller;
+            _request = request;
+            _generation++;
+            _ended = false;
+            _cancelRequested = false;
+            _watched = false;
+        }
+    }
+
+    /// <summary>What the invocation of this call may know of it.</summary>
+    public InvocationContext Context(Site site) => new(site, this, Volatile.Read(ref _generation));
 
     void IThreadPoolWorkItem.Execute() => _ = _server.RunAsync(this);
 
@@ -68,33 +82,62 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
         _startedOnClock = _time.GetTimestamp();
     }
 
-    /// <summary>The caller gave up.</summary>
-    public void Cancel()
+    /// <summary>
+    /// The token of call <paramref name="generation"/>, made now if this is the first ask: from then on a
+    /// CancelCall reaches it. A call that has ended, or a later call, gets <see cref="CancellationToken.None"/>.
+    /// </summary>
+    public CancellationToken TokenFor(int generation)
     {
-        Interlocked.Exchange(ref _cancelRequested, 1);
-        if (Volatile.Read(ref _source) is { } source && source != Ended) _ = CancelAsync(source);
+        lock (_gate)
+        {
+            if (generation != _generation || _ended) return CancellationToken.None;
+            if (_source is { } made) return made.Token;
+            var remaining = _timeout - _time.GetElapsedTime(_startedOnClock);
+            var source = _source = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time);
+            _watched = true;
+            // Nothing is registered on the fresh source yet, so cancelling it here runs no user code.
+            if (_cancellable.Watch(this) || _cancelRequested) source.Cancel();
+            return source.Token;
+        }
+    }
+
+    /// <summary>The caller gave up on call <paramref name="callId"/>; nothing happens if this object serves another call now.</summary>
+    public void Cancel(PeerConnection caller, long callId)
+    {
+        CancellationTokenSource? source;
+        lock (_gate)
+        {
+            if (_ended || _caller != caller || _request.CallId != callId) return;
+            _cancelRequested = true;
+            source = _source;
+        }
+        if (source is not null) _ = CancelAsync(source);
     }
 
     /// <summary>The method has finished: nothing may cancel it any more.</summary>
     public void End()
     {
-        var source = Interlocked.Exchange(ref _source, Ended);
-        if (source != Ended) source?.Dispose();
-        // After the exchange: a Watch that comes later sees Ended and unwatches itself.
-        if (Volatile.Read(ref _watched) != 0) _cancellable.Unwatch(this);
+        CancellationTokenSource? source;
+        bool watched;
+        lock (_gate)
+        {
+            _ended = true;
+            source = _source;
+            _source = null;
+            watched = _watched;
+        }
+        source?.Dispose();
+        if (watched) _cancellable.Unwatch(this);
     }
 
-    /// <summary>
-    /// Lets CancelCalls reach the call now that its method holds a token. Read after the source is published: a
-    /// CancelCall either sees the source or is seen here. Nothing is registered on the fresh source yet, so
-    /// cancelling it runs no user code.
-    /// </summary>
-    private void Watch(CancellationTokenSource fresh)
+    /// <summary>Lets go of the call's connection and trace context before the object waits in the pool.</summary>
+    public void Clear()
     {
-        Volatile.Write(ref _watched, 1);
-        var cancelledFirst = _cancellable.Watch(this);
-        if (Volatile.Read(ref _source) == Ended) _cancellable.Unwatch(this);
-        else if (cancelledFirst || Volatile.Read(ref _cancelRequested) != 0) fresh.Cancel();
+        lock (_gate)
+        {
+            _caller = null;
+            _request = default;
+        }
     }
 
     // Off the reader loop: token callbacks are user code, and the call may finish (and dispose its source)

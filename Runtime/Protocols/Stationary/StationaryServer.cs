@@ -17,6 +17,7 @@ namespace Tessera.Protocols.Stationary;
 /// </summary>
 internal sealed class StationaryServer
 {
+    private const int MaxPooledCalls = 64;
     private static readonly TimeSpan CallerDeadlineGrace = TimeSpan.FromSeconds(1);
 
     private readonly Site _site;
@@ -26,6 +27,9 @@ internal sealed class StationaryServer
     private readonly ILogger _logger;
     private readonly DeadlinePool _replyDeadlines;
     private readonly CancellableCalls _cancellable = new();
+
+    // Enough for every call of 64 busy callers to find one; past that, calls allocate theirs.
+    private readonly ReusePool<RunningCall> _calls = new(MaxPooledCalls);
 
     public StationaryServer(Site site, ReferenceTable references, TimeProvider time, TimeSpan maxTimeout, ILogger logger)
     {
@@ -38,11 +42,28 @@ internal sealed class StationaryServer
     }
 
     public void OnCall(PeerConnection caller, ReceivedCall request)
-        => ThreadPool.UnsafeQueueUserWorkItem(new RunningCall(this, _cancellable, _time, caller, request), preferLocal: false);
+    {
+        var call = _calls.TryRent() ?? new RunningCall(this, _cancellable, _time);
+        call.Begin(caller, request);
+        ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+    }
 
     public void OnCancel(PeerConnection caller, CancelCall cancel) => _cancellable.Cancel(caller, cancel.CallId);
 
     internal async Task RunAsync(RunningCall call)
+    {
+        try
+        {
+            await RunCallAsync(call).ConfigureAwait(false);
+        }
+        finally
+        {
+            call.Clear();
+            _calls.Return(call);
+        }
+    }
+
+    private async Task RunCallAsync(RunningCall call)
     {
         var caller = call.Caller;
         var request = call.Request;
@@ -67,7 +88,7 @@ internal sealed class StationaryServer
             fault = null;
             try
             {
-                var running = entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, new InvocationContext(_site, call));
+                var running = entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, call.Context(_site));
                 // Read by now: the arguments go back to the pool while the method may still run.
                 request.Arguments.Return();
                 result = await running.ConfigureAwait(false);

@@ -15,7 +15,7 @@ public sealed class CancellableCallsTests
 
         calls.Cancel(null!, 7);
 
-        Assert.True(call.Token.IsCancellationRequested);
+        Assert.True(Token(call).IsCancellationRequested);
         Assert.True(call.IsCancellationRequested);
         call.End();
         Assert.Equal(0, calls.Count);
@@ -26,7 +26,7 @@ public sealed class CancellableCallsTests
     {
         var calls = new CancellableCalls();
         var call = Call(calls, callId: 7);
-        var token = call.Token;
+        var token = Token(call);
         Assert.Equal(1, calls.Count);
 
         calls.Cancel(null!, 8);
@@ -49,13 +49,60 @@ public sealed class CancellableCallsTests
         call.End();
 
         Assert.Equal(0, calls.Count);
-        Assert.Equal(CancellationToken.None, call.Token);
+        Assert.Equal(CancellationToken.None, Token(call));
+    }
+
+    [Fact]
+    public void A_context_kept_past_its_call_gets_no_token_from_the_call_that_reuses_its_object()
+    {
+        var calls = new CancellableCalls();
+        var call = Call(calls, callId: 7);
+        var first = call.Context(null!);
+        call.End();
+        call.Clear();
+
+        Begin(call, callId: 8);
+        Assert.Equal(CancellationToken.None, first.CancellationToken);
+        Assert.Equal(0, calls.Count);
+
+        var second = Token(call);
+        Assert.NotEqual(CancellationToken.None, second);
+        Assert.Equal(second, call.Context(null!).CancellationToken);
+        call.End();
+    }
+
+    [Fact]
+    public void A_CancelCall_for_an_ended_call_does_not_cancel_the_call_that_reuses_its_object()
+    {
+        var calls = new CancellableCalls();
+        var call = Call(calls, callId: 7);
+        _ = Token(call);
+        call.End();
+        call.Clear();
+        Begin(call, callId: 8);
+        var token = Token(call);
+
+        call.Cancel(null!, 7);
+        calls.Cancel(null!, 7);
+
+        Assert.False(token.IsCancellationRequested);
+        Assert.False(call.IsCancellationRequested);
+        call.End();
+        Assert.Equal(0, calls.Count);
     }
 
     private static RunningCall Call(CancellableCalls calls, long callId)
     {
-        var call = new RunningCall(null!, calls, TimeProvider.System, null!, new ReceivedCall(callId, 1, 2, 30_000, default, null));
-        call.StartTimeout(TimeSpan.FromSeconds(30));
+        var call = new RunningCall(null!, calls, TimeProvider.System);
+        Begin(call, callId);
         return call;
     }
+
+    private static void Begin(RunningCall call, long callId)
+    {
+        call.Begin(null!, new ReceivedCall(callId, 1, 2, 30_000, default, null));
+        call.StartTimeout(TimeSpan.FromSeconds(30));
+    }
+
+    private static CancellationToken Token(RunningCall call) => call.Context(null!).CancellationToken;
 }
