@@ -10,13 +10,18 @@ internal sealed record GoalResult(string Goal, string Measured, bool? Met);
 /// <summary>The goals of issue 9, each judged on figures from the same run.</summary>
 internal static class Goals
 {
-    /// <summary>
-    /// The runtime counts bytes, not objects, so "at most one allocation" is judged in bytes: both processes
-    /// together may allocate one small object per call, such as the 56-byte <c>Task&lt;int&gt;</c> the call returns.
-    /// </summary>
-    public const double OneAllocationBytes = 128;
+    /// <summary>The smallest object .NET allocates on 64-bit: a second allocation would add at least this.</summary>
+    private const double SmallestObjectBytes = 24;
 
-    public static IReadOnlyList<GoalResult> Evaluate(Comparison rows)
+    /// <summary>
+    /// The runtime counts bytes, not objects, so "at most one allocation" is judged in bytes, against figures of
+    /// the same run. The one allocation is the <c>Task&lt;int&gt;</c> the proxy method returns
+    /// (<paramref name="oneProxyTaskBytes"/>, measured by <see cref="AllocationYardstick"/>). Both processes also
+    /// allocate a little for timers and heartbeats whatever the calls do; the blocking call, which allocates no
+    /// object of its own, measures that background. The goal is met when what the call adds over that background
+    /// is less than the one task plus the smallest second object.
+    /// </summary>
+    public static IReadOnlyList<GoalResult> Evaluate(Comparison rows, double oneProxyTaskBytes)
     {
         var stationary = rows.ById("tessera-stationary-int-seq");
         var goals = new List<GoalResult>
@@ -34,8 +39,10 @@ internal static class Goals
         }
         goals.Add(Judge("[Cached] move ≤ 1.5 TCP round trips", rows.ById("tessera-cached-move"), rows.ById("raw-int-seq"), (m, r) =>
             ($"p50 {m.P50Micros:F1} µs vs {r.P50Micros:F1} µs ({m.P50Micros / r.P50Micros:F2} round trips)", m.P50Micros <= 1.5 * r.P50Micros)));
+        var background = rows.ById("tessera-stationary-blocking-seq")?.Bytes ?? 0;
         goals.Add(Judge("≤ 1 allocation per [Stationary] call", stationary, stationary, (s, _) =>
-            ($"{s.ClientBytes:F0} B client + {s.ServerBytes:F0} B server per call (one allocation ≤ {OneAllocationBytes:F0} B)", s.Bytes <= OneAllocationBytes)));
+            ($"{s.ClientBytes:F0} B client + {s.ServerBytes:F0} B server per call: {s.Bytes - background:F0} B over the {background:F0} B background of the blocking call; the proxy's Task<int> is {oneProxyTaskBytes:F0} B",
+             s.Bytes - background < oneProxyTaskBytes + SmallestObjectBytes)));
         return goals;
     }
 

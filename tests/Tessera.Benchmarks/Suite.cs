@@ -46,7 +46,7 @@ internal static class Suite
                 reference = local.ReferenceNanos;
             }
             return new RunResults(date, MachineInfo.Current(), options.Settings.Name, loadAtStart, MachineInfo.LoadAverage(),
-                measurements, reference, Goals.Evaluate(new Comparison(measurements)), notes);
+                measurements, reference, Goals.Evaluate(new Comparison(measurements), AllocationYardstick.OneProxyTaskBytes()), notes);
         }
         finally
         {
