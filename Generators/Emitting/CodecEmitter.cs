@@ -17,6 +17,8 @@ internal static class CodecEmitter
     /// <summary>Arguments and results travel in pooled arrays that the runtime copies into frames and gives back.</summary>
     public const string EncodedBytes = "global::Tessera.Infrastructure.EncodedBytes";
 
+    private const string FixedSizeCodec = "global::Tessera.Infrastructure.FixedSizeCodec";
+
     public static void Emit(IndentedWriter w, StationaryClassModel model)
     {
         using (w.Block("private static class TesseraCodec"))
@@ -58,6 +60,13 @@ internal static class CodecEmitter
         var parameters = string.Concat(values.Select(v => $", {v.Value.Type} {v.Name}"));
         using (w.Block($"public static {(pooled ? EncodedBytes : "byte[]")} {name}({Site} __site{parameters})"))
         {
+            if (pooled && AllFixedSize(values))
+            {
+                w.Line($"var __encoded = {FixedSizeCodec}.Rent({values.Sum(v => v.Value.FixedSize)}, out var __span);");
+                foreach (var (offset, valueName, _) in Offsets(values)) w.Line($"{FixedSizeCodec}.Write(__span, {offset}, {valueName});");
+                w.Line("return __encoded;");
+                return;
+            }
             w.Line("var __buffer = global::Tessera.Infrastructure.CodecBuffer.Rent();");
             using (w.Block("using (var __state = global::MemoryPack.MemoryPackWriterOptionalStatePool.Rent(null))"))
             {
@@ -83,6 +92,13 @@ internal static class CodecEmitter
         var outs = string.Concat(wired.Select(p => $", out {p.Value.Type} {p.Name}"));
         using (w.Block($"public static void {Prefix(method)}_DecodeArguments({Site} __site, {EncodedBytes} __encoded{outs})"))
         {
+            if (AllFixedSize(wired))
+            {
+                w.Line($"{FixedSizeCodec}.CheckLength(__encoded, {wired.Sum(p => p.Value.FixedSize)}, \"{what}\");");
+                w.Line("var __span = __encoded.Span;");
+                foreach (var (offset, name, value) in Offsets(wired)) w.Line($"{name} = {FixedSizeCodec}.Read<{value.Type}>(__span, {offset});");
+                return;
+            }
             EmitReader(w, wired.Select(p => $"{p.Name} = {Read(p.Value)};"), what, "", source: "__encoded.Span");
         }
     }
@@ -92,7 +108,34 @@ internal static class CodecEmitter
         // Gives the result's pooled array back, whether or not it decodes.
         using (w.Block($"public static {result.Type} {Prefix(method)}_DecodeResult({Site} __site, {EncodedBytes} __encoded)"))
         {
+            if (result.FixedSize > 0)
+            {
+                using (w.Block("try"))
+                {
+                    w.Line($"{FixedSizeCodec}.CheckLength(__encoded, {result.FixedSize}, \"{what}\");");
+                    w.Line($"return {FixedSizeCodec}.Read<{result.Type}>(__encoded.Span, 0);");
+                }
+                using (w.Block("finally"))
+                {
+                    w.Line("__encoded.Return();");
+                }
+                return;
+            }
             EmitReader(w, new[] { $"var __result = {Read(result)};" }, what, "return __result;", source: "__encoded.Span", release: "__encoded.Return();");
+        }
+    }
+
+    /// <summary>Whether every value is a number, bool, char or enum: then the bytes are written and read without MemoryPack.</summary>
+    private static bool AllFixedSize(IReadOnlyList<(string Name, ValueModel Value)> values) => values.Count > 0 && values.All(v => v.Value.FixedSize > 0);
+
+    /// <summary>Each value with where its bytes start: one after another, in order, as MemoryPack writes them.</summary>
+    private static IEnumerable<(int Offset, string Name, ValueModel Value)> Offsets(IReadOnlyList<(string Name, ValueModel Value)> values)
+    {
+        var offset = 0;
+        foreach (var (name, value) in values)
+        {
+            yield return (offset, name, value);
+            offset += value.FixedSize;
         }
     }
 

@@ -35,4 +35,5 @@ internal sealed record ParameterModel(string Name, ValueModel Value, bool IsCanc
 /// <param name="IsNonNullableReference">A reference type without '?': a decoded value needs '!' to be assigned to it.</param>
 /// <param name="VariableCodec">For a <c>Dataflow&lt;T&gt;</c> or <c>Dataflow</c>, the expression of its value codec: it travels as a variable.</param>
 /// <param name="IsAsyncReference">An <c>[Async]</c> class's <c>X.Ref</c>: it travels as a reference to the same object, <see cref="ReferenceTypeInfo"/> being <c>X</c>'s.</param>
-internal sealed record ValueModel(string Type, string? ReferenceTypeInfo, bool IsNonNullableReference, string? VariableCodec = null, bool IsAsyncReference = false);
+/// <param name="FixedSize">For a number, <c>bool</c>, <c>char</c> or enum, the bytes MemoryPack gives it (its memory); 0 for any other type.</param>
+internal sealed record ValueModel(string Type, string? ReferenceTypeInfo, bool IsNonNullableReference, string? VariableCodec = null, bool IsAsyncReference = false, int FixedSize = 0);

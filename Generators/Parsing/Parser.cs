@@ -110,7 +110,21 @@ internal static class Parser
             return new ValueModel(owner.ToDisplayString(TypeFormat) + ".Ref" + (nullable ? "?" : ""), ProxyRequirements.WireName(owner) + ".TesseraType", !nullable, IsAsyncReference: true);
         var typeInfo = ProxyRequirements.IsDistributed(type) ? ProxyRequirements.WireName(type) + ".TesseraType" : null;
         var isNonNullableReference = type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.Annotated;
-        return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo, isNonNullableReference, VariableCodecOf(type));
+        return new ValueModel(type.ToDisplayString(TypeFormat), typeInfo, isNonNullableReference, VariableCodecOf(type), FixedSize: FixedSizeOf(type));
+    }
+
+    /// <summary>The size of a value MemoryPack writes as its raw memory: a number, <c>bool</c>, <c>char</c> or enum; else 0.</summary>
+    private static int FixedSizeOf(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType: { } underlying }) type = underlying;
+        return type.SpecialType switch
+        {
+            SpecialType.System_Boolean or SpecialType.System_Byte or SpecialType.System_SByte => 1,
+            SpecialType.System_Char or SpecialType.System_Int16 or SpecialType.System_UInt16 => 2,
+            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single => 4,
+            SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Double => 8,
+            _ => 0,
+        };
     }
 
     /// <summary>

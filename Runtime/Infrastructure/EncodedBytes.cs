@@ -32,6 +32,9 @@ public readonly struct EncodedBytes
     /// <summary>Bytes that are not pooled, such as a decoded message's array; <see cref="Return"/> leaves them alone.</summary>
     public static EncodedBytes Of(byte[] bytes) => new(bytes, bytes.Length, pooled: false);
 
+    /// <summary>Bytes in <paramref name="array"/>, rented from the frame pool.</summary>
+    internal static EncodedBytes Pooled(byte[] array, int length) => new(array, length, pooled: true);
+
     /// <summary>A pooled copy of <paramref name="bytes"/>; empty bytes take no array.</summary>
     internal static EncodedBytes CopyOf(ReadOnlySpan<byte> bytes)
     {

@@ -89,6 +89,49 @@ public sealed class GeneratedCodeTests
         Assert.StartsWith("2 byte(s) left unread after the result of", Assert.IsType<MemoryPackSerializationException>(failure.InnerException).Message);
     }
 
+    [Fact]
+    public void Fixed_size_values_are_encoded_without_MemoryPack_in_MemoryPack_bytes_and_wrong_lengths_are_rejected()
+    {
+        var codec = LoadCodec("""
+            using Tessera;
+
+            namespace Contoso;
+
+            public enum Shade : short { Light = 1, Dark = -2 }
+
+            [Stationary]
+            public partial class Mixer
+            {
+                public virtual long Mix(int a, bool b, double c, Shade d, char e, byte f, ulong g) => a;
+            }
+            """, "Contoso.Mixer");
+        var mix = codec.DeclaringType!.GetMethod("Mix")!;
+        var shade = mix.GetParameters()[3].ParameterType;
+        object?[] values = [-7, true, 2.5, Enum.ToObject(shade, (short)-2), 'é', (byte)200, ulong.MaxValue - 1];
+
+        var bytes = ((EncodedBytes)Helper(codec, "Mix_" + MethodIdOf(codec, "Mix") + "_EncodeArguments").Invoke(null, [null, .. values])!).ToArray();
+
+        Assert.Equal(values.SelectMany(v => MemoryPackSerializer.Serialize(v!.GetType(), v)).ToArray(), bytes);
+        var decode = Helper(codec, "Mix_" + MethodIdOf(codec, "Mix") + "_DecodeArguments");
+        object?[] decoded = [null, EncodedBytes.Of(bytes), null, null, null, null, null, null, null];
+        decode.Invoke(null, decoded);
+        Assert.Equal(values, decoded[2..]);
+        foreach (var wrong in new[] { bytes[..^1], [.. bytes, 0] })
+        {
+            var failure = Assert.Throws<TargetInvocationException>(() => decode.Invoke(null, [null, EncodedBytes.Of(wrong), null, null, null, null, null, null, null]));
+            var message = Assert.IsType<MemoryPackSerializationException>(failure.InnerException).Message;
+            Assert.Contains("the arguments of Contoso.Mixer.Mix", message);
+            Assert.EndsWith("the sending site was built with a different signature.", message);
+        }
+
+        var result = ((EncodedBytes)Helper(codec, "Mix_" + MethodIdOf(codec, "Mix") + "_EncodeResult").Invoke(null, [null, long.MinValue + 3])!).ToArray();
+        Assert.Equal(MemoryPackSerializer.Serialize(long.MinValue + 3), result);
+        Assert.Equal(long.MinValue + 3, Helper(codec, "Mix_" + MethodIdOf(codec, "Mix") + "_DecodeResult").Invoke(null, [null, EncodedBytes.Of(result)]));
+    }
+
+    private static string MethodIdOf(Type codec, string method)
+        => codec.GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name).First(n => n.StartsWith(method + "_", StringComparison.Ordinal)).Split('_')[1];
+
     /// <summary>Emits the generated code and loads it, in a context of its own, next to the test's Tessera and MemoryPack.</summary>
     private static Type LoadCodec(string source, string className)
     {
