@@ -44,9 +44,10 @@ internal static class AsyncReferenceEmitter
         {
             using (w.Block($"public void {method.Name}({parameters})"))
             {
-                w.Line($"if (__IsLocal) __LocalSend({lambda}, {token});");
+                w.Line($"if (__IsLocal) {LocalCall(method, "__LocalSend", lambda, token)};");
                 w.Line($"else __RemoteSend({id}, {arguments}, {token});");
             }
+            EmitLocalHelper(w, method, "void", "__LocalSend", lambda, token);
             return;
         }
 
@@ -58,8 +59,29 @@ internal static class AsyncReferenceEmitter
             _ => ($"{Dataflow}<{method.Result!.Type}>", "__LocalAsync", Remote(method, id, arguments, token)),
         };
         w.Line($"public {returnType} {method.Name}({parameters})");
-        w.Line($"    => __IsLocal ? {local}({lambda}, {token}) : {remote};");
+        w.Line($"    => __IsLocal ? {LocalCall(method, local, lambda, token)} : {remote};");
+        EmitLocalHelper(w, method, returnType, local, lambda, token);
     }
+
+    /// <summary>
+    /// The local path's call. A lambda that captures the parameters gets a method of its own: C# makes a
+    /// closure at the start of the method whose parameters it captures, which the remote path would pay for too.
+    /// </summary>
+    private static string LocalCall(MethodModel method, string local, string lambda, string token)
+        => method.Parameters.Count == 0
+            ? $"{local}({lambda}, {token})"
+            : $"{LocalHelperName(method)}({string.Join(", ", method.Parameters.Select(p => p.Name))})";
+
+    private static void EmitLocalHelper(IndentedWriter w, MethodModel method, string returnType, string local, string lambda, string token)
+    {
+        if (method.Parameters.Count == 0) return;
+        var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Value.Type} {p.Name}"));
+        w.Line();
+        w.Line($"private {returnType} {LocalHelperName(method)}({parameters})");
+        w.Line($"    => {local}({lambda}, {token});");
+    }
+
+    private static string LocalHelperName(MethodModel method) => $"__Local_{CodecEmitter.Prefix(method)}";
 
     private static string Remote(MethodModel method, string id, string arguments, string token)
         => $"__Remote({id}, {arguments}, TesseraCodec.{CodecEmitter.Prefix(method)}_DecodeResult, {token})";
