@@ -130,11 +130,15 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
         if (watched) _cancellable.Unwatch(this);
     }
 
-    /// <summary>Lets go of the call's connection and trace context before the object waits in the pool.</summary>
+    /// <summary>
+    /// Lets go of the call's connection and trace context before the object waits in the pool. A call refused
+    /// before its method ran (unknown object, killed) never saw <see cref="End"/>; it is ended here.
+    /// </summary>
     public void Clear()
     {
         lock (_gate)
         {
+            _ended = true;
             _caller = null;
             _request = default;
         }
