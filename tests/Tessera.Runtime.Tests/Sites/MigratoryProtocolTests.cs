@@ -99,9 +99,14 @@ public sealed class MigratoryProtocolTests
         var heldAtHome = counter.HoldAsync(atHome);
         var heldAtA = a.HoldAsync(atA);
         var queuedAtA = Enumerable.Range(0, 4).Select(_ => a.IncrementAsync()).ToList();
-        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 1);
+        // Home counts a GET before it handles it, so the count alone does not show A's place in the chain.
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        await Poll.UntilAsync(() => manager.ChainLength == 2);
         var atB = b.IncrementAsync();
-        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 2);
+        // Only A's receipt of the FORWARD naming B shows that A knows its successor. Without it, under load, the
+        // state could reach A first, and A would then serve laterAtA before learning of B: correct, but not the
+        // order this test checks.
+        await Poll.UntilAsync(() => harness.Sites[1].Counters.Received(MessageKind.Forward) == 1);
 
         Gates.Release(atHome);
         await Gates.EnteredAsync(atA).WaitAsync(TimeSpan.FromSeconds(10));
