@@ -70,17 +70,20 @@ public sealed class MigratoryProtocolTests
     public async Task The_state_visits_sites_in_the_order_their_requests_reached_the_manager()
     {
         await using var harness = new SiteHarness();
-        var (home, counter, others) = await ShareAsync(harness, 3);
+        var (_, counter, others) = await ShareAsync(harness, 3);
         var gate = Gates.New();
         var held = counter.HoldAsync(gate);
         var visits = new List<Task>();
         var names = new[] { "A", "B", "C" };
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
         for (var i = 0; i < others.Count; i++)
         {
             var (proxy, name) = (others[i], names[i]);
             visits.Add(Task.Run(() => proxy.Visit(name)));
-            var expected = i + 1;
-            await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == expected);
+            // The chain (home, then each requester placed), not the count of GETs, which home bumps before it
+            // places the request: the next site's GET could otherwise be placed first.
+            var expected = i + 2;
+            await Poll.UntilAsync(() => manager.ChainLength == expected);
         }
 
         Gates.Release(gate);
