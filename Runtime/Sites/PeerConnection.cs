@@ -220,8 +220,29 @@ internal sealed class PeerConnection : IFrameSink
 
     private void OnEstablishedFrame(in ReadOnlySequence<byte> frame)
     {
-        // A frame split across two of the pipe's buffers is rare enough to leave to the general decoder.
-        if (!frame.IsSingleSegment || !TryOnCallFrame(frame.FirstSpan)) OnMessage(WireCodec.Decode(frame));
+        var handled = frame.IsSingleSegment ? TryOnCallFrame(frame.FirstSpan) : TryOnSplitCallFrame(frame);
+        if (!handled) OnMessage(WireCodec.Decode(frame));
+    }
+
+    /// <summary>
+    /// A call frame split across two of the pipe's buffers, joined in a pooled array first. Split frames are
+    /// common once arguments reach a kilobyte (about one in four at 1 KiB); decoded by MemoryPack instead, each
+    /// cost a message object and an array of its own.
+    /// </summary>
+    private bool TryOnSplitCallFrame(in ReadOnlySequence<byte> frame)
+    {
+        if (frame.FirstSpan.IsEmpty || !CallFrames.IsCallTag(frame.FirstSpan[0])) return false;
+        var length = (int)frame.Length;
+        var joined = FrameBuffers.Rent(length);
+        try
+        {
+            frame.CopyTo(joined);
+            return TryOnCallFrame(joined.AsSpan(0, length));
+        }
+        finally
+        {
+            FrameBuffers.Return(joined);
+        }
     }
 
     /// <summary>The messages of a call that succeeds are read straight from the frame, with no message object.</summary>

@@ -58,6 +58,9 @@ internal static class CallFrames
 
     public static OutboundFrame EncodeAsyncReply(long callId, ReadOnlySpan<byte> result) => EncodeReply(AsyncReplyTag, callId, result);
 
+    /// <summary>Whether a frame that starts with <paramref name="tag"/> is one of the four messages read here.</summary>
+    public static bool IsCallTag(byte tag) => tag is CallRequestTag or CallReplyTag or AsyncCallTag or AsyncReplyTag;
+
     /// <summary>
     /// Reads a <see cref="CallRequest"/> frame. False if the frame holds another message (or another layout of
     /// this one), which the general decoder then reads.
