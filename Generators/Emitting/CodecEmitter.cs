@@ -62,10 +62,12 @@ internal static class CodecEmitter
         {
             if (pooled && AllFixedSize(values))
             {
-                w.Line($"var __encoded = {FixedSizeCodec}.Rent({values.Sum(v => v.Value.FixedSize)}, out var __span);");
-                foreach (var (offset, valueName, _) in Offsets(values)) w.Line($"{FixedSizeCodec}.Write(__span, {offset}, {valueName});");
-                w.Line("return __encoded;");
-                return;
+                using (w.Block($"if ({AllRaw(values)})"))
+                {
+                    w.Line($"var __encoded = {FixedSizeCodec}.Rent({values.Sum(v => v.Value.FixedSize)}, out var __span);");
+                    foreach (var (offset, valueName, _) in Offsets(values)) w.Line($"{FixedSizeCodec}.Write(__span, {offset}, {valueName});");
+                    w.Line("return __encoded;");
+                }
             }
             w.Line("var __buffer = global::Tessera.Infrastructure.CodecBuffer.Rent();");
             using (w.Block("using (var __state = global::MemoryPack.MemoryPackWriterOptionalStatePool.Rent(null))"))
@@ -94,10 +96,13 @@ internal static class CodecEmitter
         {
             if (AllFixedSize(wired))
             {
-                w.Line($"{FixedSizeCodec}.CheckLength(__encoded, {wired.Sum(p => p.Value.FixedSize)}, \"{what}\");");
-                w.Line("var __span = __encoded.Span;");
-                foreach (var (offset, name, value) in Offsets(wired)) w.Line($"{name} = {FixedSizeCodec}.Read<{value.Type}>(__span, {offset});");
-                return;
+                using (w.Block($"if ({AllRaw(wired)})"))
+                {
+                    w.Line($"{FixedSizeCodec}.CheckLength(__encoded, {wired.Sum(p => p.Value.FixedSize)}, \"{what}\");");
+                    w.Line("var __span = __encoded.Span;");
+                    foreach (var (offset, name, value) in Offsets(wired)) w.Line($"{name} = {FixedSizeCodec}.Read<{value.Type}>(__span, {offset});");
+                    w.Line("return;");
+                }
             }
             EmitReader(w, wired.Select(p => $"{p.Name} = {Read(p.Value)};"), what, "", source: "__encoded.Span");
         }
@@ -110,16 +115,18 @@ internal static class CodecEmitter
         {
             if (result.FixedSize > 0)
             {
-                using (w.Block("try"))
+                using (w.Block($"if ({FixedSizeCodec}.IsRaw<{result.Type}>())"))
                 {
-                    w.Line($"{FixedSizeCodec}.CheckLength(__encoded, {result.FixedSize}, \"{what}\");");
-                    w.Line($"return {FixedSizeCodec}.Read<{result.Type}>(__encoded.Span, 0);");
+                    using (w.Block("try"))
+                    {
+                        w.Line($"{FixedSizeCodec}.CheckLength(__encoded, {result.FixedSize}, \"{what}\");");
+                        w.Line($"return {FixedSizeCodec}.Read<{result.Type}>(__encoded.Span, 0);");
+                    }
+                    using (w.Block("finally"))
+                    {
+                        w.Line("__encoded.Return();");
+                    }
                 }
-                using (w.Block("finally"))
-                {
-                    w.Line("__encoded.Return();");
-                }
-                return;
             }
             EmitReader(w, new[] { $"var __result = {Read(result)};" }, what, "return __result;", source: "__encoded.Span", release: "__encoded.Return();");
         }
@@ -127,6 +134,10 @@ internal static class CodecEmitter
 
     /// <summary>Whether every value is a number, bool, char or enum: then the bytes are written and read without MemoryPack.</summary>
     private static bool AllFixedSize(IReadOnlyList<(string Name, ValueModel Value)> values) => values.Count > 0 && values.All(v => v.Value.FixedSize > 0);
+
+    /// <summary>The condition for the raw path: no value's type has a MemoryPack formatter of the application's own.</summary>
+    private static string AllRaw(IReadOnlyList<(string Name, ValueModel Value)> values)
+        => string.Join(" && ", values.Select(v => v.Value.Type).Distinct().Select(type => $"{FixedSizeCodec}.IsRaw<{type}>()"));
 
     /// <summary>Each value with where its bytes start: one after another, in order, as MemoryPack writes them.</summary>
     private static IEnumerable<(int Offset, string Name, ValueModel Value)> Offsets(IReadOnlyList<(string Name, ValueModel Value)> values)

@@ -129,6 +129,48 @@ public sealed class GeneratedCodeTests
         Assert.Equal(long.MinValue + 3, Helper(codec, "Mix_" + MethodIdOf(codec, "Mix") + "_DecodeResult").Invoke(null, [null, EncodedBytes.Of(result)]));
     }
 
+    [Fact]
+    public void A_fixed_size_type_with_a_MemoryPack_formatter_of_its_own_is_encoded_by_that_formatter()
+    {
+        var codec = LoadCodec("""
+            using MemoryPack;
+            using Tessera;
+
+            namespace Contoso;
+
+            public enum Tone : short { Low = 1, High = 2 }
+
+            public sealed class ToneAsInt : MemoryPackFormatter<Tone>
+            {
+                public override void Serialize<TBufferWriter>(ref MemoryPackWriter<TBufferWriter> writer, scoped ref Tone value) => writer.WriteValue((int)value);
+
+                public override void Deserialize(ref MemoryPackReader reader, scoped ref Tone value) => value = (Tone)reader.ReadValue<int>();
+
+                public static void Register() => MemoryPackFormatterProvider.Register(new ToneAsInt());
+            }
+
+            [Stationary]
+            public partial class Tuner
+            {
+                public virtual Tone Set(Tone tone) => tone;
+            }
+            """, "Contoso.Tuner");
+        codec.Assembly.GetType("Contoso.ToneAsInt")!.GetMethod("Register")!.Invoke(null, null);
+        var high = Enum.ToObject(codec.Assembly.GetType("Contoso.Tone")!, (short)2);
+        var prefix = "Set_" + MethodIdOf(codec, "Set");
+
+        var arguments = ((EncodedBytes)Helper(codec, prefix + "_EncodeArguments").Invoke(null, [null, high])!).ToArray();
+        var result = ((EncodedBytes)Helper(codec, prefix + "_EncodeResult").Invoke(null, [null, high])!).ToArray();
+
+        // Four bytes, the registered formatter's int, where the raw enum would take two.
+        Assert.Equal(MemoryPackSerializer.Serialize(2), arguments);
+        Assert.Equal(MemoryPackSerializer.Serialize(2), result);
+        object?[] decoded = [null, EncodedBytes.Of(arguments), null];
+        Helper(codec, prefix + "_DecodeArguments").Invoke(null, decoded);
+        Assert.Equal(high, decoded[2]);
+        Assert.Equal(high, Helper(codec, prefix + "_DecodeResult").Invoke(null, [null, EncodedBytes.Of(result)]));
+    }
+
     private static string MethodIdOf(Type codec, string method)
         => codec.GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name).First(n => n.StartsWith(method + "_", StringComparison.Ordinal)).Split('_')[1];
 
