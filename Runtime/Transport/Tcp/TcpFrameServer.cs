@@ -21,8 +21,8 @@ internal sealed class TcpFrameServer : IDisposable
 {
     private const int Backlog = 512;
 
-    // An accept that fails for a reason other than shutdown (e.g. the process is out of descriptors) is retried
-    // after this pause, so the loop neither dies nor spins.
+    // An accept that fails for a reason other than shutdown or one client's reset (e.g. the process is out of
+    // descriptors) is reported and retried after this pause, so the loop neither dies nor spins.
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly Func<IDuplexPipe, EndPoint?, Task> _onClient;
@@ -75,9 +75,14 @@ internal sealed class TcpFrameServer : IDisposable
             {
                 return;
             }
-            catch (SocketException ex)
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
             {
-                _onFaulted(ex);
+                // One client gave up while it waited in the backlog: nothing is wrong with the listener.
+                continue;
+            }
+            catch (Exception ex)
+            {
+                Report(ex);
                 await Task.Delay(AcceptRetryDelay, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
@@ -100,10 +105,27 @@ internal sealed class TcpFrameServer : IDisposable
         {
             // The client went away before its connection was set up: there is nothing to hand over.
         }
+        catch (Exception ex)
+        {
+            Report(ex);
+        }
         finally
         {
             if (connection is not null) connection.Dispose();
             else client.Dispose();
+        }
+    }
+
+    /// <summary>Reports a failure without letting a throwing handler (a logger, say) end the loop that reports it.</summary>
+    private void Report(Exception failure)
+    {
+        try
+        {
+            _onFaulted(failure);
+        }
+        catch
+        {
+            // Nowhere left to report it: the loop must go on regardless.
         }
     }
 }
