@@ -1,35 +1,34 @@
+using System.Collections.Concurrent;
 using System.Threading;
 
 namespace Tessera.Infrastructure;
 
 /// <summary>
-/// A small lock-free pool of reusable objects, for objects rented on one thread and given back on another (so
-/// a per-thread cache would not see them come back). It keeps at most its capacity; what does not fit is left
-/// to the garbage collector, so a burst costs allocations, never an unbounded pool.
+/// Objects given back for reuse, rented on any thread and returned on any other. It keeps at most its capacity;
+/// what does not fit is the returner's to drop or dispose, so a burst costs allocations, never an unbounded pool.
 /// </summary>
 internal sealed class ReusePool<T>(int capacity) where T : class
 {
-    private readonly T?[] _items = new T?[capacity];
+    private readonly ConcurrentQueue<T> _items = new();
+    private int _kept;
 
     /// <summary>An object given back earlier, or null when none is kept.</summary>
     public T? TryRent()
     {
-        var items = _items;
-        for (var i = 0; i < items.Length; i++)
-        {
-            var item = Volatile.Read(ref items[i]);
-            if (item is not null && Interlocked.CompareExchange(ref items[i], null, item) == item) return item;
-        }
-        return null;
+        if (!_items.TryDequeue(out var item)) return null;
+        Interlocked.Decrement(ref _kept);
+        return item;
     }
 
-    /// <summary>Keeps <paramref name="item"/> for a later rent, if there is room. Nobody may use it after this.</summary>
-    public void Return(T item)
+    /// <summary>Keeps <paramref name="item"/> for a later rent; false when the pool is full. Nobody may use a kept item.</summary>
+    public bool TryReturn(T item)
     {
-        var items = _items;
-        for (var i = 0; i < items.Length; i++)
+        if (Interlocked.Increment(ref _kept) > capacity)
         {
-            if (Volatile.Read(ref items[i]) is null && Interlocked.CompareExchange(ref items[i], item, null) is null) return;
+            Interlocked.Decrement(ref _kept);
+            return false;
         }
+        _items.Enqueue(item);
+        return true;
     }
 }

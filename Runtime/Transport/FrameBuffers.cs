@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
-using System.Collections.Concurrent;
-using System.Threading;
+using Tessera.Infrastructure;
 
 namespace Tessera.Transport;
 
@@ -23,8 +22,7 @@ internal static class FrameBuffers
     // per buffer, which measurably cost more CPU than allocating would.
     private const int ThreadCacheSize = 4;
 
-    private static readonly ConcurrentQueue<byte[]> s_small = new();
-    private static int s_kept;
+    private static readonly ReusePool<byte[]> s_small = new(MaxKeptSmall);
 
     [ThreadStatic]
     private static byte[]?[]? t_cache;
@@ -42,12 +40,7 @@ internal static class FrameBuffers
             cache[t_cached] = null;
             return cached;
         }
-        if (s_small.TryDequeue(out var buffer))
-        {
-            Interlocked.Decrement(ref s_kept);
-            return buffer;
-        }
-        return GC.AllocateUninitializedArray<byte>(SmallSize);
+        return s_small.TryRent() ?? GC.AllocateUninitializedArray<byte>(SmallSize);
     }
 
     public static void Return(byte[] buffer)
@@ -62,11 +55,7 @@ internal static class FrameBuffers
             (t_cache ??= new byte[ThreadCacheSize][])[t_cached++] = buffer;
             return;
         }
-        if (Interlocked.Increment(ref s_kept) > MaxKeptSmall)
-        {
-            Interlocked.Decrement(ref s_kept);
-            return;
-        }
-        s_small.Enqueue(buffer);
+        // A buffer the full pool cannot keep is left to the garbage collector.
+        s_small.TryReturn(buffer);
     }
 }

@@ -1,6 +1,6 @@
 using System;
-using System.Collections.Concurrent;
 using System.Threading;
+using Tessera.Infrastructure;
 
 namespace Tessera.Protocols.Stationary;
 
@@ -16,8 +16,7 @@ internal sealed class DeadlinePool
     private const int MaxKept = 256;
 
     private readonly TimeProvider _time;
-    private readonly ConcurrentQueue<CancellationTokenSource> _spare = new();
-    private int _kept;
+    private readonly ReusePool<CancellationTokenSource> _spare = new(MaxKept);
 
     public DeadlinePool(TimeProvider time) => _time = time;
 
@@ -25,8 +24,7 @@ internal sealed class DeadlinePool
     public CancellationTokenSource Rent(TimeSpan delay)
     {
         // Created on the provider, so the CancelAfter of a later rent re-arms the provider's timer.
-        if (!_spare.TryDequeue(out var source)) return new CancellationTokenSource(delay, _time);
-        Interlocked.Decrement(ref _kept);
+        if (_spare.TryRent() is not { } source) return new CancellationTokenSource(delay, _time);
         source.CancelAfter(delay);
         return source;
     }
@@ -37,15 +35,7 @@ internal sealed class DeadlinePool
     /// </summary>
     public void Return(CancellationTokenSource source)
     {
-        if (source.TryReset())
-        {
-            if (Interlocked.Increment(ref _kept) <= MaxKept)
-            {
-                _spare.Enqueue(source);
-                return;
-            }
-            Interlocked.Decrement(ref _kept);
-        }
+        if (source.TryReset() && _spare.TryReturn(source)) return;
         source.Dispose();
     }
 }

@@ -59,7 +59,7 @@ internal sealed class StationaryServer
         finally
         {
             call.Clear();
-            _calls.Return(call);
+            _calls.TryReturn(call);
         }
     }
 
