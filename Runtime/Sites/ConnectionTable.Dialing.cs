@@ -25,7 +25,7 @@ internal sealed partial class ConnectionTable
                 }
                 catch (ProtocolVersionMismatchException ex)
                 {
-                    Fail(peer, slot, ex);
+                    TryFail(peer, slot, ex);
                     return;
                 }
                 catch (Exception ex)
@@ -36,13 +36,11 @@ internal sealed partial class ConnectionTable
                 }
             }
             var tried = failures.Count == 0 ? "the reference names no address" : string.Join("; ", failures);
-            Fail(peer, slot, new SiteUnreachableException($"Site {peer} is unreachable ({tried})."));
-            DialFailed?.Invoke(peer, $"no address answered ({tried})");
+            if (TryFail(peer, slot, new SiteUnreachableException($"Site {peer} is unreachable ({tried})."))) DialFailed?.Invoke(peer, $"no address answered ({tried})");
         }
         catch (Exception ex)
         {
-            Fail(peer, slot, new SiteUnreachableException($"Dialing site {peer} failed: {ex.Message}", ex));
-            DialFailed?.Invoke(peer, ex.Message);
+            if (TryFail(peer, slot, new SiteUnreachableException($"Dialing site {peer} failed: {ex.Message}", ex))) DialFailed?.Invoke(peer, ex.Message);
         }
     }
 
@@ -162,13 +160,19 @@ internal sealed partial class ConnectionTable
         await DialAsync(peer, ImmutableArray.Create(address), slot).ConfigureAwait(false);
     }
 
-    private void Fail(SiteIdentity peer, PeerSlot slot, Exception error)
+    /// <summary>Fails the callers waiting on this dial, unless the peer's own connection took the slot meanwhile.</summary>
+    /// <returns>False when a connection the peer dialed holds the slot: the peer is reachable, and that connection settles the slot.</returns>
+    private bool TryFail(SiteIdentity peer, PeerSlot slot, Exception error)
     {
         lock (_gate)
         {
             slot.Dialing = false;
-            if (_slots.TryGetValue(peer, out var current) && current == slot && slot.Connection is null) _slots.Remove(peer);
+            // Reserved for the peer's Hello, or published: faulting the slot now would hand the dial's stale error to
+            // every later caller while the connection lives, and keep that connection from heartbeats and broadcasts.
+            if (slot.Connection is { IsClosed: false }) return false;
+            if (_slots.TryGetValue(peer, out var current) && current == slot) _slots.Remove(peer);
         }
         slot.Established.TrySetException(error);
+        return true;
     }
 }

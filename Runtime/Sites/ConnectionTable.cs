@@ -101,6 +101,23 @@ internal sealed partial class ConnectionTable
         }
     }
 
+    /// <summary>What this table holds for <paramref name="peer"/>, in one line: for diagnostics when a peer's state looks stuck.</summary>
+    public string Describe(SiteIdentity peer)
+    {
+        lock (_gate)
+        {
+            var slot = _slots.TryGetValue(peer, out var found)
+                ? $"slot dialing={found.Dialing} redialed={found.Redialed} established={found.Established.Task.Status} connection={DescribeLocked(found.Connection)}"
+                : "no slot";
+            var others = _live.Where(c => c.Peer == peer && c != found?.Connection).Select(DescribeLocked);
+            return $"{slot}; other live connections: [{string.Join(", ", others)}]";
+        }
+    }
+
+    private static string DescribeLocked(PeerConnection? connection) => connection is null
+        ? "none"
+        : $"{connection.RemoteAddress} closed={connection.IsClosed} silent={connection.Link.IsSilent} received {connection.Link.SinceReceived.TotalMilliseconds:0} ms ago";
+
     /// <summary>Whether a live connection to <paramref name="peer"/> is in use now.</summary>
     public bool IsEstablished(SiteIdentity peer)
     {
@@ -232,17 +249,22 @@ internal sealed partial class ConnectionTable
 
     public void OnClosed(PeerConnection connection, Exception? reason)
     {
-        var wasPeerConnection = false;
+        PeerSlot? retired = null;
         lock (_gate)
         {
             _live.Remove(connection);
             if (_slots.TryGetValue(connection.Peer, out var slot) && slot.Connection == connection)
             {
                 _slots.Remove(connection.Peer);
-                wasPeerConnection = true;
+                retired = slot;
             }
         }
-        if (wasPeerConnection) PeerDisconnected?.Invoke(connection.Peer);
+        if (retired is not null)
+        {
+            // Closed before it was published: whoever waits for it would otherwise wait out their whole deadline.
+            retired.Established.TrySetException(new SiteUnreachableException($"The connection to site {connection.Peer} closed before it was established{(reason is null ? "" : ": " + reason.Message)}.", reason));
+            PeerDisconnected?.Invoke(connection.Peer);
+        }
         if (connection.Peer != default) ConnectionToPeerClosed?.Invoke(connection.Peer);
         if (reason is null) Logger.LogDebug("Connection {Connection} closed.", connection);
         else Logger.LogInformation("Connection {Connection} closed: {Reason}", connection, reason.Message);

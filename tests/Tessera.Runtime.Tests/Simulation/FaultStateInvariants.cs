@@ -22,8 +22,21 @@ internal static class FaultStateInvariants
         foreach (var (protocol, site, home, entity) in unsettled)
         {
             var expected = world.IsDead(home) ? "PermFail (its home crashed)" : protocol == Protocol.Cached ? "Ok or PermFail" : "Ok";
-            findings.Add($"fault state: s{site}'s {protocol.ToString().ToLowerInvariant()} entity (home s{home}) is still {Faults.StateOf(entity)} {SettleDeadline.TotalMilliseconds:0}ms after the heal; expected {expected}");
+            findings.Add($"fault state: s{site}'s {protocol.ToString().ToLowerInvariant()} entity (home s{home}) is still {Faults.StateOf(entity)} {SettleDeadline.TotalMilliseconds:0}ms after the heal; expected {expected}; {Describe(world, site, home)}");
         }
+    }
+
+    /// <summary>Both ends' view of the link between <paramref name="site"/> and <paramref name="home"/>, so a stuck state can be explained.</summary>
+    private static string Describe(SimWorld world, int site, int home)
+    {
+        string View(int from, int to)
+        {
+            var peer = world.Sites[to].Identity;
+            var health = world.Sites[from].Health.Get(peer);
+            return $"s{from} sees s{to} {health.State} ({health.Reason}, failing since {health.FailingSince}), {world.Sites[from].Connections.Describe(peer)}";
+        }
+
+        return site == home ? "the site is the home" : $"{View(site, home)} | {View(home, site)}";
     }
 
     private static bool Settled(SimWorld world, Protocol protocol, int home, FaultState state) => world.IsDead(home)

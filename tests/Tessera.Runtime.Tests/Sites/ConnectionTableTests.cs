@@ -27,6 +27,74 @@ public sealed class ConnectionTableTests
         Assert.Contains(connection, site.Connections.Established());
     }
 
+    [Fact]
+    public async Task A_dial_that_fails_after_the_peers_own_connection_took_the_slot_leaves_the_peer_reachable()
+    {
+        await using var harness = new SiteHarness();
+        var connectMayFail = new TaskCompletionSource();
+        // The peer's id is the smaller, so this site yields to the peer's connection while its own dial is out.
+        var site = await harness.StartSiteAsync(id: new Guid("7fffffff-ffff-ffff-ffff-ffffffffffff"), wrapTransport: inner => new FailingLateTransport(inner, connectMayFail.Task));
+        var peer = SiteIdentity.NewIncarnation(new Guid("00000000-0000-0000-0000-000000000001"));
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var waiting = site.Connections.GetAsync(peer, ["mem:unreachable"], cancellation.Token).AsTask();
+
+        var raw = new SilentConnection(onSend: () => { });
+        var inbound = PeerConnection.ForAcceptor(raw, site.Connections);
+        inbound.Start();
+        ((IFrameSink)inbound).OnFrame(raw, new ReadOnlySequence<byte>(new HandshakeFrame(ProtocolVersion.Current, HandshakeKind.Hello, HandshakeRejection.None, peer).Encode()));
+        Assert.Same(inbound, await waiting);
+
+        connectMayFail.SetResult();
+        await Poll.UntilAsync(() => site.Connections.Describe(peer).Contains("dialing=False", StringComparison.Ordinal));
+
+        // The failed dial must neither make the reachable peer suspect nor hand its stale error to later callers.
+        Assert.Equal(FaultState.Ok, site.Health.StateOf(peer));
+        Assert.Same(inbound, await site.Connections.GetAsync(peer, ["mem:unreachable"], cancellation.Token));
+        Assert.Contains(inbound, site.Connections.Established());
+    }
+
+    [Fact]
+    public async Task Callers_waiting_for_a_reserved_connection_that_closes_before_it_is_published_fail_at_once()
+    {
+        await using var harness = new SiteHarness();
+        var site = await harness.StartSiteAsync();
+        var peer = SiteIdentity.NewIncarnation(Guid.NewGuid());
+        Task<PeerConnection>? waiting = null;
+        PeerConnection? inbound = null;
+        // The Accept is being sent: the connection holds the slot but is not published yet, and then it closes.
+        var raw = new SilentConnection(onSend: () =>
+        {
+            waiting = site.Connections.GetAsync(peer, ["mem:unused"], CancellationToken.None).AsTask();
+            ((IFrameSink)inbound!).OnClosed(null!, new ConnectionClosedException("reset by the test"));
+        });
+        inbound = PeerConnection.ForAcceptor(raw, site.Connections);
+        inbound.Start();
+
+        ((IFrameSink)inbound).OnFrame(raw, new ReadOnlySequence<byte>(new HandshakeFrame(ProtocolVersion.Current, HandshakeKind.Hello, HandshakeRejection.None, peer).Encode()));
+
+        Assert.NotNull(waiting);
+        var error = await Assert.ThrowsAsync<SiteUnreachableException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Contains("closed before it was established", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(inbound, site.Connections.Established());
+    }
+
+    /// <summary>Every dial fails, but only once the test lets it.</summary>
+    private sealed class FailingLateTransport(ITransport inner, Task mayFail) : ITransport
+    {
+        public string? LocalAddress => inner.LocalAddress;
+
+        public ValueTask<string> ListenAsync(string address, Action<IFrameConnection> onAccepted, CancellationToken cancellationToken)
+            => inner.ListenAsync(address, onAccepted, cancellationToken);
+
+        public async ValueTask<IFrameConnection> ConnectAsync(string address, CancellationToken cancellationToken)
+        {
+            await mayFail.WaitAsync(cancellationToken);
+            throw new TransportConnectException(address, $"Nothing listens at {address}.");
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
     /// <summary>A connection that takes every frame and delivers nothing.</summary>
     private sealed class SilentConnection(Action onSend) : IFrameConnection
     {
