@@ -93,6 +93,7 @@ internal sealed class AsyncServer
 
     private void Refuse(PeerConnection caller, ReceivedAsyncCall call, AsyncFaultCode code, Type exception, string message)
     {
+        call.Arguments.Return();
         if (call.CallId == 0)
         {
             _logger.LogWarning("Dropped a one-way call from {Caller} to #{Key:x16}: {Reason}", caller, call.ObjectKey, message);
@@ -152,9 +153,17 @@ internal sealed class AsyncServer
             Exception? failure = null;
             try
             {
-                var running = type.InvokeDirectAsync(target, call.MethodId, call.Arguments, new InvocationContext(server._site, cancellation?.Token ?? CancellationToken.None));
-                // Read by now: the arguments go back to the pool while the method may still run.
-                call.Arguments.Return();
+                ValueTask<EncodedBytes> running;
+                try
+                {
+                    running = type.InvokeDirectAsync(target, call.MethodId, call.Arguments, new InvocationContext(server._site, cancellation?.Token ?? CancellationToken.None));
+                }
+                finally
+                {
+                    // Read by now, or refused (an unknown method, bad arguments): the arguments go back to the pool
+                    // while the method may still run.
+                    call.Arguments.Return();
+                }
                 result = running.IsCompletedSuccessfully ? running.Result : await running.ConfigureAwait(false);
                 if (call.CallId == 0)
                 {

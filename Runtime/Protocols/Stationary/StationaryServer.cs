@@ -72,10 +72,12 @@ internal sealed class StationaryServer
         var activity = HomeCallActivity.Start(CallProtocol.Stationary, request.TraceContext, request.MethodId, _site, caller);
         if (!_references.TryGetExport(request.ObjectKey, out var entity))
         {
+            request.Arguments.Return();
             fault = Fault(request.CallId, CallFaultCode.UnknownObject, "EntityNotFound", "No exported object has this key.");
         }
         else if (KillProtocol.IsKilled(entity.Target))
         {
+            request.Arguments.Return();
             fault = Fault(request.CallId, CallFaultCode.EntityKilled, "EntityKilled", "The object was killed.");
         }
         else
@@ -88,9 +90,17 @@ internal sealed class StationaryServer
             fault = null;
             try
             {
-                var running = entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, call.Context(_site));
-                // Read by now: the arguments go back to the pool while the method may still run.
-                request.Arguments.Return();
+                ValueTask<EncodedBytes> running;
+                try
+                {
+                    running = entity.Type.InvokeObjectAsync(entity.Target, request.MethodId, request.Arguments, call.Context(_site));
+                }
+                finally
+                {
+                    // Read by now, or refused (an unknown method, bad arguments): the arguments go back to the pool
+                    // while the method may still run.
+                    request.Arguments.Return();
+                }
                 result = await running.ConfigureAwait(false);
             }
             catch (UnknownMethodException ex)
