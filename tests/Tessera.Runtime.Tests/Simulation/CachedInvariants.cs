@@ -5,16 +5,17 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// calls ran: at most one holder (no two calls inside at once, no two increments returning the same count); no
 /// lost increment while the state survives (each one acknowledged to a live caller is in it, at the position its
 /// count says) and no failed call in it (a cached call that fails never ran); and if the state is gone, a site
-/// that could have held it crashed (its home, or a site that had asked for it), and every survivor reports
-/// PermFail. Calls on a crashed site are a dead process's: they may or may not be in the state, and they are held
-/// to nothing else.
+/// that could have held it crashed (its home, or a site that had asked for it), every survivor that reads after
+/// the loss reports PermFail, and none reads it again. Calls on a crashed site are a dead process's: they may or
+/// may not be in the state, and they are held to nothing else.
 /// </summary>
 internal static class CachedInvariants
 {
     public static void Check(Casualties casualties, int home, IReadOnlyList<OpOutcome> outcomes, IReadOnlyDictionary<int, FinalRead> reads, int overlaps, Findings findings)
     {
         var homeAlive = !casualties.Has(home);
-        if (!CouldLoseState(casualties, home, outcomes))
+        var couldLose = CouldLoseState(casualties, home, outcomes);
+        if (!couldLose)
         {
             foreach (var outcome in outcomes.Where(o => !o.Zombie && Casualties.SaysHomeIsGone(o.Error)))
                 findings.Add($"cached: {outcome}, but no site that could hold the state crashed");
@@ -26,7 +27,7 @@ internal static class CachedInvariants
         var readable = reads.Where(r => r.Value.Applied is not null).ToList();
         if (readable.Count == 0)
         {
-            CheckLost(CouldLoseState(casualties, home, outcomes), reads, findings);
+            CheckLost(couldLose, reads, findings);
             return;
         }
         var (site, state) = (readable[0].Key, readable[0].Value.Applied!);
@@ -36,8 +37,17 @@ internal static class CachedInvariants
         foreach (var (reader, read) in reads.Where(r => r.Value.Applied is null))
         {
             // With its home dead the object is PermFail by the fault table, even if one site still holds the state.
-            if (homeAlive || !read.ReportsPermFail)
-                findings.Add($"cached: s{reader} could not read the state ({read}) while s{site} could");
+            if (!homeAlive && read.ReportsPermFail) continue;
+            // The state can be lost after a site has read it: a request that a crashed site sent before it died,
+            // held by a partition and delivered after the heal, draws the state towards the dead site.
+            if (couldLose && read.ReportsPermFail && readable.All(r => r.Value.AtMs <= read.AtMs)) continue;
+            findings.Add($"cached: s{reader} could not read the state ({read}) while s{site} could");
+        }
+        // A state lost for good does not come back (with the home dead, PermFail comes from the fault table instead).
+        foreach (var (reader, read) in readable.Where(_ => homeAlive))
+        {
+            if (reads.Any(r => r.Value.ReportsPermFail && r.Value.Applied is null && r.Value.AtMs < read.AtMs))
+                findings.Add($"cached: s{reader} read the state ({read}) after another site was told it was lost for good");
         }
     }
 

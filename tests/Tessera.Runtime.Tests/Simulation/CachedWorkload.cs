@@ -57,7 +57,7 @@ internal sealed class CachedWorkload
             {
                 var applied = await Task.Run(() => _references[site].AppliedAsync()).WaitAsync(ReadDeadline);
                 _world.Log.Add($"s{site} cached final read -> {applied.Length} increments");
-                return new FinalRead(applied, null, FaultState.Ok);
+                return new FinalRead(applied, null, FaultState.Ok, _world.Log.NowMs);
             }
             catch (Exception ex)
             {
@@ -68,15 +68,18 @@ internal sealed class CachedWorkload
             if (!passing || _world.Log.NowMs >= until)
             {
                 _world.Log.Add($"s{site} cached final read -> {OpOutcome.Describe(error)} (state {state})");
-                return new FinalRead(null, error, state);
+                return new FinalRead(null, error, state, _world.Log.NowMs);
             }
             await Task.Delay(50);
         }
     }
 }
 
-/// <summary>One live site's last look at a [Cached] object: its list of applied increments, or why it could not have it.</summary>
-internal sealed record FinalRead(long[]? Applied, Exception? Error, FaultState State)
+/// <summary>
+/// One live site's last look at a [Cached] object: its list of applied increments, or why it could not have it;
+/// and when (ms on the run's clock), since the state may be lost between two sites' reads.
+/// </summary>
+internal sealed record FinalRead(long[]? Applied, Exception? Error, FaultState State, int AtMs)
 {
     /// <summary>Whether this site reports the object lost for good, as the fault model requires.</summary>
     public bool ReportsPermFail => State == FaultState.PermFail || Error is EntityFaultException { State: FaultState.PermFail };

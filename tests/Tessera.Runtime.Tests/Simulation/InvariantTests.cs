@@ -34,9 +34,30 @@ public sealed class InvariantTests
         Assert.Contains(forked.Violations, v => v.Contains("returned the same count"));
 
         var uncaused = new Findings();
-        var gone = new FinalRead(null, new EntityFaultException("x", FaultState.PermFail, "call", "lost"), FaultState.PermFail);
+        var gone = Gone(atMs: 0);
         CachedInvariants.Check(Nobody, 0, [], new Dictionary<int, FinalRead> { [0] = gone, [1] = gone }, 0, uncaused);
         Assert.Contains(uncaused.Violations, v => v.Contains("no site that could hold the state crashed"));
+    }
+
+    [Fact]
+    public void Cached_checks_allow_a_loss_after_a_read_only_when_a_crash_could_cause_it_and_never_a_read_after_a_loss()
+    {
+        var outcomes = new[] { Ended(Protocol.Cached, 0, 1, 1), Ended(Protocol.Cached, 2, 2, 2) };
+        var readThenLost = new Dictionary<int, FinalRead> { [0] = new([1, 2], null, FaultState.Ok, 100), [1] = Gone(atMs: 400) };
+        var crashAfterAsking = new Casualties(new Dictionary<int, int> { [2] = 50 });
+
+        var legitimate = new Findings();
+        CachedInvariants.Check(crashAfterAsking, 0, outcomes, readThenLost, 0, legitimate);
+        Assert.Empty(legitimate.Violations);
+
+        var uncaused = new Findings();
+        CachedInvariants.Check(Nobody, 0, outcomes, readThenLost, 0, uncaused);
+        Assert.Contains(uncaused.Violations, v => v.Contains("s1 could not read the state"));
+
+        var revived = new Findings();
+        var lostThenRead = new Dictionary<int, FinalRead> { [0] = new([1, 2], null, FaultState.Ok, 400), [1] = Gone(atMs: 100) };
+        CachedInvariants.Check(crashAfterAsking, 0, outcomes, lostThenRead, 0, revived);
+        Assert.Contains(revived.Violations, v => v.Contains("s0 read the state") && v.Contains("after another site was told it was lost"));
     }
 
     [Fact]
@@ -95,5 +116,7 @@ public sealed class InvariantTests
         => new(new PlannedOp(protocol, site, 0, id, 0), 0) { EndedMs = 5, Error = error };
 
     private static Dictionary<int, FinalRead> Reads(long[] first, long[] second)
-        => new() { [0] = new FinalRead(first, null, FaultState.Ok), [1] = new FinalRead(second, null, FaultState.Ok) };
+        => new() { [0] = new FinalRead(first, null, FaultState.Ok, 0), [1] = new FinalRead(second, null, FaultState.Ok, 0) };
+
+    private static FinalRead Gone(int atMs) => new(null, new EntityFaultException("x", FaultState.PermFail, "call", "lost"), FaultState.PermFail, atMs);
 }
