@@ -170,9 +170,11 @@ internal sealed partial class ConnectionTable
             // Reserved for the peer's Hello, or published: faulting the slot now would hand the dial's stale error to
             // every later caller while the connection lives, and keep that connection from heartbeats and broadcasts.
             if (slot.Connection is { IsClosed: false }) return false;
-            if (_slots.TryGetValue(peer, out var current) && current == slot) _slots.Remove(peer);
+            // A closed connection still in the slot is for OnClosed to retire, which tells the failure detector.
+            if (slot.Connection is null && _slots.TryGetValue(peer, out var current) && current == slot) _slots.Remove(peer);
+            // Under the gate, as in OnClosed: continuations run on the thread pool.
+            slot.Established.TrySetException(error);
         }
-        slot.Established.TrySetException(error);
         return true;
     }
 }

@@ -162,11 +162,12 @@ internal sealed partial class ConnectionTable
                 slot = new PeerSlot();
                 _slots[peer] = slot;
             }
-            if (slot.Established.Task.IsCompletedSuccessfully)
+            if (slot.Established.Task.IsCompleted)
             {
-                var established = slot.Established.Task.Result;
-                if (!established.IsClosed) return new ValueTask<PeerConnection>(established);
-                // Closed before OnClosed could retire the slot: start afresh rather than hand out a dead connection.
+                if (slot.Established.Task.IsCompletedSuccessfully && slot.Established.Task.Result is { IsClosed: false } established)
+                    return new ValueTask<PeerConnection>(established);
+                // Closed before OnClosed could retire the slot, or failed by a dial while a closed connection still
+                // held it: start afresh rather than hand out a dead connection or an old error.
                 slot = new PeerSlot();
                 _slots[peer] = slot;
             }
@@ -249,22 +250,22 @@ internal sealed partial class ConnectionTable
 
     public void OnClosed(PeerConnection connection, Exception? reason)
     {
-        PeerSlot? retired = null;
+        var wasPeerConnection = false;
         lock (_gate)
         {
             _live.Remove(connection);
             if (_slots.TryGetValue(connection.Peer, out var slot) && slot.Connection == connection)
             {
                 _slots.Remove(connection.Peer);
-                retired = slot;
+                wasPeerConnection = true;
+                // Closed before it was published, with no dial of ours out that could still fill the slot: whoever
+                // waits for it fails now rather than at their deadline. Under the gate, so that no dial puts the slot
+                // back in between (its continuations run on the thread pool, never here).
+                if (!slot.Dialing)
+                    slot.Established.TrySetException(new SiteUnreachableException($"The connection to site {connection.Peer} closed before it was established{(reason is null ? "" : ": " + reason.Message)}.", reason));
             }
         }
-        if (retired is not null)
-        {
-            // Closed before it was published: whoever waits for it would otherwise wait out their whole deadline.
-            retired.Established.TrySetException(new SiteUnreachableException($"The connection to site {connection.Peer} closed before it was established{(reason is null ? "" : ": " + reason.Message)}.", reason));
-            PeerDisconnected?.Invoke(connection.Peer);
-        }
+        if (wasPeerConnection) PeerDisconnected?.Invoke(connection.Peer);
         if (connection.Peer != default) ConnectionToPeerClosed?.Invoke(connection.Peer);
         if (reason is null) Logger.LogDebug("Connection {Connection} closed.", connection);
         else Logger.LogInformation("Connection {Connection} closed: {Reason}", connection, reason.Message);

@@ -33,7 +33,7 @@ public sealed class ConnectionTableTests
         await using var harness = new SiteHarness();
         var connectMayFail = new TaskCompletionSource();
         // The peer's id is the smaller, so this site yields to the peer's connection while its own dial is out.
-        var site = await harness.StartSiteAsync(id: new Guid("7fffffff-ffff-ffff-ffff-ffffffffffff"), wrapTransport: inner => new FailingLateTransport(inner, connectMayFail.Task));
+        var site = await harness.StartSiteAsync(id: new Guid("7fffffff-ffff-ffff-ffff-ffffffffffff"), wrapTransport: inner => new GatedTransport(inner, connectMayFail.Task, fail: true));
         var peer = SiteIdentity.NewIncarnation(new Guid("00000000-0000-0000-0000-000000000001"));
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var waiting = site.Connections.GetAsync(peer, ["mem:unreachable"], cancellation.Token).AsTask();
@@ -78,8 +78,33 @@ public sealed class ConnectionTableTests
         Assert.DoesNotContain(inbound, site.Connections.Established());
     }
 
-    /// <summary>Every dial fails, but only once the test lets it.</summary>
-    private sealed class FailingLateTransport(ITransport inner, Task mayFail) : ITransport
+    [Fact]
+    public async Task A_reserved_connection_that_closes_while_this_sites_dial_is_out_leaves_the_waiters_to_that_dial()
+    {
+        await using var harness = new SiteHarness();
+        var peer = await harness.StartSiteAsync(id: new Guid("00000000-0000-0000-0000-000000000001"));
+        var dialMayConnect = new TaskCompletionSource();
+        var site = await harness.StartSiteAsync(id: new Guid("7fffffff-ffff-ffff-ffff-ffffffffffff"), wrapTransport: inner => new GatedTransport(inner, dialMayConnect.Task, fail: false));
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var waiting = site.Connections.GetAsync(peer.Identity, [peer.Address], cancellation.Token).AsTask();
+
+        PeerConnection? inbound = null;
+        var raw = new SilentConnection(onSend: () => ((IFrameSink)inbound!).OnClosed(null!, new ConnectionClosedException("reset by the test")));
+        inbound = PeerConnection.ForAcceptor(raw, site.Connections);
+        inbound.Start();
+        ((IFrameSink)inbound).OnFrame(raw, new ReadOnlySequence<byte>(new HandshakeFrame(ProtocolVersion.Current, HandshakeKind.Hello, HandshakeRejection.None, peer.Identity).Encode()));
+        Assert.False(waiting.IsCompleted, $"The waiters were settled while this site's own dial was still out: {waiting.Exception?.InnerException?.Message}");
+
+        dialMayConnect.SetResult();
+
+        var dialed = await waiting;
+        Assert.NotSame(inbound, dialed);
+        Assert.False(dialed.IsClosed);
+        Assert.Contains(dialed, site.Connections.Established());
+    }
+
+    /// <summary>Dials wait until the test lets them go on, then fail or connect.</summary>
+    private sealed class GatedTransport(ITransport inner, Task gate, bool fail) : ITransport
     {
         public string? LocalAddress => inner.LocalAddress;
 
@@ -88,8 +113,9 @@ public sealed class ConnectionTableTests
 
         public async ValueTask<IFrameConnection> ConnectAsync(string address, CancellationToken cancellationToken)
         {
-            await mayFail.WaitAsync(cancellationToken);
-            throw new TransportConnectException(address, $"Nothing listens at {address}.");
+            await gate.WaitAsync(cancellationToken);
+            if (fail) throw new TransportConnectException(address, $"Nothing listens at {address}.");
+            return await inner.ConnectAsync(address, cancellationToken);
         }
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
