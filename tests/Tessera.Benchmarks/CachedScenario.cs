@@ -88,7 +88,7 @@ internal static class CachedScenario
         var bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (6.0 * settings.LocalCalls);
         var reference = NanosPerCall(new LockedBall().Hit, settings.LocalCalls);
         var measurement = new Measurement("tessera-cached-local", SystemUnderTest.Tessera, "Tessera [Cached] call, state local", Shape.InProcess, 1, Payload.Int,
-            null, null, 1e9 / cached, 6L * settings.LocalCalls, cached / 1000, null, bytes, null);
+            null, null, 1e9 / cached, 6L * settings.LocalCalls, cached / 1000, null, bytes, null, 0, null);
         Console.Error.WriteLine($"  {measurement.Label}: {cached:F1} ns/call, {reference:F1} ns for a virtual call and a lock");
         return new LocalCall(measurement, reference);
     }

@@ -84,7 +84,8 @@ internal static class Harness
             var measurement = new Measurement(workload.Id, workload.System, workload.Label, workload.Shape, workload.Depth, workload.Payload,
                 _latency.PercentileMicros(0.50), _latency.PercentileMicros(0.99), Median(_rates), _calls,
                 _client.Cpu.TotalMicroseconds / _calls, _server.Cpu.TotalMicroseconds / _calls,
-                _client.AllocatedBytes / (double)_calls, _server.AllocatedBytes / (double)_calls);
+                _client.AllocatedBytes / (double)_calls, _server.AllocatedBytes / (double)_calls,
+                _client.WorkItems / (double)_calls, _server.WorkItems / (double)_calls);
             Console.Error.WriteLine($"  {measurement.Label}: p50 {measurement.P50Micros:F1} µs, p99 {measurement.P99Micros:F1} µs, "
                 + $"{measurement.CallsPerSecond:F0} calls/s, {measurement.CpuMicros:F1} µs CPU and {measurement.Bytes:F0} B per call");
             return measurement;

@@ -25,7 +25,8 @@ internal static class MarkdownReport
         text.Append("Each server in its own child process, the callers in the benchmark process, over 127.0.0.1. ")
             .Append(Invariant($"Every workload is checked and warmed up ({settings.Warmup.TotalSeconds:0.##} s), then the workloads take turns for {settings.Rounds} rounds "))
             .Append(Invariant($"of {settings.WindowsPerRound} × {settings.Window.TotalMilliseconds:0} ms windows after a ramp-up window; calls/s is the median window, p50/p99 cover every call. "))
-            .AppendLine("CPU is process CPU time and allocation is `GC.GetTotalAllocatedBytes(precise: true)`, both in both processes, over whole rounds, divided by the calls made.");
+            .Append("CPU is process CPU time, allocation is `GC.GetTotalAllocatedBytes(precise: true)` and hand-offs are `ThreadPool.CompletedWorkItemCount` ")
+            .AppendLine("(work handed from one thread to another: socket completions, woken loops, queued calls), all in both processes, over whole rounds, divided by the calls made.");
         foreach (var note in results.Notes) text.AppendLine().AppendLine(note);
         return text.ToString();
     }
@@ -34,13 +35,14 @@ internal static class MarkdownReport
     public static void AppendTables(StringBuilder text, RunResults results, string goalsHeading = "##")
     {
         var rows = new Comparison(results.Measurements);
-        text.AppendLine("| scenario | p50 µs | p99 µs | calls/s | × raw TCP | × Orleans | CPU µs/call (client + server) | B/call (client + server) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| scenario | p50 µs | p99 µs | calls/s | × raw TCP | × Orleans | CPU µs/call (client + server) | B/call (client + server) | hand-offs/call (client + server) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results.Measurements)
         {
             text.AppendLine($"| {Escape(r.Label)} | {Number(r.P50Micros, "F1")} | {Number(r.P99Micros, "F1")} | {Number(r.CallsPerSecond, "N0")} "
                 + $"| {Ratio(Comparison.Throughput(r, rows.RawFor(r)))} | {Ratio(Comparison.Throughput(r, rows.OrleansFor(r)))} "
-                + $"| {Number(r.ClientCpuMicros, "F2")} + {Number(r.ServerCpuMicros, "F2")} | {Number(r.ClientBytes, "N0")} + {Number(r.ServerBytes, "N0")} |");
+                + $"| {Number(r.ClientCpuMicros, "F2")} + {Number(r.ServerCpuMicros, "F2")} | {Number(r.ClientBytes, "N0")} + {Number(r.ServerBytes, "N0")} "
+                + $"| {Number(r.ClientWorkItems, "F2")} + {Number(r.ServerWorkItems, "F2")} |");
         }
         text.AppendLine();
         text.AppendLine("Ratios are calls/s over the calls/s of the baseline of the same shape in this run: one caller against one caller, "

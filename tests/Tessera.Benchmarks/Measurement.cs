@@ -1,8 +1,8 @@
 namespace Tessera.Benchmarks;
 
 /// <summary>
-/// One row of results. Latency is null where it is not a round trip (pipelined, in-process); CPU and
-/// allocation are per call, over every call the row made, in the calling process and in the server's.
+/// One row of results. Latency is null where it is not a round trip (pipelined, in-process); CPU, allocation
+/// and thread-pool work items are per call, over every call the row made, in the calling process and in the server's.
 /// </summary>
 internal sealed record Measurement(
     string Id,
@@ -18,7 +18,9 @@ internal sealed record Measurement(
     double ClientCpuMicros,
     double? ServerCpuMicros,
     double ClientBytes,
-    double? ServerBytes)
+    double? ServerBytes,
+    double ClientWorkItems,
+    double? ServerWorkItems)
 {
     public double CpuMicros => ClientCpuMicros + (ServerCpuMicros ?? 0);
 
