@@ -187,31 +187,58 @@ internal sealed class MigratoryManager
     /// once, so a repair ends even when the hops of dead sites do not order them the way the chain does.</param>
     private async Task SkipAsync(SiteIdentity dead, HashSet<(SiteIdentity Site, long Hop)> deferred)
     {
-        ChainEntry failed;
-        Requester? successor;
+        // Every request of the dead site still in the chain, earliest first: a site that got the state, handed it
+        // on and asked again has one entry per request.
+        while (true)
+        {
+            ChainEntry failed;
+            Requester? successor;
+            lock (_gate)
+            {
+                if (_lostReason is not null) return;
+                var index = _chain.FindIndex(e => e.Requester.Site == dead);
+                if (index < 0) break;
+                failed = _chain[index];
+                var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
+                successor = next < 0 ? null : _chain[next].Requester;
+            }
+            if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor).ConfigureAwait(false))
+            {
+                Skip(failed);
+                continue;
+            }
+            if (deferred.Add((failed.Requester.Site, failed.Requester.Hop)) && WaitsBehindDeadPredecessor(failed)) return;
+            if (await PassedAsync(failed.Requester.Hop).ConfigureAwait(false))
+            {
+                lock (_gate) _chain.RemoveAll(e => e.Is(failed.Requester));
+                continue;
+            }
+            // The state left for the dead site and no live site got it after: the dead site may have read it and run
+            // calls whose results were seen, so no copy of what it was sent may carry on.
+            DeclareLost(LostWith(dead));
+            return;
+        }
+        await CheckHandedOnAsync(dead).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A live requester that the dead site was to hand the state to, after the dead site's own request was served
+    /// (it reported having had the state by asking again, or a later site got past it): unless some live site has
+    /// had the state since, it died with the dead site, and whoever waits for it would otherwise wait for nothing.
+    /// </summary>
+    private async Task CheckHandedOnAsync(SiteIdentity dead)
+    {
+        ChainEntry waiting;
         lock (_gate)
         {
-            var index = _chain.FindIndex(e => e.Requester.Site == dead);
+            var index = _chain.FindIndex(e => e.From.Site == dead);
             if (_lostReason is not null || index < 0) return;
-            failed = _chain[index];
-            var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
-            successor = next < 0 ? null : _chain[next].Requester;
+            waiting = _chain[index];
         }
-        if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor).ConfigureAwait(false))
-        {
-            Skip(failed);
-            return;
-        }
-        if (deferred.Add((failed.Requester.Site, failed.Requester.Hop)) && WaitsBehindDeadPredecessor(failed)) return;
-        if (await PassedAsync(failed.Requester.Hop).ConfigureAwait(false))
-        {
-            lock (_gate) _chain.RemoveAll(e => e.Is(failed.Requester));
-            return;
-        }
-        // The state left for the dead site and no live site got it after: the dead site may have read it and run
-        // calls whose results were seen, so no copy of what it was sent may carry on.
-        DeclareLost($"site {dead}, which held it or was being handed it, failed before handing it on");
+        if (!await PassedAsync(waiting.From.Hop).ConfigureAwait(false)) DeclareLost(LostWith(dead));
     }
+
+    private static string LostWith(SiteIdentity dead) => $"site {dead}, which held it or was being handed it, failed before handing it on";
 
     /// <summary>
     /// The site that was to hand the state to the dead one is dead too, and still in the chain: once it is skipped,

@@ -225,6 +225,38 @@ public sealed class MigratoryProtocolTests
     }
 
     [Fact]
+    public async Task A_site_that_handed_the_state_on_asked_again_and_died_with_the_state_in_flight_loses_it_for_everyone()
+    {
+        await using var harness = new SiteHarness();
+        var callTimeout = TimeSpan.FromSeconds(20);
+        var home = await StartAsync(harness, callTimeout);
+        var counter = Counter.Create();
+        var ticket = counter.OfferUnlimited(home);
+        TokenHoldingTransport? holding = null;
+        var siteB = await StartAsync(harness, callTimeout, t => holding = new TokenHoldingTransport(t));
+        var b = await Counter.TakeAsync(siteB, ticket);
+        var c = await Counter.TakeAsync(await StartAsync(harness, callTimeout), ticket);
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        b.Increment();
+        holding!.Close();
+        var atC = c.IncrementAsync();
+        await Poll.UntilAsync(() => holding.Held == 1);
+        // B has handed the state to C (it waits in B's transport) and asks again, which tells the manager it had it.
+        var atB = b.IncrementAsync();
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 3 && manager.ChainLength == 2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.True(harness.Network.KillTransport(siteB.Address));
+
+        var error = await Assert.ThrowsAsync<EntityFaultException>(() => atC.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(FaultState.PermFail, error.State);
+        Assert.Contains("failed before handing it on", Assert.IsType<CachedStateLostException>(error.InnerException).Reason);
+        Assert.True(clock.Elapsed < callTimeout, $"C's call failed after {clock.Elapsed}: it waited out its deadline for a state that died with B.");
+        Assert.Equal(FaultState.PermFail, Assert.Throws<EntityFaultException>(() => counter.Increment()).State);
+        _ = atB.ContinueWith(static call => call.Exception, TaskScheduler.Default);
+    }
+
+    [Fact]
     public async Task A_call_that_waits_past_its_deadline_fails_without_running()
     {
         await using var harness = new SiteHarness();
