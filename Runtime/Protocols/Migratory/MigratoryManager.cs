@@ -40,6 +40,15 @@ internal sealed class MigratoryManager
         _chain.Add(new ChainEntry(homeSite, homeSite));
     }
 
+    /// <summary>Whether a chain repair is under way: for tests and diagnostics.</summary>
+    public bool Repairing
+    {
+        get
+        {
+            lock (_gate) return _repairing;
+        }
+    }
+
     /// <summary>Requesters not known to be served yet, for tests and diagnostics.</summary>
     public int ChainLength
     {
@@ -189,6 +198,7 @@ internal sealed class MigratoryManager
     {
         // Every request of the dead site still in the chain, earliest first: a site that got the state, handed it
         // on and asked again has one entry per request.
+        var passed = new HashSet<long>();
         while (true)
         {
             ChainEntry failed;
@@ -211,6 +221,7 @@ internal sealed class MigratoryManager
             if (await PassedAsync(failed.Requester.Hop).ConfigureAwait(false))
             {
                 lock (_gate) _chain.RemoveAll(e => e.Is(failed.Requester));
+                passed.Add(failed.Requester.Hop);
                 continue;
             }
             // The state left for the dead site and no live site got it after: the dead site may have read it and run
@@ -218,24 +229,28 @@ internal sealed class MigratoryManager
             DeclareLost(LostWith(dead));
             return;
         }
-        await CheckHandedOnAsync(dead).ConfigureAwait(false);
+        await CheckHandedOnAsync(dead, passed).ConfigureAwait(false);
     }
 
     /// <summary>
     /// A live requester that the dead site was to hand the state to, after the dead site's own request was served
-    /// (it reported having had the state by asking again, or a later site got past it): unless some live site has
-    /// had the state since, it died with the dead site, and whoever waits for it would otherwise wait for nothing.
+    /// (it reported having had the state by asking again, or a later site got past it): if every later site that
+    /// is not dead says it never had the state since, it died with the dead site, and whoever waits for it would
+    /// otherwise wait for nothing. A site that does not answer may be cut off from the home and hold the state, so
+    /// then nothing is declared: a partition loses nothing.
     /// </summary>
-    private async Task CheckHandedOnAsync(SiteIdentity dead)
+    /// <param name="dead">The failed site.</param>
+    /// <param name="passed">Hops of the dead site that the state is known to have got past already.</param>
+    private async Task CheckHandedOnAsync(SiteIdentity dead, HashSet<long> passed)
     {
         ChainEntry waiting;
         lock (_gate)
         {
             var index = _chain.FindIndex(e => e.From.Site == dead);
-            if (_lostReason is not null || index < 0) return;
+            if (_lostReason is not null || index < 0 || passed.Contains(_chain[index].From.Hop)) return;
             waiting = _chain[index];
         }
-        if (!await PassedAsync(waiting.From.Hop).ConfigureAwait(false)) DeclareLost(LostWith(dead));
+        if (await ProgressPastAsync(waiting.From.Hop).ConfigureAwait(false) == Progress.NotPast) DeclareLost(LostWith(dead));
     }
 
     private static string LostWith(SiteIdentity dead) => $"site {dead}, which held it or was being handed it, failed before handing it on";
@@ -272,13 +287,27 @@ internal sealed class MigratoryManager
     }
 
     /// <summary>Whether a live site received the state after the hop of the dead one.</summary>
-    private async Task<bool> PassedAsync(long deadHop)
+    private async Task<bool> PassedAsync(long deadHop) => await ProgressPastAsync(deadHop).ConfigureAwait(false) == Progress.Past;
+
+    /// <summary>How far the state got past the hop of a dead site, as the later requesters answer.</summary>
+    private async Task<Progress> ProgressPastAsync(long deadHop)
     {
-        if (_home.LastHop > deadHop) return true;
+        if (_home.LastHop > deadHop) return Progress.Past;
         List<Requester> later;
         lock (_gate) later = _chain.Select(e => e.Requester).Where(r => r.Hop > deadHop && r.Site != _protocol.Self).DistinctBy(r => r.Site).ToList();
         var answers = await Task.WhenAll(later.Select(r => _protocol.Inquiries.QueryLastHopAsync(r, _home.Key))).ConfigureAwait(false);
         // The state may have come home while the others were asked, from a site that has forgotten it since.
-        return answers.Any(hop => hop > deadHop) || _home.LastHop > deadHop;
+        if (answers.Any(hop => hop > deadHop) || _home.LastHop > deadHop) return Progress.Past;
+        var unanswered = later.Where((requester, i) => answers[i] is null && !_protocol.IsPermFail(requester.Site));
+        return unanswered.Any() ? Progress.Unknown : Progress.NotPast;
+    }
+
+    private enum Progress
+    {
+        Past,
+        NotPast,
+
+        /// <summary>Nobody said the state got past, but a site that is not dead did not answer.</summary>
+        Unknown,
     }
 }

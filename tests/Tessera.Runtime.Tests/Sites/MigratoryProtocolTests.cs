@@ -257,6 +257,43 @@ public sealed class MigratoryProtocolTests
     }
 
     [Fact]
+    public async Task A_holder_cut_off_from_the_home_when_the_site_that_handed_it_the_state_dies_loses_nothing()
+    {
+        await using var harness = new SiteHarness();
+        // The home asks how far the state got within its own call deadline, which the holder's silence outlasts.
+        var home = await StartAsync(harness, callTimeout: TimeSpan.FromSeconds(2));
+        var counter = Counter.Create();
+        var ticket = counter.OfferUnlimited(home);
+        var siteB = await StartAsync(harness, TimeSpan.FromSeconds(30));
+        SilenceableTransport? quiet = null;
+        var siteC = await StartAsync(harness, TimeSpan.FromSeconds(30), t => quiet = new SilenceableTransport(t));
+        var siteD = await StartAsync(harness, TimeSpan.FromSeconds(30));
+        var (b, c, d) = (await Counter.TakeAsync(siteB, ticket), await Counter.TakeAsync(siteC, ticket), await Counter.TakeAsync(siteD, ticket));
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        Assert.Equal(1, b.Increment());
+        var gate = Gates.New();
+        var holding = c.HoldAsync(gate);
+        await Gates.EnteredAsync(gate).WaitAsync(TimeSpan.FromSeconds(10));
+        var atD = d.IncrementAsync();
+        // B asks again after C and D: the manager learns B had the state, and B's next turn follows D's.
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 3);
+        var atB = b.IncrementAsync();
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 4 && siteD.Counters.Received(MessageKind.Forward) == 1);
+
+        quiet!.Silence();
+        Assert.True(harness.Network.KillTransport(siteB.Address));
+        // The repair skips B's new request and asks C, the holder, how far the state got; C cannot answer.
+        await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateQuery) >= 1 && !manager.Repairing, TimeSpan.FromSeconds(20));
+        quiet.Hear();
+        Gates.Release(gate);
+
+        await holding.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(2, await atD.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(3, counter.Increment());
+        _ = atB.ContinueWith(static call => call.Exception, TaskScheduler.Default);
+    }
+
+    [Fact]
     public async Task A_call_that_waits_past_its_deadline_fails_without_running()
     {
         await using var harness = new SiteHarness();
