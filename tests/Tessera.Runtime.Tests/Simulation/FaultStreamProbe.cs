@@ -43,10 +43,22 @@ internal sealed class FaultStreamProbe : IDisposable
             else if (watcher.Failure is { } failure) findings.Add($"fault stream: {name}'s stream failed: {failure}");
             if (seen.Zip(seen.Skip(1)).Any(p => p.First == p.Second)) findings.Add($"fault stream: {name} repeated a state: {shown}");
             if (seen.SkipLast(1).Any(FaultStream.IsFinal)) findings.Add($"fault stream: {name} went on after a final state: {shown}");
-            if (seen.Count > 0 && FaultStream.IsFinal(seen[^1]) && !watcher.EndedByItself) findings.Add($"fault stream: {name} reached {seen[^1]} but did not end by itself");
+            // A final state that arrives as the streams are stopped ends its stream either way, so the probe cannot
+            // tell which did it: a fresh stream of that entity shows whether it ends by itself.
+            if (seen.Count > 0 && FaultStream.IsFinal(seen[^1]) && !watcher.EndedByItself && !await EndsByItselfAsync(watcher.Entity))
+                findings.Add($"fault stream: {name} reached {seen[^1]} but did not end by itself");
             if (behind.Contains(watcher) || missed.ContainsKey(watcher))
                 findings.Add($"fault stream: {name}'s stream ({shown}) did not come to show its state, {Faults.StateOf(watcher.Entity)}, within {CatchUp.TotalSeconds:0} s");
         }
+    }
+
+    /// <summary>Whether a new stream of <paramref name="entity"/> comes to a final state and ends, without being stopped.</summary>
+    private static async Task<bool> EndsByItselfAsync(object entity)
+    {
+        using var deadline = new CancellationTokenSource(CatchUp);
+        var last = FaultState.Ok;
+        await foreach (var state in Faults.Watch(entity, deadline.Token)) last = state;
+        return !deadline.IsCancellationRequested && FaultStream.IsFinal(last);
     }
 
     /// <summary>Ends every stream still open, also when the run failed before its check.</summary>
