@@ -198,7 +198,7 @@ internal sealed class MigratoryManager
     {
         // Every request of the dead site still in the chain, earliest first: a site that got the state, handed it
         // on and asked again has one entry per request.
-        var passed = new HashSet<long>();
+        var judged = new Dictionary<long, Progress>();
         while (true)
         {
             ChainEntry failed;
@@ -206,7 +206,7 @@ internal sealed class MigratoryManager
             lock (_gate)
             {
                 if (_lostReason is not null) return;
-                var index = _chain.FindIndex(e => e.Requester.Site == dead);
+                var index = _chain.FindIndex(e => e.Requester.Site == dead && !judged.ContainsKey(e.Requester.Hop));
                 if (index < 0) break;
                 failed = _chain[index];
                 var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
@@ -218,18 +218,22 @@ internal sealed class MigratoryManager
                 continue;
             }
             if (deferred.Add((failed.Requester.Site, failed.Requester.Hop)) && WaitsBehindDeadPredecessor(failed)) return;
-            if (await PassedAsync(failed.Requester.Hop).ConfigureAwait(false))
+            var progress = await ProgressPastAsync(failed.Requester.Hop).ConfigureAwait(false);
+            judged[failed.Requester.Hop] = progress;
+            if (progress == Progress.Past)
             {
                 lock (_gate) _chain.RemoveAll(e => e.Is(failed.Requester));
-                passed.Add(failed.Requester.Hop);
                 continue;
             }
+            // A later site that is not dead did not answer: cut off from the home, it may hold the state, so the
+            // entry stays and nothing is declared. A partition loses nothing.
+            if (progress == Progress.Unknown) continue;
             // The state left for the dead site and no live site got it after: the dead site may have read it and run
             // calls whose results were seen, so no copy of what it was sent may carry on.
             DeclareLost(LostWith(dead));
             return;
         }
-        await CheckHandedOnAsync(dead, passed).ConfigureAwait(false);
+        await CheckHandedOnAsync(dead, judged).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -240,14 +244,14 @@ internal sealed class MigratoryManager
     /// then nothing is declared: a partition loses nothing.
     /// </summary>
     /// <param name="dead">The failed site.</param>
-    /// <param name="passed">Hops of the dead site that the state is known to have got past already.</param>
-    private async Task CheckHandedOnAsync(SiteIdentity dead, HashSet<long> passed)
+    /// <param name="judged">Hops of the dead site whose progress this repair has asked about already.</param>
+    private async Task CheckHandedOnAsync(SiteIdentity dead, Dictionary<long, Progress> judged)
     {
         ChainEntry waiting;
         lock (_gate)
         {
             var index = _chain.FindIndex(e => e.From.Site == dead);
-            if (_lostReason is not null || index < 0 || passed.Contains(_chain[index].From.Hop)) return;
+            if (_lostReason is not null || index < 0 || judged.ContainsKey(_chain[index].From.Hop)) return;
             waiting = _chain[index];
         }
         if (await ProgressPastAsync(waiting.From.Hop).ConfigureAwait(false) == Progress.NotPast) DeclareLost(LostWith(dead));
@@ -285,9 +289,6 @@ internal sealed class MigratoryManager
         _protocol.ForgetForward(_home.Key, failed.Requester.Hop);
         _protocol.OnSkipped(_home, failed.Requester, failed.From);
     }
-
-    /// <summary>Whether a live site received the state after the hop of the dead one.</summary>
-    private async Task<bool> PassedAsync(long deadHop) => await ProgressPastAsync(deadHop).ConfigureAwait(false) == Progress.Past;
 
     /// <summary>How far the state got past the hop of a dead site, as the later requesters answer.</summary>
     private async Task<Progress> ProgressPastAsync(long deadHop)

@@ -153,4 +153,34 @@ public sealed class MigratoryFaultTests
         Assert.Equal(3, counter.Increment());
         _ = atB.ContinueWith(static call => call.Exception, TaskScheduler.Default);
     }
+
+    [Fact]
+    public async Task A_requester_that_died_after_the_state_got_past_it_to_a_holder_cut_off_from_the_home_loses_nothing()
+    {
+        await using var harness = new SiteHarness();
+        // The home asks how far the state got within its own call deadline, which the holder's silence outlasts.
+        var home = await MigratorySites.StartAsync(harness, callTimeout: TimeSpan.FromSeconds(2));
+        var counter = Counter.Create();
+        var ticket = counter.OfferUnlimited(home);
+        var siteD = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30));
+        SilenceableTransport? quiet = null;
+        var siteE = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30), t => quiet = new SilenceableTransport(t));
+        var (d, e) = (await Counter.TakeAsync(siteD, ticket), await Counter.TakeAsync(siteE, ticket));
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        Assert.Equal(1, d.Increment());
+        var gate = Gates.New();
+        var holding = e.HoldAsync(gate);
+        await Gates.EnteredAsync(gate).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // E holds the state, got from D; the manager has not heard of it, since E has not asked again.
+        quiet!.Silence();
+        Assert.True(harness.Network.KillTransport(siteD.Address));
+        await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateQuery) >= 1 && !manager.Repairing, TimeSpan.FromSeconds(20));
+        quiet.Hear();
+        Gates.Release(gate);
+
+        await holding.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(2, counter.Increment());
+        Assert.Equal(3, await e.IncrementAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+    }
 }
