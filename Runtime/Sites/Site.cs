@@ -109,6 +109,9 @@ public sealed class Site : IAsyncDisposable
 
     internal ConnectionTable Connections { get; }
 
+    /// <summary>Whether disposal has begun: background work that would start something new gives up.</summary>
+    internal bool IsStopped => Volatile.Read(ref _stopped) != 0;
+
     internal PeerHealthTable Health { get; }
 
     internal KillProtocol Kills { get; }

@@ -151,6 +151,7 @@ internal sealed class MigratoryManager
     private async Task RepairAsync()
     {
         var placed = new List<(Requester Entry, Requester Previous)>();
+        var undecided = new Dictionary<SiteIdentity, SiteIdentity>();
         var deferred = new HashSet<(SiteIdentity Site, long Hop)>();
         while (true)
         {
@@ -171,7 +172,7 @@ internal sealed class MigratoryManager
             }
             try
             {
-                await SkipAsync(dead, deferred).ConfigureAwait(false);
+                await SkipAsync(dead, deferred, undecided).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -180,6 +181,25 @@ internal sealed class MigratoryManager
             }
         }
         foreach (var (entry, previous) in placed) Forward(previous, entry);
+        foreach (var (dead, silent) in undecided) _ = RecheckAsync(dead, silent);
+    }
+
+    /// <summary>
+    /// A repair could not tell how far the state got past <paramref name="dead"/>: <paramref name="silent"/>, which
+    /// is not dead, did not answer. Once that site's health changes (or after the redial interval) the dead site is
+    /// looked at again, until the chain no longer involves it, the state is lost, or this site stops.
+    /// </summary>
+    private async Task RecheckAsync(SiteIdentity dead, SiteIdentity silent)
+    {
+        await _protocol.WaitForChangeAsync(silent).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_protocol.IsStopped || _lostReason is not null || !_chain.Exists(e => e.Requester.Site == dead || e.From.Site == dead)) return;
+            if (!_failed.Contains(dead)) _failed.Add(dead);
+            if (_repairing) return;
+            _repairing = true;
+        }
+        _ = RepairAsync();
     }
 
     private bool TryTakeEarliestFailedLocked(out SiteIdentity dead)
@@ -194,7 +214,8 @@ internal sealed class MigratoryManager
     /// <param name="dead">A failed site in the chain.</param>
     /// <param name="deferred">Entries already put back once behind a dead predecessor in this repair: each waits at most
     /// once, so a repair ends even when the hops of dead sites do not order them the way the chain does.</param>
-    private async Task SkipAsync(SiteIdentity dead, HashSet<(SiteIdentity Site, long Hop)> deferred)
+    /// <param name="undecided">Where a dead site whose fate of the state a silent live site leaves open is noted, with that site.</param>
+    private async Task SkipAsync(SiteIdentity dead, HashSet<(SiteIdentity Site, long Hop)> deferred, Dictionary<SiteIdentity, SiteIdentity> undecided)
     {
         // Every request of the dead site still in the chain, earliest first: a site that got the state, handed it
         // on and asked again has one entry per request.
@@ -218,7 +239,7 @@ internal sealed class MigratoryManager
                 continue;
             }
             if (deferred.Add((failed.Requester.Site, failed.Requester.Hop)) && WaitsBehindDeadPredecessor(failed)) return;
-            var progress = await ProgressPastAsync(failed.Requester.Hop).ConfigureAwait(false);
+            var (progress, silent) = await ProgressPastAsync(failed.Requester.Hop).ConfigureAwait(false);
             judged[failed.Requester.Hop] = progress;
             if (progress == Progress.Past)
             {
@@ -227,13 +248,17 @@ internal sealed class MigratoryManager
             }
             // A later site that is not dead did not answer: cut off from the home, it may hold the state, so the
             // entry stays and nothing is declared. A partition loses nothing.
-            if (progress == Progress.Unknown) continue;
+            if (progress == Progress.Unknown)
+            {
+                undecided[dead] = silent;
+                continue;
+            }
             // The state left for the dead site and no live site got it after: the dead site may have read it and run
             // calls whose results were seen, so no copy of what it was sent may carry on.
             DeclareLost(LostWith(dead));
             return;
         }
-        await CheckHandedOnAsync(dead, judged).ConfigureAwait(false);
+        await CheckHandedOnAsync(dead, judged, undecided).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -245,7 +270,8 @@ internal sealed class MigratoryManager
     /// </summary>
     /// <param name="dead">The failed site.</param>
     /// <param name="judged">Hops of the dead site whose progress this repair has asked about already.</param>
-    private async Task CheckHandedOnAsync(SiteIdentity dead, Dictionary<long, Progress> judged)
+    /// <param name="undecided">Where the dead site is noted if a silent live site leaves the answer open.</param>
+    private async Task CheckHandedOnAsync(SiteIdentity dead, Dictionary<long, Progress> judged, Dictionary<SiteIdentity, SiteIdentity> undecided)
     {
         ChainEntry waiting;
         lock (_gate)
@@ -254,7 +280,9 @@ internal sealed class MigratoryManager
             if (_lostReason is not null || index < 0 || judged.ContainsKey(_chain[index].From.Hop)) return;
             waiting = _chain[index];
         }
-        if (await ProgressPastAsync(waiting.From.Hop).ConfigureAwait(false) == Progress.NotPast) DeclareLost(LostWith(dead));
+        var (progress, silent) = await ProgressPastAsync(waiting.From.Hop).ConfigureAwait(false);
+        if (progress == Progress.NotPast) DeclareLost(LostWith(dead));
+        else if (progress == Progress.Unknown) undecided[dead] = silent;
     }
 
     private static string LostWith(SiteIdentity dead) => $"site {dead}, which held it or was being handed it, failed before handing it on";
@@ -291,16 +319,17 @@ internal sealed class MigratoryManager
     }
 
     /// <summary>How far the state got past the hop of a dead site, as the later requesters answer.</summary>
-    private async Task<Progress> ProgressPastAsync(long deadHop)
+    /// <returns>The progress, and for <see cref="Progress.Unknown"/> a live site that did not answer.</returns>
+    private async Task<(Progress Progress, SiteIdentity Silent)> ProgressPastAsync(long deadHop)
     {
-        if (_home.LastHop > deadHop) return Progress.Past;
+        if (_home.LastHop > deadHop) return (Progress.Past, default);
         List<Requester> later;
         lock (_gate) later = _chain.Select(e => e.Requester).Where(r => r.Hop > deadHop && r.Site != _protocol.Self).DistinctBy(r => r.Site).ToList();
         var answers = await Task.WhenAll(later.Select(r => _protocol.Inquiries.QueryLastHopAsync(r, _home.Key))).ConfigureAwait(false);
         // The state may have come home while the others were asked, from a site that has forgotten it since.
-        if (answers.Any(hop => hop > deadHop) || _home.LastHop > deadHop) return Progress.Past;
-        var unanswered = later.Where((requester, i) => answers[i] is null && !_protocol.IsPermFail(requester.Site));
-        return unanswered.Any() ? Progress.Unknown : Progress.NotPast;
+        if (answers.Any(hop => hop > deadHop) || _home.LastHop > deadHop) return (Progress.Past, default);
+        var unanswered = later.Where((requester, i) => answers[i] is null && !_protocol.IsPermFail(requester.Site)).Select(r => r.Site).ToList();
+        return unanswered.Count > 0 ? (Progress.Unknown, unanswered[0]) : (Progress.NotPast, default);
     }
 
     private enum Progress

@@ -218,6 +218,11 @@ internal sealed class MigratoryProtocol
 
     public bool IsPermFail(SiteIdentity site) => _site.Health.StateOf(site) == FaultState.PermFail;
 
+    public bool IsStopped => _site.IsStopped;
+
+    /// <summary>Until <paramref name="peer"/>'s health changes, or the redial interval at most.</summary>
+    public Task WaitForChangeAsync(SiteIdentity peer) => PeerWait.ChangeOrRetryAsync(_site, peer, CancellationToken.None);
+
     /// <summary>
     /// The state skipped <paramref name="skipped"/>. If the home still sees that site alive (only its predecessor
     /// gave up on it), it is told its reference is PermFail, so its calls end instead of waiting for nothing.

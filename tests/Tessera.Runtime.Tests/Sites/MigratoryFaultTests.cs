@@ -183,4 +183,38 @@ public sealed class MigratoryFaultTests
         Assert.Equal(2, counter.Increment());
         Assert.Equal(3, await e.IncrementAsync().WaitAsync(TimeSpan.FromSeconds(20)));
     }
+
+    [Fact]
+    public async Task A_holder_that_died_while_its_successor_was_cut_off_from_the_home_makes_the_state_lost_once_that_site_answers()
+    {
+        await using var harness = new SiteHarness();
+        var home = await MigratorySites.StartAsync(harness, callTimeout: TimeSpan.FromSeconds(2));
+        var counter = Counter.Create();
+        var ticket = counter.OfferUnlimited(home);
+        var siteD = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30));
+        SilenceableTransport? quiet = null;
+        var siteE = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30), t => quiet = new SilenceableTransport(t));
+        var (d, e) = (await Counter.TakeAsync(siteD, ticket), await Counter.TakeAsync(siteE, ticket));
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        var gate = Gates.New();
+        var holding = d.HoldAsync(gate);
+        await Gates.EnteredAsync(gate).WaitAsync(TimeSpan.FromSeconds(10));
+        var atE = e.IncrementAsync();
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 2 && siteD.Counters.Received(MessageKind.Forward) == 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // D dies with the state; E, which waits for it, cannot tell the home so while it is silent.
+        quiet!.Silence();
+        Assert.True(harness.Network.KillTransport(siteD.Address));
+        await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateQuery) >= 1 && !manager.Repairing, TimeSpan.FromSeconds(20));
+        Assert.False(atE.IsCompleted);
+        quiet.Hear();
+
+        var error = await Assert.ThrowsAsync<EntityFaultException>(() => atE.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(FaultState.PermFail, error.State);
+        Assert.Contains("failed before handing it on", Assert.IsType<CachedStateLostException>(error.InnerException).Reason);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"E's call failed after {clock.Elapsed}: it waited out its deadline for a state that died with D.");
+        Gates.Release(gate);
+        _ = holding.ContinueWith(static call => call.Exception, TaskScheduler.Default);
+    }
 }
