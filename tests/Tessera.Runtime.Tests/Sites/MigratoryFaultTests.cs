@@ -1,4 +1,5 @@
 using Tessera.Infrastructure;
+using Tessera.Protocols.Migratory;
 using Tessera.Wire;
 using Xunit;
 
@@ -141,7 +142,7 @@ public sealed class MigratoryFaultTests
         var atB = b.IncrementAsync();
         await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 4 && siteD.Counters.Received(MessageKind.Forward) == 1);
 
-        quiet!.Silence();
+        quiet.Silence();
         Assert.True(harness.Network.KillTransport(siteB.Address));
         // The repair skips B's new request and asks C, the holder, how far the state got; C cannot answer.
         await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateQuery) >= 1 && !manager.Repairing, TimeSpan.FromSeconds(20));
@@ -158,22 +159,14 @@ public sealed class MigratoryFaultTests
     public async Task A_requester_that_died_after_the_state_got_past_it_to_a_holder_cut_off_from_the_home_loses_nothing()
     {
         await using var harness = new SiteHarness();
-        // The home asks how far the state got within its own call deadline, which the holder's silence outlasts.
-        var home = await MigratorySites.StartAsync(harness, callTimeout: TimeSpan.FromSeconds(2));
-        var counter = Counter.Create();
-        var ticket = counter.OfferUnlimited(home);
-        var siteD = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30));
-        SilenceableTransport? quiet = null;
-        var siteE = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30), t => quiet = new SilenceableTransport(t));
-        var (d, e) = (await Counter.TakeAsync(siteD, ticket), await Counter.TakeAsync(siteE, ticket));
-        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        var (home, counter, manager, siteD, d, e, quiet) = await StartWithQuietSiteAsync(harness);
         Assert.Equal(1, d.Increment());
         var gate = Gates.New();
         var holding = e.HoldAsync(gate);
         await Gates.EnteredAsync(gate).WaitAsync(TimeSpan.FromSeconds(10));
 
         // E holds the state, got from D; the manager has not heard of it, since E has not asked again.
-        quiet!.Silence();
+        quiet.Silence();
         Assert.True(harness.Network.KillTransport(siteD.Address));
         await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateQuery) >= 1 && !manager.Repairing, TimeSpan.FromSeconds(20));
         quiet.Hear();
@@ -188,14 +181,7 @@ public sealed class MigratoryFaultTests
     public async Task A_holder_that_died_while_its_successor_was_cut_off_from_the_home_makes_the_state_lost_once_that_site_answers()
     {
         await using var harness = new SiteHarness();
-        var home = await MigratorySites.StartAsync(harness, callTimeout: TimeSpan.FromSeconds(2));
-        var counter = Counter.Create();
-        var ticket = counter.OfferUnlimited(home);
-        var siteD = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30));
-        SilenceableTransport? quiet = null;
-        var siteE = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30), t => quiet = new SilenceableTransport(t));
-        var (d, e) = (await Counter.TakeAsync(siteD, ticket), await Counter.TakeAsync(siteE, ticket));
-        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        var (home, counter, manager, siteD, d, e, quiet) = await StartWithQuietSiteAsync(harness);
         var gate = Gates.New();
         var holding = d.HoldAsync(gate);
         await Gates.EnteredAsync(gate).WaitAsync(TimeSpan.FromSeconds(10));
@@ -204,7 +190,7 @@ public sealed class MigratoryFaultTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         // D dies with the state; E, which waits for it, cannot tell the home so while it is silent.
-        quiet!.Silence();
+        quiet.Silence();
         Assert.True(harness.Network.KillTransport(siteD.Address));
         await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateQuery) >= 1 && !manager.Repairing, TimeSpan.FromSeconds(20));
         Assert.False(atE.IsCompleted);
@@ -217,4 +203,22 @@ public sealed class MigratoryFaultTests
         Gates.Release(gate);
         _ = holding.ContinueWith(static call => call.Exception, TaskScheduler.Default);
     }
+
+    /// <summary>
+    /// A home whose questions about the state give up after 2 s, a site D, and a site E whose frames can be held
+    /// back for longer than that: E silent outlasts the home's question.
+    /// </summary>
+    private static async Task<QuietSites> StartWithQuietSiteAsync(SiteHarness harness)
+    {
+        var home = await MigratorySites.StartAsync(harness, callTimeout: TimeSpan.FromSeconds(2));
+        var counter = Counter.Create();
+        var ticket = counter.OfferUnlimited(home);
+        var siteD = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30));
+        SilenceableTransport? quiet = null;
+        var siteE = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30), t => quiet = new SilenceableTransport(t));
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        return new QuietSites(home, counter, manager, siteD, await Counter.TakeAsync(siteD, ticket), await Counter.TakeAsync(siteE, ticket), quiet!);
+    }
+
+    private sealed record QuietSites(Site Home, Counter Counter, MigratoryManager Manager, Site SiteD, Counter D, Counter E, SilenceableTransport Quiet);
 }
