@@ -34,8 +34,11 @@ internal sealed class ChainInquiries
         return (reply as StateQueryReply)?.LastHop;
     }
 
-    /// <summary>Has <paramref name="at"/> skip the dead requester at <paramref name="deadHop"/>; false if the state had left for it already, or nobody can tell.</summary>
-    public async Task<bool> RerouteAsync(MigratoryProxy home, Requester at, long deadHop, Requester? successor)
+    /// <summary>
+    /// Has <paramref name="at"/> skip the dead requester at <paramref name="deadHop"/>: true if it did, false if the state
+    /// had left for the dead site already, null if <paramref name="at"/> did not answer.
+    /// </summary>
+    public async Task<bool?> RerouteAsync(MigratoryProxy home, Requester at, long deadHop, Requester? successor)
     {
         if (at.Site == _protocol.Self) return RerouteHere(_protocol.Self, home.Key, deadHop, successor);
         var reply = await AskAsync(at, id => new StateReroute
@@ -49,7 +52,7 @@ internal sealed class ChainInquiries
             SuccessorHints = successor?.WireHints ?? Array.Empty<string>(),
             SuccessorHop = successor?.Hop ?? 0,
         }).ConfigureAwait(false);
-        return reply is StateRerouteReply { Rerouted: true };
+        return (reply as StateRerouteReply)?.Rerouted;
     }
 
     /// <summary>

@@ -23,6 +23,9 @@ internal sealed class ForwardSlot
 {
     private long _floor;
 
+    // The last dead requester skipped here: the manager asks again when it did not hear the answer.
+    private long _skipped;
+
     public Requester? Next { get; private set; }
 
     public bool IsSet => Next is not null;
@@ -50,6 +53,13 @@ internal sealed class ForwardSlot
     /// <summary>Skips the requester at <paramref name="deadHop"/>: the state goes to <paramref name="successor"/>, or stays if null.</summary>
     public RerouteOutcome Reroute(long deadHop, Requester? successor)
     {
+        if (_skipped != 0 && deadHop == _skipped)
+        {
+            // Asked again, the first answer unheard. Unless the state has moved on since, the successor named now
+            // (the manager may have placed one meanwhile) is the one to hand it to.
+            if (_floor == deadHop && Next is null && successor is not null) Next = successor;
+            return RerouteOutcome.Rerouted;
+        }
         if (Next is { } pending && pending.Hop == deadHop)
         {
             Skip(deadHop, successor);
@@ -69,10 +79,12 @@ internal sealed class ForwardSlot
     {
         Next = null;
         _floor = 0;
+        _skipped = 0;
     }
 
     private void Skip(long deadHop, Requester? successor)
     {
+        _skipped = deadHop;
         Next = successor;
         if (deadHop > _floor) _floor = deadHop;
     }

@@ -233,9 +233,17 @@ internal sealed class MigratoryManager
                 var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
                 successor = next < 0 ? null : _chain[next].Requester;
             }
-            if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor).ConfigureAwait(false))
+            var rerouted = await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor).ConfigureAwait(false);
+            if (rerouted == true)
             {
                 Skip(failed);
+                continue;
+            }
+            // The predecessor, alive, did not answer: it may still hold the state it was to hand the dead site.
+            if (rerouted is null && !_protocol.IsPermFail(failed.From.Site))
+            {
+                judged[failed.Requester.Hop] = Progress.Unknown;
+                undecided[dead] = failed.From.Site;
                 continue;
             }
             if (deferred.Add((failed.Requester.Site, failed.Requester.Hop)) && WaitsBehindDeadPredecessor(failed)) return;
@@ -254,8 +262,9 @@ internal sealed class MigratoryManager
                 continue;
             }
             // The state left for the dead site and no live site got it after: the dead site may have read it and run
-            // calls whose results were seen, so no copy of what it was sent may carry on.
-            DeclareLost(LostWith(dead));
+            // calls whose results were seen, so no copy of what it was sent may carry on. A stopping site, whose
+            // questions go unanswered, decides nothing.
+            if (!_protocol.IsStopped) DeclareLost(LostWith(dead));
             return;
         }
         await CheckHandedOnAsync(dead, judged, undecided).ConfigureAwait(false);
@@ -281,7 +290,7 @@ internal sealed class MigratoryManager
             waiting = _chain[index];
         }
         var (progress, silent) = await ProgressPastAsync(waiting.From.Hop).ConfigureAwait(false);
-        if (progress == Progress.NotPast) DeclareLost(LostWith(dead));
+        if (progress == Progress.NotPast && !_protocol.IsStopped) DeclareLost(LostWith(dead));
         else if (progress == Progress.Unknown) undecided[dead] = silent;
     }
 

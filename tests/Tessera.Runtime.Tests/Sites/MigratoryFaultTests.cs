@@ -142,7 +142,7 @@ public sealed class MigratoryFaultTests
         var atB = b.IncrementAsync();
         await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 4 && siteD.Counters.Received(MessageKind.Forward) == 1);
 
-        quiet.Silence();
+        quiet!.Silence();
         Assert.True(harness.Network.KillTransport(siteB.Address));
         // The repair skips B's new request and asks C, the holder, how far the state got; C cannot answer.
         await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateQuery) >= 1 && !manager.Repairing, TimeSpan.FromSeconds(20));
@@ -159,7 +159,7 @@ public sealed class MigratoryFaultTests
     public async Task A_requester_that_died_after_the_state_got_past_it_to_a_holder_cut_off_from_the_home_loses_nothing()
     {
         await using var harness = new SiteHarness();
-        var (home, counter, manager, siteD, d, e, quiet) = await StartWithQuietSiteAsync(harness);
+        var (home, counter, manager, siteD, d, e, quiet, _) = await StartWithQuietSiteAsync(harness);
         Assert.Equal(1, d.Increment());
         var gate = Gates.New();
         var holding = e.HoldAsync(gate);
@@ -181,7 +181,7 @@ public sealed class MigratoryFaultTests
     public async Task A_holder_that_died_while_its_successor_was_cut_off_from_the_home_makes_the_state_lost_once_that_site_answers()
     {
         await using var harness = new SiteHarness();
-        var (home, counter, manager, siteD, d, e, quiet) = await StartWithQuietSiteAsync(harness);
+        var (home, counter, manager, siteD, d, e, quiet, _) = await StartWithQuietSiteAsync(harness);
         var gate = Gates.New();
         var holding = d.HoldAsync(gate);
         await Gates.EnteredAsync(gate).WaitAsync(TimeSpan.FromSeconds(10));
@@ -204,6 +204,30 @@ public sealed class MigratoryFaultTests
         _ = holding.ContinueWith(static call => call.Exception, TaskScheduler.Default);
     }
 
+    [Fact]
+    public async Task A_requester_that_died_while_the_holder_that_was_to_hand_it_the_state_was_cut_off_loses_nothing()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, manager, siteD, d, e, quiet, siteE) = await StartWithQuietSiteAsync(harness);
+        var gate = Gates.New();
+        var holding = e.HoldAsync(gate);
+        await Gates.EnteredAsync(gate).WaitAsync(TimeSpan.FromSeconds(10));
+        var atD = d.IncrementAsync();
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 2 && siteE.Counters.Received(MessageKind.Forward) == 1);
+
+        // E holds the state and is to hand it to D. D dies while E is silent: E cannot answer the home's reroute.
+        quiet.Silence();
+        Assert.True(harness.Network.KillTransport(siteD.Address));
+        await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateReroute) >= 1 && !manager.Repairing, TimeSpan.FromSeconds(20));
+        quiet.Hear();
+        Gates.Release(gate);
+
+        await holding.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(1, await e.IncrementAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(2, counter.Increment());
+        _ = atD.ContinueWith(static call => call.Exception, TaskScheduler.Default);
+    }
+
     /// <summary>
     /// A home whose questions about the state give up after 2 s, a site D, and a site E whose frames can be held
     /// back for longer than that: E silent outlasts the home's question.
@@ -217,8 +241,8 @@ public sealed class MigratoryFaultTests
         SilenceableTransport? quiet = null;
         var siteE = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(30), t => quiet = new SilenceableTransport(t));
         var manager = ((ICachedObject)counter).TesseraState.Manager!;
-        return new QuietSites(home, counter, manager, siteD, await Counter.TakeAsync(siteD, ticket), await Counter.TakeAsync(siteE, ticket), quiet!);
+        return new QuietSites(home, counter, manager, siteD, await Counter.TakeAsync(siteD, ticket), await Counter.TakeAsync(siteE, ticket), quiet!, siteE);
     }
 
-    private sealed record QuietSites(Site Home, Counter Counter, MigratoryManager Manager, Site SiteD, Counter D, Counter E, SilenceableTransport Quiet);
+    private sealed record QuietSites(Site Home, Counter Counter, MigratoryManager Manager, Site SiteD, Counter D, Counter E, SilenceableTransport Quiet, Site SiteE);
 }
