@@ -219,7 +219,7 @@ internal sealed class MigratoryManager
     {
         // Every request of the dead site still in the chain, earliest first: a site that got the state, handed it
         // on and asked again has one entry per request.
-        var judged = new Dictionary<long, Progress>();
+        var judged = new HashSet<long>();
         while (true)
         {
             ChainEntry failed;
@@ -227,7 +227,7 @@ internal sealed class MigratoryManager
             lock (_gate)
             {
                 if (_lostReason is not null) return;
-                var index = _chain.FindIndex(e => e.Requester.Site == dead && !judged.ContainsKey(e.Requester.Hop));
+                var index = _chain.FindIndex(e => e.Requester.Site == dead && !judged.Contains(e.Requester.Hop));
                 if (index < 0) break;
                 failed = _chain[index];
                 var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
@@ -239,33 +239,21 @@ internal sealed class MigratoryManager
                 Skip(failed);
                 continue;
             }
+            judged.Add(failed.Requester.Hop);
             // The predecessor, alive, did not answer: it may still hold the state it was to hand the dead site.
             if (rerouted is null && !_protocol.IsPermFail(failed.From.Site))
             {
-                judged[failed.Requester.Hop] = Progress.Unknown;
-                undecided[dead] = failed.From.Site;
+                Settle(dead, Progress.Unknown, failed.From.Site, undecided);
                 continue;
             }
             if (deferred.Add((failed.Requester.Site, failed.Requester.Hop)) && WaitsBehindDeadPredecessor(failed)) return;
             var (progress, silent) = await ProgressPastAsync(failed.Requester.Hop).ConfigureAwait(false);
-            judged[failed.Requester.Hop] = progress;
             if (progress == Progress.Past)
             {
                 lock (_gate) _chain.RemoveAll(e => e.Is(failed.Requester));
                 continue;
             }
-            // A later site that is not dead did not answer: cut off from the home, it may hold the state, so the
-            // entry stays and nothing is declared. A partition loses nothing.
-            if (progress == Progress.Unknown)
-            {
-                undecided[dead] = silent;
-                continue;
-            }
-            // The state left for the dead site and no live site got it after: the dead site may have read it and run
-            // calls whose results were seen, so no copy of what it was sent may carry on. A stopping site, whose
-            // questions go unanswered, decides nothing.
-            if (!_protocol.IsStopped) DeclareLost(LostWith(dead));
-            return;
+            if (Settle(dead, progress, silent, undecided)) return;
         }
         await CheckHandedOnAsync(dead, judged, undecided).ConfigureAwait(false);
     }
@@ -280,21 +268,37 @@ internal sealed class MigratoryManager
     /// <param name="dead">The failed site.</param>
     /// <param name="judged">Hops of the dead site whose progress this repair has asked about already.</param>
     /// <param name="undecided">Where the dead site is noted if a silent live site leaves the answer open.</param>
-    private async Task CheckHandedOnAsync(SiteIdentity dead, Dictionary<long, Progress> judged, Dictionary<SiteIdentity, SiteIdentity> undecided)
+    private async Task CheckHandedOnAsync(SiteIdentity dead, HashSet<long> judged, Dictionary<SiteIdentity, SiteIdentity> undecided)
     {
         ChainEntry waiting;
         lock (_gate)
         {
             var index = _chain.FindIndex(e => e.From.Site == dead);
-            if (_lostReason is not null || index < 0 || judged.ContainsKey(_chain[index].From.Hop)) return;
+            if (_lostReason is not null || index < 0 || judged.Contains(_chain[index].From.Hop)) return;
             waiting = _chain[index];
         }
         var (progress, silent) = await ProgressPastAsync(waiting.From.Hop).ConfigureAwait(false);
-        if (progress == Progress.NotPast && !_protocol.IsStopped) DeclareLost(LostWith(dead));
-        else if (progress == Progress.Unknown) undecided[dead] = silent;
+        if (progress != Progress.Past) Settle(dead, progress, silent, undecided);
     }
 
-    private static string LostWith(SiteIdentity dead) => $"site {dead}, which held it or was being handed it, failed before handing it on";
+    /// <summary>
+    /// Acts on a progress that is not <see cref="Progress.Past"/>. Unknown: a site that is not dead did not answer;
+    /// cut off from the home, it may hold the state, so nothing is declared (a partition loses nothing) and it is
+    /// noted, to ask again. NotPast: the state left for the dead site and no live site got it after; the dead site
+    /// may have read it and run calls whose results were seen, so no copy of what it was sent may carry on, and the
+    /// state is lost. A stopping site, whose questions go unanswered, decides nothing.
+    /// </summary>
+    /// <returns>True when the repair of <paramref name="dead"/> is over.</returns>
+    private bool Settle(SiteIdentity dead, Progress progress, SiteIdentity silent, Dictionary<SiteIdentity, SiteIdentity> undecided)
+    {
+        if (progress == Progress.Unknown)
+        {
+            undecided[dead] = silent;
+            return false;
+        }
+        if (!_protocol.IsStopped) DeclareLost($"site {dead}, which held it or was being handed it, failed before handing it on");
+        return true;
+    }
 
     /// <summary>
     /// The site that was to hand the state to the dead one is dead too, and still in the chain: once it is skipped,
