@@ -23,6 +23,8 @@ internal sealed class PeerConnection : IFrameSink
         Closed,
     }
 
+    private const int HandshakeFrameLimit = 1024;
+
     private readonly IFrameConnection _connection;
     private readonly ConnectionTable _table;
     private readonly ReplySlotTable _replies = new();
@@ -196,6 +198,13 @@ internal sealed class PeerConnection : IFrameSink
                 throw new ProtocolViolationException("A frame arrived on a connection that was already closing.");
         }
     }
+
+    /// <summary>
+    /// Before the handshake only a handshake may arrive: a peer that has not said who it is cannot make this site
+    /// buffer a full-size frame. Generous next to the 32-byte handshake, so that a longer one from another version
+    /// still gets its clear refusal from <see cref="HandshakeFrame.Decode"/>.
+    /// </summary>
+    int IFrameSink.NextFrameLimit => _phase is Phase.Established ? int.MaxValue : HandshakeFrameLimit;
 
     void IFrameSink.OnClosed(IFrameConnection connection, Exception? reason)
     {

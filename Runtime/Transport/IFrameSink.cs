@@ -12,6 +12,12 @@ public interface IFrameSink
     /// </summary>
     void OnFrame(IFrameConnection connection, ReadOnlySequence<byte> frame);
 
+    /// <summary>
+    /// The longest frame this sink takes next, below the transport's own limit. A longer length prefix closes the
+    /// connection with <see cref="FrameTooLargeException"/> as soon as it is read, before its body is buffered.
+    /// </summary>
+    int NextFrameLimit => int.MaxValue;
+
     /// <summary>Called exactly once, when the connection has closed for any reason.</summary>
     void OnClosed(IFrameConnection connection, Exception? reason);
 }

@@ -231,7 +231,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
     private void DeliverFrames(ref ReadOnlySequence<byte> buffer)
     {
         var sink = _sink!;
-        while (!IsClosed && FrameParser.TryReadFrame(ref buffer, _maxFrameSize, out var frame))
+        while (!IsClosed && FrameParser.TryReadFrame(ref buffer, Math.Min(_maxFrameSize, sink.NextFrameLimit), out var frame))
         {
             sink.OnFrame(this, frame);
         }

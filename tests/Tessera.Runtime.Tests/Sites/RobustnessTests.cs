@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
 using Tessera.Runtime.Tests.Transport;
 using Tessera.Transport;
 using Xunit;
@@ -110,6 +113,34 @@ public sealed class RobustnessTests
 
         await refused.Closed.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(idle.Closed.IsCompleted);
+        Assert.Equal("hello still", greeter.Greet("still"));
+    }
+
+    [Fact]
+    public async Task A_stranger_that_announces_a_large_first_frame_is_closed_at_once_over_tcp()
+    {
+        // The Hello deadline is far off: only the limit on a frame before the handshake can close the socket in time.
+        await using var home = await Site.StartAsync(new SiteOptions { TransportOptions = new TransportOptions { ConnectTimeout = TimeSpan.FromSeconds(60) } });
+        var ticket = new Greeter().OfferUnlimited(home);
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await stranger.ConnectAsync(IPEndPoint.Parse(home.Address)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // 1 MiB is well within the 16 MiB frame limit of a connection that finished its handshake.
+        var prefix = new byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(prefix, 1024 * 1024);
+        await stranger.SendAsync(prefix);
+
+        var buffer = new byte[64];
+        var closed = stranger.ReceiveAsync(buffer.AsMemory()).AsTask();
+        try
+        {
+            Assert.Equal(0, await closed.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
+        await using var caller = await Site.StartAsync();
+        var greeter = await Greeter.TakeAsync(caller, ticket);
         Assert.Equal("hello still", greeter.Greet("still"));
     }
 }
