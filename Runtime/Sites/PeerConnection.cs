@@ -31,6 +31,7 @@ internal sealed class PeerConnection : IFrameSink
     private readonly TaskCompletionSource<HandshakeFrame> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SiteIdentity? _expectedPeer;
     private volatile Phase _phase;
+    private int _homeCalls;
     private Exception? _closeReason;
 
     private PeerConnection(IFrameConnection connection, ConnectionTable table, Phase phase, SiteIdentity? expectedPeer)
@@ -50,6 +51,16 @@ internal sealed class PeerConnection : IFrameSink
     public string RemoteAddress => _connection.RemoteAddress;
 
     public bool IsClosed => _phase == Phase.Closed;
+
+    /// <summary>Counts a call of this peer's that starts at home; false, counting nothing, when <paramref name="limit"/> are running.</summary>
+    public bool TryStartHomeCall(int limit)
+    {
+        if (Interlocked.Increment(ref _homeCalls) <= limit) return true;
+        Interlocked.Decrement(ref _homeCalls);
+        return false;
+    }
+
+    public void EndHomeCall() => Interlocked.Decrement(ref _homeCalls);
 
     /// <summary>Completes with the peer's Accept or Reject; faults if the connection closes first.</summary>
     public Task<HandshakeFrame> Handshake => _handshake.Task;

@@ -41,6 +41,13 @@ public sealed record SiteOptions
     public int MaxOutstandingAsyncCalls { get; init; } = 1024;
 
     /// <summary>
+    /// <c>[Stationary]</c> calls from one connection that may run, or wait for a thread, at home at once. One more
+    /// is refused at once with <see cref="SiteOverloadedException"/> at its caller, without running, so a peer
+    /// that floods a site cannot make it queue without end.
+    /// </summary>
+    public int MaxHomeCallsPerConnection { get; init; } = 10_000;
+
+    /// <summary>
     /// How many calls on one <c>[Cached]</c> object may wait on this site for its state; one more fails
     /// at once with <see cref="CallQueueFullException"/>.
     /// </summary>
@@ -66,6 +73,7 @@ public sealed record SiteOptions
         Faults.Validate();
         if (DefaultCallTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DefaultCallTimeout), DefaultCallTimeout, "The default call timeout must be positive.");
         if (TakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TakeTimeout), TakeTimeout, "The take timeout must be positive.");
+        if (MaxHomeCallsPerConnection < 1) throw new ArgumentOutOfRangeException(nameof(MaxHomeCallsPerConnection), MaxHomeCallsPerConnection, "At least one call from a connection must be allowed to run.");
         if (MaxWaitingCalls <= 0) throw new ArgumentOutOfRangeException(nameof(MaxWaitingCalls), MaxWaitingCalls, "At least one call must be allowed to wait.");
         if (ShutdownTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "The shutdown timeout cannot be negative.");
         if (MaxOutstandingAsyncCalls < 1) throw new ArgumentOutOfRangeException(nameof(MaxOutstandingAsyncCalls), MaxOutstandingAsyncCalls, "At least one async call must be allowed on a connection.");

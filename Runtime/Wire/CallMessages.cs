@@ -50,6 +50,9 @@ public enum CallFaultCode : byte
 
     /// <summary>The object was killed (<c>Faults.KillAsync</c>): every reference to it is permanently failed.</summary>
     EntityKilled = 6,
+
+    /// <summary>The connection already had as many calls running at home as the home site allows; this one did not run.</summary>
+    Overloaded = 7,
 }
 
 /// <summary>The faulted end of a call. Counted as a reply: a call is still exactly two messages.</summary>

@@ -138,6 +138,7 @@ internal sealed class StationaryCaller
         // Home stops a call at the deadline the caller sent; the caller's own timer may not have fired yet.
         CallFaultCode.Cancelled => new CallTimeoutException($"Call 0x{methodId:x8} on {handle} (stopped at home: {fault.Message})", TimeSpan.Zero),
         CallFaultCode.EntityKilled => AsyncFaults.Killed(handle, $"Call of method 0x{methodId:x8}"),
+        CallFaultCode.Overloaded => new SiteOverloadedException($"Site {handle.Home} refused a call of {handle.Type.TypeName} method 0x{methodId:x8}: {fault.Message}"),
         CallFaultCode.ResultTooLarge => new RemoteException(typeof(FrameTooLargeException).FullName!, fault.Message, null, $"{handle.Type.TypeName} method 0x{methodId:x8}", handle.Home),
         _ => new ProtocolViolationException($"Site {handle.Home} rejected the call ({fault.Code}): {fault.Message}"),
     };

@@ -43,6 +43,15 @@ internal sealed class StationaryServer
 
     public void OnCall(PeerConnection caller, ReceivedCall request)
     {
+        var limit = _site.Options.MaxHomeCallsPerConnection;
+        if (!caller.TryStartHomeCall(limit))
+        {
+            request.Arguments.Return();
+            _logger.LogDebug("Refused a call from {Caller}: {Limit} of its calls are running here already.", caller, limit);
+            var fault = Fault(request.CallId, CallFaultCode.Overloaded, typeof(SiteOverloadedException).FullName!, $"{limit} calls from this connection were running there already; the call did not run.");
+            _ = SendReplyAsync(caller, request.CallId, default, fault);
+            return;
+        }
         var call = _calls.TryRent() ?? new RunningCall(this, _cancellable, _time);
         call.Begin(caller, request);
         ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
@@ -58,6 +67,7 @@ internal sealed class StationaryServer
         }
         finally
         {
+            call.Caller.EndHomeCall();
             call.Clear();
             _calls.TryReturn(call);
         }

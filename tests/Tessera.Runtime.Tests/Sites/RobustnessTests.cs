@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Tessera.Runtime.Tests.Transport;
 using Tessera.Transport;
+using Tessera.Wire;
 using Xunit;
 
 namespace Tessera.Runtime.Tests.Sites;
@@ -142,5 +143,42 @@ public sealed class RobustnessTests
         await using var caller = await Site.StartAsync();
         var greeter = await Greeter.TakeAsync(caller, ticket);
         Assert.Equal("hello still", greeter.Greet("still"));
+    }
+
+    [Fact]
+    public async Task Calls_past_the_limit_of_one_connection_are_refused_at_once_and_taken_again_once_earlier_ones_end()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync(configure: options => options with { MaxHomeCallsPerConnection = 2 });
+        var original = new Greeter();
+        var ticket = original.OfferUnlimited(home);
+        var caller = await harness.StartSiteAsync();
+        var greeter = await Greeter.TakeAsync(caller, ticket);
+        using var cancellation = new CancellationTokenSource();
+        var hanging = new[] { greeter.HangAsync(cancellation.Token), greeter.HangAsync(cancellation.Token) };
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Call) == 2);
+
+        var refused = Assert.Throws<SiteOverloadedException>(() => greeter.Greet("third"));
+        var other = await Greeter.TakeAsync(await harness.StartSiteAsync(), ticket);
+
+        Assert.Contains("did not run", refused.Message);
+        Assert.Equal(0, original.Greetings());
+        Assert.Equal("hello other", other.Greet("other"));
+        cancellation.Cancel();
+        foreach (var call in hanging) await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Poll.UntilAsync(() => original.HangsStopped() == 2);
+        await Poll.UntilAsync(() => TryGreet(greeter) == "hello again");
+    }
+
+    private static string? TryGreet(Greeter greeter)
+    {
+        try
+        {
+            return greeter.Greet("again");
+        }
+        catch (SiteOverloadedException)
+        {
+            return null;
+        }
     }
 }
