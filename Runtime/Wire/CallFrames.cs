@@ -75,10 +75,10 @@ internal static class CallFrames
         var objectKey = (ulong)reader.Int64();
         var methodId = (uint)reader.Int32();
         var timeoutMilliseconds = reader.Int64();
-        var arguments = reader.PooledArray("its arguments are null");
+        var arguments = reader.RequiredArray("its arguments are null");
         var traceContext = reader.Array();
         reader.EnsureEnd();
-        call = new ReceivedCall(callId, objectKey, methodId, timeoutMilliseconds, arguments, traceContext);
+        call = new ReceivedCall(callId, objectKey, methodId, timeoutMilliseconds, EncodedBytes.CopyOf(arguments), traceContext);
         return true;
     }
 
@@ -92,12 +92,12 @@ internal static class CallFrames
         var callId = reader.Int64();
         var objectKey = (ulong)reader.Int64();
         var methodId = (uint)reader.Int32();
-        var arguments = reader.PooledArray("its arguments are null");
+        var arguments = reader.RequiredArray("its arguments are null");
         var cancellable = reader.Byte();
         if (cancellable > 1) throw reader.Malformed($"its Cancellable flag is {cancellable}");
         var traceContext = reader.Array();
         reader.EnsureEnd();
-        call = new ReceivedAsyncCall(callId, objectKey, methodId, arguments, cancellable == 1, traceContext);
+        call = new ReceivedAsyncCall(callId, objectKey, methodId, EncodedBytes.CopyOf(arguments), cancellable == 1, traceContext);
         return true;
     }
 
@@ -130,8 +130,9 @@ internal static class CallFrames
         if (!IsMessage(frame, tag, ReplyMembers)) return false;
         var reader = new FrameReader(frame, message);
         callId = reader.Int64();
-        result = reader.PooledArray("its result is null");
+        var bytes = reader.RequiredArray("its result is null");
         reader.EnsureEnd();
+        result = EncodedBytes.CopyOf(bytes);
         return true;
     }
 
@@ -178,9 +179,12 @@ internal static class CallFrames
 
         public byte[]? Array() => TryTakeArray(out var bytes) ? bytes.ToArray() : null;
 
-        /// <summary>An array that must be there, copied into a pooled buffer (<see cref="EncodedBytes"/>).</summary>
-        public EncodedBytes PooledArray(string whyIfNull)
-            => TryTakeArray(out var bytes) ? EncodedBytes.CopyOf(bytes) : throw Malformed(whyIfNull);
+        /// <summary>
+        /// An array that must be there, still in the frame: callers copy it into a pooled buffer only once the whole
+        /// frame has been read, so a frame malformed after it leaves no rented buffer behind.
+        /// </summary>
+        public ReadOnlySpan<byte> RequiredArray(string whyIfNull)
+            => TryTakeArray(out var bytes) ? bytes : throw Malformed(whyIfNull);
 
         /// <returns>False for a null array.</returns>
         private bool TryTakeArray(out ReadOnlySpan<byte> bytes)
