@@ -27,6 +27,10 @@ internal sealed class MigratoryManager
     private readonly List<ChainEntry> _chain = new();
     private readonly List<SiteIdentity> _failed = new();
     private readonly List<(Requester Requester, long LastHop)> _held = new();
+
+    // One recheck waits per dead site and silent site: every repair that finds the pair undecided again would
+    // otherwise start another, and each would run its own repair when the silent site's health changes.
+    private readonly HashSet<(SiteIdentity Dead, SiteIdentity Silent)> _rechecks = new();
     private Requester _tail;
     private long _nextHop = 1;
     private string? _lostReason;
@@ -181,7 +185,12 @@ internal sealed class MigratoryManager
             }
         }
         foreach (var (entry, previous) in placed) Forward(previous, entry);
-        foreach (var (dead, silent) in undecided) _ = RecheckAsync(dead, silent);
+        foreach (var (dead, silent) in undecided)
+        {
+            bool first;
+            lock (_gate) first = _rechecks.Add((dead, silent));
+            if (first) _ = RecheckAsync(dead, silent);
+        }
     }
 
     /// <summary>
@@ -194,6 +203,7 @@ internal sealed class MigratoryManager
         await _protocol.WaitForChangeAsync(silent).ConfigureAwait(false);
         lock (_gate)
         {
+            _rechecks.Remove((dead, silent));
             if (_protocol.IsStopped || _lostReason is not null || !_chain.Exists(e => e.Requester.Site == dead || e.From.Site == dead)) return;
             if (!_failed.Contains(dead)) _failed.Add(dead);
             if (_repairing) return;
