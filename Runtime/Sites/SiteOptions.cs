@@ -41,7 +41,7 @@ public sealed record SiteOptions
     public int MaxOutstandingAsyncCalls { get; init; } = 1024;
 
     /// <summary>
-    /// <c>[Stationary]</c> calls from one connection that may run, or wait for a thread, at home at once. One more
+    /// <c>[Stationary]</c> calls from one connection that home holds at once, from arrival until the reply is queued. One more
     /// is refused at once with <see cref="SiteOverloadedException"/> at its caller, without running, so a peer
     /// that floods a site cannot make it queue without end.
     /// </summary>

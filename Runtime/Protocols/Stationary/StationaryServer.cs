@@ -27,6 +27,8 @@ internal sealed class StationaryServer
     private readonly ILogger _logger;
     private readonly DeadlinePool _replyDeadlines;
     private readonly CancellableCalls _cancellable = new();
+    private readonly int _maxCallsPerConnection;
+    private readonly string _overloaded;
 
     // Enough for every call of 64 busy callers to find one; past that, calls allocate theirs.
     private readonly ReusePool<RunningCall> _calls = new(MaxPooledCalls);
@@ -39,17 +41,16 @@ internal sealed class StationaryServer
         _maxTimeout = maxTimeout;
         _logger = logger;
         _replyDeadlines = new DeadlinePool(time);
+        _maxCallsPerConnection = site.Options.MaxHomeCallsPerConnection;
+        _overloaded = $"{_maxCallsPerConnection} calls from this connection were running there already; the call did not run.";
     }
 
     public void OnCall(PeerConnection caller, ReceivedCall request)
     {
-        var limit = _site.Options.MaxHomeCallsPerConnection;
-        if (!caller.TryStartHomeCall(limit))
+        if (!caller.TryStartHomeCall(_maxCallsPerConnection))
         {
             request.Arguments.Return();
-            _logger.LogDebug("Refused a call from {Caller}: {Limit} of its calls are running here already.", caller, limit);
-            var fault = Fault(request.CallId, CallFaultCode.Overloaded, typeof(SiteOverloadedException).FullName!, $"{limit} calls from this connection were running there already; the call did not run.");
-            _ = SendReplyAsync(caller, request.CallId, default, fault);
+            Refuse(caller, Fault(request.CallId, CallFaultCode.Overloaded, typeof(SiteOverloadedException).FullName!, _overloaded));
             return;
         }
         var call = _calls.TryRent() ?? new RunningCall(this, _cancellable, _time);
@@ -63,7 +64,10 @@ internal sealed class StationaryServer
     {
         try
         {
-            await RunCallAsync(call).ConfigureAwait(false);
+            // Its reply has no way back: a call still queued when its connection closed does not run, so a peer
+            // that reconnects cannot leave work behind it faster than the limit lets it start more.
+            if (call.Caller.IsClosed) call.Request.Arguments.Return();
+            else await RunCallAsync(call).ConfigureAwait(false);
         }
         finally
         {
@@ -169,6 +173,47 @@ internal sealed class StationaryServer
         finally
         {
             _replyDeadlines.Return(deadline);
+        }
+    }
+
+    /// <summary>
+    /// Sent only if it can be queued at once. A peer that floods calls and reads nothing would otherwise leave a
+    /// blocked send at this site for every call refused; dropped instead, the call ends at its caller's deadline.
+    /// </summary>
+    private void Refuse(PeerConnection caller, CallFault fault)
+    {
+        using var giveUp = new CancellationTokenSource();
+        ValueTask send;
+        try
+        {
+            send = caller.SendAsync(fault, giveUp.Token);
+        }
+        catch (TesseraException)
+        {
+            return;
+        }
+        if (send.IsCompletedSuccessfully)
+        {
+            _logger.LogDebug("Refused a call from {Caller}: {Limit} of its calls are running here already.", caller, _maxCallsPerConnection);
+            return;
+        }
+        if (!send.IsCompleted) giveUp.Cancel();
+        _ = ObserveDroppedAsync(send, caller);
+    }
+
+    private async Task ObserveDroppedAsync(ValueTask send, PeerConnection caller)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogWarning("Refused a call from {Caller} and dropped the refusal: the connection's send queue is full. The call ends at its caller's deadline.", caller);
+        }
+        catch (TesseraException ex)
+        {
+            _logger.LogDebug("Refused a call from {Caller}; the refusal was not sent: {Reason}", caller, ex.Message);
         }
     }
 

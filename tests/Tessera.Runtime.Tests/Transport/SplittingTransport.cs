@@ -38,6 +38,8 @@ internal sealed class SplittingTransport(ITransport inner, int segmentSize = 3) 
     {
         public void OnFrame(IFrameConnection _, ReadOnlySequence<byte> frame) => sink.OnFrame(connection, Segments.Of(frame.ToArray(), segmentSize));
 
+        public int NextFrameLimit => sink.NextFrameLimit;
+
         public void OnClosed(IFrameConnection _, Exception? reason) => sink.OnClosed(connection, reason);
     }
 }
