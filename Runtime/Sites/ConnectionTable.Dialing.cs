@@ -66,6 +66,12 @@ internal sealed partial class ConnectionTable
         {
             answer = await connection.Handshake.WaitAsync(_transportOptions.ConnectTimeout, _time).ConfigureAwait(false);
         }
+        catch (ConnectionClosedException ex) when (_transportOptions.Tls is not null)
+        {
+            // Under TLS 1.3 a client finishes its handshake before the server has judged the client's certificate.
+            connection.Abort(ex);
+            throw new ConnectionClosedException($"{ex.Message} before answering Hello: over TLS, this is how a peer refuses this site's certificate.", ex);
+        }
         catch (Exception ex)
         {
             connection.Abort(ex);

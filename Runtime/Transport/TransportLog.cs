@@ -35,4 +35,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The listener on {Address} failed.")]
     public static partial void ListenerFailed(ILogger logger, string address, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Refused a connection from {RemoteAddress}: its TLS handshake failed.")]
+    public static partial void TlsRefused(ILogger logger, string remoteAddress, Exception exception);
 }

@@ -17,6 +17,9 @@ public sealed record TransportOptions
     /// <summary>Connections a site keeps at once, handshaking ones included; more are refused at accept.</summary>
     public int MaxConnections { get; init; } = 1024;
 
+    /// <summary>Mutual TLS on every connection; null, the default, is plain TCP. Only the TCP transport offers it.</summary>
+    public Tcp.TlsOptions? Tls { get; init; }
+
     public void Validate()
     {
         if (MaxFrameSize < 64) throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), MaxFrameSize, "A frame limit below 64 bytes cannot carry a handshake.");
@@ -25,5 +28,6 @@ public sealed record TransportOptions
             throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, $"The send queue holds at most {Framing.SendQueue.MaxCapacity} frames.");
         if (MaxConnections < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnections), MaxConnections, "A site needs room for at least one connection.");
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "The connect timeout must be positive.");
+        Tls?.Validate();
     }
 }

@@ -27,6 +27,7 @@ public sealed class InMemoryTransport : ITransport
         _network = network;
         _options = options ?? new TransportOptions();
         _options.Validate();
+        if (_options.Tls is not null) throw new ArgumentException("The in-memory transport has no TLS: leave TransportOptions.Tls null, or use the TCP transport.", nameof(options));
         _logger = logger ?? NullLogger.Instance;
     }
 

@@ -1,7 +1,11 @@
 using System;
 using System.Globalization;
+using System.IO;
+using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using Pipelines.Sockets.Unofficial;
@@ -20,7 +24,7 @@ internal static class TcpDialer
     /// </remarks>
     public const SocketConnectionOptions ConnectionOptions = SocketConnectionOptions.InlineReads | SocketConnectionOptions.InlineWrites;
 
-    public static async Task<SocketConnection> DialAsync(string address, TransportOptions options, CancellationToken cancellationToken)
+    public static async Task<(IDuplexPipe Pipe, IDisposable Resource)> DialAsync(string address, TransportOptions options, CancellationToken cancellationToken)
     {
         if (!TcpAddress.TryParse(address, out var host, out int port) || port == 0)
         {
@@ -37,7 +41,10 @@ internal static class TcpDialer
             {
                 try
                 {
-                    return await DialOneAsync(new IPEndPoint(ip, port), address, options, timeout.Token).ConfigureAwait(false);
+                    var endPoint = new IPEndPoint(ip, port);
+                    if (options.Tls is { } tls) return await DialTlsAsync(endPoint, host, address, tls, options, timeout.Token).ConfigureAwait(false);
+                    var plain = await DialOneAsync(endPoint, address, options, timeout.Token).ConfigureAwait(false);
+                    return (plain, plain);
                 }
                 catch (SocketException ex)
                 {
@@ -55,6 +62,41 @@ internal static class TcpDialer
         catch (SocketException ex)
         {
             throw new TransportConnectException(address, $"Could not connect to {address}: {Describe(ex.SocketErrorCode)}.", ex);
+        }
+        catch (AuthenticationException ex)
+        {
+            throw new TransportConnectException(address, $"Could not connect to {address}: the TLS handshake failed ({ex.Message}).", ex);
+        }
+        catch (IOException ex)
+        {
+            // The listener closed the socket during the TLS handshake: it refused this site's certificate or does not speak TLS.
+            throw new TransportConnectException(address, $"Could not connect to {address}: the peer closed the connection during the TLS handshake ({ex.Message}).", ex);
+        }
+    }
+
+    /// <summary>A socket, then TLS over it within the same deadline; the TLS stream owns the socket.</summary>
+    private static async Task<(IDuplexPipe, IDisposable)> DialTlsAsync(IPEndPoint endPoint, string host, string name, TlsOptions tls, TransportOptions options, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
+        {
+            await stream.AuthenticateAsClientAsync(tls.ForDialing(host), cancellationToken).ConfigureAwait(false);
+            return (StreamConnection.GetDuplex(stream, FramePipeOptions.ForOutbound(), FramePipeOptions.ForInbound(options), name), stream);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -1,7 +1,10 @@
 using System;
+using System.IO;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using Pipelines.Sockets.Unofficial;
@@ -10,7 +13,8 @@ namespace Tessera.Transport.Tcp;
 
 /// <summary>
 /// Accepts sockets and hands each one, as a pipe, to a handler whose task lasts as long as the connection;
-/// the socket is torn down as soon as that task completes.
+/// the socket is torn down as soon as that task completes. With TLS, the handshake comes first, within the
+/// connect timeout; a socket that fails it is closed and reported, and never reaches the handler.
 /// </summary>
 /// <remarks>
 /// An accept loop of its own rather than Pipelines.Sockets.Unofficial's <c>SocketServer</c>, which gives no way
@@ -27,13 +31,18 @@ internal sealed class TcpFrameServer : IDisposable
 
     private readonly Func<IDuplexPipe, EndPoint?, Task> _onClient;
     private readonly Action<Exception> _onFaulted;
+    private readonly Action<EndPoint?, Exception> _onRefused;
+    private readonly TransportOptions _options;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
+    private int _handshaking;
 
-    public TcpFrameServer(Func<IDuplexPipe, EndPoint?, Task> onClient, Action<Exception> onFaulted)
+    public TcpFrameServer(TransportOptions options, Func<IDuplexPipe, EndPoint?, Task> onClient, Action<Exception> onFaulted, Action<EndPoint?, Exception> onRefused)
     {
+        _options = options;
         _onClient = onClient;
         _onFaulted = onFaulted;
+        _onRefused = onRefused;
     }
 
     /// <summary>Binds and starts accepting; returns the endpoint actually bound (the port chosen, for port 0).</summary>
@@ -93,13 +102,26 @@ internal sealed class TcpFrameServer : IDisposable
     private async Task ServeAsync(Socket client, PipeOptions sendOptions, PipeOptions receiveOptions)
     {
         EndPoint? remote = null;
-        SocketConnection? connection = null;
+        IDisposable? resource = null;
         try
         {
             client.NoDelay = true;
             remote = client.RemoteEndPoint;
-            connection = SocketConnection.Create(client, sendOptions, receiveOptions, TcpDialer.ConnectionOptions);
-            await _onClient(connection, remote).ConfigureAwait(false);
+            IDuplexPipe pipe;
+            if (_options.Tls is { } tls)
+            {
+                var stream = await AuthenticateAsync(client, remote, tls).ConfigureAwait(false);
+                if (stream is null) return;
+                resource = stream;
+                pipe = StreamConnection.GetDuplex(stream, sendOptions, receiveOptions, remote?.ToString());
+            }
+            else
+            {
+                var connection = SocketConnection.Create(client, sendOptions, receiveOptions, TcpDialer.ConnectionOptions);
+                resource = connection;
+                pipe = connection;
+            }
+            await _onClient(pipe, remote).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -111,8 +133,41 @@ internal sealed class TcpFrameServer : IDisposable
         }
         finally
         {
-            if (connection is not null) connection.Dispose();
+            if (resource is not null) resource.Dispose();
             else client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The server side of the TLS handshake; null, with the socket closed and the refusal reported, if it fails.
+    /// At most as many handshakes run at once as the site keeps connections, so strangers that connect and say
+    /// nothing cannot pile them up.
+    /// </summary>
+    private async Task<SslStream?> AuthenticateAsync(Socket client, EndPoint? remote, TlsOptions tls)
+    {
+        if (Interlocked.Increment(ref _handshaking) > _options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _handshaking);
+            _onRefused(remote, new IOException($"{_options.MaxConnections} TLS handshakes were under way already."));
+            return null;
+        }
+        var stream = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            deadline.CancelAfter(_options.ConnectTimeout);
+            await stream.AuthenticateAsServerAsync(tls.ForAccepting(), deadline.Token).ConfigureAwait(false);
+            return stream;
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException)
+        {
+            if (!_stopping.IsCancellationRequested) _onRefused(remote, ex);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _handshaking);
         }
     }
 

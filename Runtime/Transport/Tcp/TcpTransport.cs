@@ -47,8 +47,10 @@ public sealed class TcpTransport : ITransport
 
         var ip = (await TcpAddress.ResolveAsync(host, cancellationToken).ConfigureAwait(false))[0];
         var server = new TcpFrameServer(
+            _options,
             (pipe, remote) => OnClientAsync(pipe, remote, onAccepted),
-            ex => TransportLog.ListenerFailed(_logger, LocalAddress ?? address, ex));
+            ex => TransportLog.ListenerFailed(_logger, LocalAddress ?? address, ex),
+            (remote, ex) => TransportLog.TlsRefused(_logger, Describe(remote), ex));
         string bound;
         lock (_gate)
         {
@@ -77,10 +79,10 @@ public sealed class TcpTransport : ITransport
     {
         ArgumentNullException.ThrowIfNull(address);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        SocketConnection socketConnection;
+        (IDuplexPipe Pipe, IDisposable Resource) dialed;
         try
         {
-            socketConnection = await TcpDialer.DialAsync(address, _options, cancellationToken).ConfigureAwait(false);
+            dialed = await TcpDialer.DialAsync(address, _options, cancellationToken).ConfigureAwait(false);
         }
         catch (TransportConnectException ex)
         {
@@ -88,7 +90,7 @@ public sealed class TcpTransport : ITransport
             throw;
         }
 
-        var connection = new PipeFrameConnection(socketConnection, address, _options, _logger, socketConnection);
+        var connection = new PipeFrameConnection(dialed.Pipe, address, _options, _logger, dialed.Resource);
         if (!_connections.TryAdd(connection))
         {
             connection.Abort(null);
@@ -122,7 +124,7 @@ public sealed class TcpTransport : ITransport
 
     private Task OnClientAsync(IDuplexPipe pipe, EndPoint? remoteEndPoint, Action<IFrameConnection> onAccepted)
     {
-        var remoteAddress = remoteEndPoint is IPEndPoint ip ? TcpAddress.Format(ip) : remoteEndPoint?.ToString() ?? "(unknown)";
+        var remoteAddress = Describe(remoteEndPoint);
         var connection = new PipeFrameConnection(pipe, remoteAddress, _options, _logger, pipe as IDisposable);
         if (!_connections.TryAdd(connection))
         {
@@ -143,4 +145,6 @@ public sealed class TcpTransport : ITransport
 
         return connection.Completion;
     }
+
+    private static string Describe(EndPoint? remoteEndPoint) => remoteEndPoint is IPEndPoint ip ? TcpAddress.Format(ip) : remoteEndPoint?.ToString() ?? "(unknown)";
 }

@@ -1,0 +1,116 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Tessera.Runtime.Tests.Sites;
+using Tessera.Transport;
+using Tessera.Transport.InMemory;
+using Tessera.Transport.Tcp;
+using Tessera.Wire;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.Transport;
+
+/// <summary>Sites over real TCP with mutual TLS: a cluster certificate admits its holders and nobody else.</summary>
+public sealed class TlsTests
+{
+    private static readonly X509Certificate2 Cluster = SelfSigned("CN=tessera-cluster");
+    private static readonly X509Certificate2 Stranger = SelfSigned("CN=tessera-stranger");
+
+    [Fact]
+    public async Task Sites_holding_the_cluster_certificate_call_each_other_in_one_request_and_one_reply()
+    {
+        await using var home = await StartAsync(Cluster);
+        await using var caller = await StartAsync(Cluster);
+        var greeter = await Greeter.TakeAsync(caller, new Greeter().OfferUnlimited(home));
+
+        var before = caller.Counters.TotalSent;
+        Assert.Equal("hello tls", greeter.Greet("tls"));
+
+        Assert.Equal(1, caller.Counters.TotalSent - before);
+        Assert.Equal(1, home.Counters.Received(MessageKind.Call));
+    }
+
+    [Fact]
+    public async Task A_site_with_a_certificate_the_cluster_does_not_accept_cannot_take_a_ticket_and_home_keeps_serving()
+    {
+        await using var home = await StartAsync(Cluster);
+        var ticket = new Greeter().OfferUnlimited(home);
+        await using var stranger = await StartAsync(Stranger);
+
+        var refused = await Assert.ThrowsAnyAsync<TesseraException>(() => Greeter.TakeAsync(stranger, ticket).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("TLS", Describe(refused));
+        await using var member = await StartAsync(Cluster);
+        Assert.Equal("hello member", (await Greeter.TakeAsync(member, ticket)).Greet("member"));
+    }
+
+    [Fact]
+    public async Task A_plain_tcp_site_cannot_reach_a_tls_site_and_fails_within_its_connect_timeout()
+    {
+        await using var home = await StartAsync(Cluster);
+        var ticket = new Greeter().OfferUnlimited(home);
+        await using var plain = await Site.StartAsync(new SiteOptions
+        {
+            TransportOptions = new TransportOptions { ConnectTimeout = TimeSpan.FromSeconds(2) },
+            TakeTimeout = TimeSpan.FromSeconds(20),
+        });
+
+        await Assert.ThrowsAnyAsync<TesseraException>(() => Greeter.TakeAsync(plain, ticket).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_tls_site_cannot_reach_a_plain_tcp_site_and_says_the_tls_handshake_failed()
+    {
+        await using var plain = await Site.StartAsync();
+        var ticket = new Greeter().OfferUnlimited(plain);
+        await using var member = await StartAsync(Cluster);
+
+        var refused = await Assert.ThrowsAnyAsync<TesseraException>(() => Greeter.TakeAsync(member, ticket).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("TLS handshake", Describe(refused));
+    }
+
+    [Fact]
+    public void The_in_memory_transport_refuses_tls_options_instead_of_ignoring_them()
+    {
+        var network = new InMemoryNetwork();
+
+        var error = Assert.Throws<ArgumentException>(() => { network.CreateTransport(new TransportOptions { Tls = new TlsOptions { Certificate = Cluster } }); });
+
+        Assert.Contains("no TLS", error.Message);
+    }
+
+    [Fact]
+    public void A_certificate_without_its_private_key_is_refused_when_the_options_are_checked()
+    {
+        using var publicOnly = X509CertificateLoader.LoadCertificate(Cluster.Export(X509ContentType.Cert));
+
+        var error = Assert.Throws<ArgumentException>(() => new TransportOptions { Tls = new TlsOptions { Certificate = publicOnly } }.Validate());
+
+        Assert.Contains("private key", error.Message);
+    }
+
+    private static Task<Site> StartAsync(X509Certificate2 certificate) => Site.StartAsync(new SiteOptions
+    {
+        TransportOptions = new TransportOptions
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            Tls = new TlsOptions { Certificate = certificate, ValidatePeer = AcceptsOnlyTheCluster },
+        },
+        TakeTimeout = TimeSpan.FromSeconds(20),
+    });
+
+    private static bool AcceptsOnlyTheCluster(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+        => certificate is not null && certificate.GetCertHashString() == Cluster.GetCertHashString();
+
+    private static string Describe(Exception error) => error.InnerException is null ? error.Message : error.Message + " / " + Describe(error.InnerException);
+
+    private static X509Certificate2 SelfSigned(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // Through PKCS#12 so that the key is usable by the TLS stack on every platform, not only as an ephemeral key.
+        return X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pkcs12), null);
+    }
+}
