@@ -70,7 +70,7 @@ internal sealed partial class ConnectionTable
         {
             // Under TLS 1.3 a client finishes its handshake before the server has judged the client's certificate.
             connection.Abort(ex);
-            throw new ConnectionClosedException($"{ex.Message} before answering Hello: over TLS, this is how a peer refuses this site's certificate.", ex);
+            throw new ConnectionClosedException($"{ex.Message} before answering Hello: over TLS, this is also how a peer refuses this site's certificate.", ex);
         }
         catch (Exception ex)
         {

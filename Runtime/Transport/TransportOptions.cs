@@ -14,7 +14,10 @@ public sealed record TransportOptions
     /// <summary>How long a dial may take before it fails, and how long an accepted connection may take to say Hello.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Connections a site keeps at once, handshaking ones included; more are refused at accept.</summary>
+    /// <summary>
+    /// Connections a site keeps at once, handshaking ones included; more are refused at accept. With TLS, as many TLS
+    /// handshakes again may be under way before their connections count here.
+    /// </summary>
     public int MaxConnections { get; init; } = 1024;
 
     /// <summary>Mutual TLS on every connection; null, the default, is plain TCP. Only the TCP transport offers it.</summary>

@@ -271,7 +271,7 @@ internal sealed class PipeFrameConnection : IFrameConnection
         }
 
         // Completing the output after a drain is what tells the peer, in order, that nothing more follows.
-        _output.Complete();
+        await CompleteOutputAsync().ConfigureAwait(false);
         if (drained && error is null)
         {
             OnSendSideDrained();
@@ -283,6 +283,20 @@ internal sealed class PipeFrameConnection : IFrameConnection
 
         while (queue.TryDequeue(out var undelivered)) undelivered.Return();
         LoopEnded();
+    }
+
+    /// <summary>Asynchronously, since over TLS completing the output also ends the session, which is a write.</summary>
+    private async ValueTask CompleteOutputAsync()
+    {
+        try
+        {
+            await _output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The stream under the pipe failed to end cleanly: the connection closes either way, and must, so this loop goes on.
+            TransportLog.ProtocolError(_logger, RemoteAddress, ex);
+        }
     }
 
     private void WriteFrame(OutboundFrame frame)

@@ -42,7 +42,7 @@ internal static class TcpDialer
                 try
                 {
                     var endPoint = new IPEndPoint(ip, port);
-                    if (options.Tls is { } tls) return await DialTlsAsync(endPoint, host, address, tls, options, timeout.Token).ConfigureAwait(false);
+                    if (options.Tls is { } tls) return await DialTlsAsync(endPoint, host, address, tls, timeout.Token).ConfigureAwait(false);
                     var plain = await DialOneAsync(endPoint, address, options, timeout.Token).ConfigureAwait(false);
                     return (plain, plain);
                 }
@@ -69,13 +69,14 @@ internal static class TcpDialer
         }
         catch (IOException ex)
         {
-            // The listener closed the socket during the TLS handshake: it refused this site's certificate or does not speak TLS.
+            // The listener closed the socket during the TLS handshake: it refused this site's certificate, does not speak
+            // TLS, or had no room for another handshake.
             throw new TransportConnectException(address, $"Could not connect to {address}: the peer closed the connection during the TLS handshake ({ex.Message}).", ex);
         }
     }
 
     /// <summary>A socket, then TLS over it within the same deadline; the TLS stream owns the socket.</summary>
-    private static async Task<(IDuplexPipe, IDisposable)> DialTlsAsync(IPEndPoint endPoint, string host, string name, TlsOptions tls, TransportOptions options, CancellationToken cancellationToken)
+    private static async Task<(IDuplexPipe, IDisposable)> DialTlsAsync(IPEndPoint endPoint, string host, string name, TlsOptions tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -91,7 +92,14 @@ internal static class TcpDialer
         try
         {
             await stream.AuthenticateAsClientAsync(tls.ForDialing(host), cancellationToken).ConfigureAwait(false);
-            return (StreamConnection.GetDuplex(stream, FramePipeOptions.ForOutbound(), FramePipeOptions.ForInbound(options), name), stream);
+            var pipe = new TlsPipe(stream);
+            return (pipe, pipe);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or AuthenticationException or IOException))
+        {
+            // ValidatePeer is user code: whatever it throws, the dial fails as a dial.
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new AuthenticationException($"Checking the certificate of {name} threw {ex.GetType().Name}: {ex.Message}", ex);
         }
         catch
         {

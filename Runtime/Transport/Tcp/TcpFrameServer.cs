@@ -4,7 +4,6 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using Pipelines.Sockets.Unofficial;
@@ -110,10 +109,10 @@ internal sealed class TcpFrameServer : IDisposable
             IDuplexPipe pipe;
             if (_options.Tls is { } tls)
             {
-                var stream = await AuthenticateAsync(client, remote, tls).ConfigureAwait(false);
-                if (stream is null) return;
-                resource = stream;
-                pipe = StreamConnection.GetDuplex(stream, sendOptions, receiveOptions, remote?.ToString());
+                var tlsPipe = await AuthenticateAsync(client, remote, tls).ConfigureAwait(false);
+                if (tlsPipe is null) return;
+                resource = tlsPipe;
+                pipe = tlsPipe;
             }
             else
             {
@@ -140,34 +139,49 @@ internal sealed class TcpFrameServer : IDisposable
 
     /// <summary>
     /// The server side of the TLS handshake; null, with the socket closed and the refusal reported, if it fails.
-    /// At most as many handshakes run at once as the site keeps connections, so strangers that connect and say
-    /// nothing cannot pile them up.
+    /// At most <see cref="TransportOptions.MaxConnections"/> handshakes run at once, each within the connect timeout,
+    /// as plain connections that have not said Hello yet are bounded; a stranger can still hold them all for that
+    /// long, as it can hold plain ones.
     /// </summary>
-    private async Task<SslStream?> AuthenticateAsync(Socket client, EndPoint? remote, TlsOptions tls)
+    private async Task<TlsPipe?> AuthenticateAsync(Socket client, EndPoint? remote, TlsOptions tls)
     {
         if (Interlocked.Increment(ref _handshaking) > _options.MaxConnections)
         {
             Interlocked.Decrement(ref _handshaking);
-            _onRefused(remote, new IOException($"{_options.MaxConnections} TLS handshakes were under way already."));
+            Refused(remote, new IOException($"{_options.MaxConnections} TLS handshakes were under way already; this one was not started."));
             return null;
         }
-        var stream = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
+        SslStream? stream = null;
         try
         {
+            stream = new SslStream(new NetworkStream(client, ownsSocket: true), leaveInnerStreamOpen: false);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             deadline.CancelAfter(_options.ConnectTimeout);
             await stream.AuthenticateAsServerAsync(tls.ForAccepting(), deadline.Token).ConfigureAwait(false);
-            return stream;
+            return new TlsPipe(stream);
         }
-        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException)
+        catch (Exception ex)
         {
-            if (!_stopping.IsCancellationRequested) _onRefused(remote, ex);
-            await stream.DisposeAsync().ConfigureAwait(false);
+            // Anything: ValidatePeer is user code, and one client's failed handshake must not be taken for the listener's.
+            if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
+            if (!_stopping.IsCancellationRequested) Refused(remote, ex);
             return null;
         }
         finally
         {
             Interlocked.Decrement(ref _handshaking);
+        }
+    }
+
+    private void Refused(EndPoint? remote, Exception reason)
+    {
+        try
+        {
+            _onRefused(remote, reason);
+        }
+        catch
+        {
+            // A throwing logger must not fail the connection's cleanup.
         }
     }
 

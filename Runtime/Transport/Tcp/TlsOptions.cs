@@ -17,11 +17,12 @@ public sealed record TlsOptions
     public required X509Certificate2 Certificate { get; init; }
 
     /// <summary>
-    /// Decides whether a peer's certificate is accepted; null accepts only what the platform's chain validation
-    /// accepts (a dialing site's name must match the certificate, as for any TLS client). A cluster with its own
-    /// authority or pinned certificates sets this.
+    /// Decides whether a peer's certificate is accepted, on both sides of a connection (the certificate is null if the
+    /// peer showed none). Required: the platform's default check would admit any certificate a public authority
+    /// issued, which says nothing about membership of this cluster. Pin certificates, or check the chain against the
+    /// cluster's own authority.
     /// </summary>
-    public RemoteCertificateValidationCallback? ValidatePeer { get; init; }
+    public required RemoteCertificateValidationCallback ValidatePeer { get; init; }
 
     /// <summary>The TLS versions allowed; the default lets the operating system choose (TLS 1.2 and 1.3).</summary>
     public SslProtocols EnabledProtocols { get; init; } = SslProtocols.None;
@@ -29,6 +30,7 @@ public sealed record TlsOptions
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Certificate, nameof(Certificate));
+        ArgumentNullException.ThrowIfNull(ValidatePeer, nameof(ValidatePeer));
         if (!Certificate.HasPrivateKey)
             throw new ArgumentException("The TLS certificate must carry its private key: a site presents it when it accepts a connection.", nameof(Certificate));
     }

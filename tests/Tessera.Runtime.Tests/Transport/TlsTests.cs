@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -28,6 +29,22 @@ public sealed class TlsTests
 
         Assert.Equal(1, caller.Counters.TotalSent - before);
         Assert.Equal(1, home.Counters.Received(MessageKind.Call));
+    }
+
+    [Fact]
+    public async Task A_tls_connection_closes_as_soon_as_both_sides_are_done_without_waiting_out_the_graceful_close_timeout()
+    {
+        var home = await StartAsync(Cluster);
+        await using var caller = await StartAsync(Cluster);
+        var greeter = await Greeter.TakeAsync(caller, new Greeter().OfferUnlimited(home));
+        Assert.Equal("hello once", greeter.Greet("once"));
+
+        var stopping = Stopwatch.StartNew();
+        await home.DisposeAsync();
+
+        // A closing side waits up to 2 s for its peer to close too; that wait ends only if the peer saw the end of the stream.
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(1.5), $"Stopping took {stopping.Elapsed.TotalMilliseconds:0} ms.");
+        await Poll.UntilAsync(() => caller.ConnectionCount == 0);
     }
 
     [Fact]
@@ -75,7 +92,7 @@ public sealed class TlsTests
     {
         var network = new InMemoryNetwork();
 
-        var error = Assert.Throws<ArgumentException>(() => { network.CreateTransport(new TransportOptions { Tls = new TlsOptions { Certificate = Cluster } }); });
+        var error = Assert.Throws<ArgumentException>(() => { network.CreateTransport(new TransportOptions { Tls = new TlsOptions { Certificate = Cluster, ValidatePeer = AcceptsOnlyTheCluster } }); });
 
         Assert.Contains("no TLS", error.Message);
     }
@@ -85,7 +102,7 @@ public sealed class TlsTests
     {
         using var publicOnly = X509CertificateLoader.LoadCertificate(Cluster.Export(X509ContentType.Cert));
 
-        var error = Assert.Throws<ArgumentException>(() => new TransportOptions { Tls = new TlsOptions { Certificate = publicOnly } }.Validate());
+        var error = Assert.Throws<ArgumentException>(() => new TransportOptions { Tls = new TlsOptions { Certificate = publicOnly, ValidatePeer = AcceptsOnlyTheCluster } }.Validate());
 
         Assert.Contains("private key", error.Message);
     }
