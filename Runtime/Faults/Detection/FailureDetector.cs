@@ -94,8 +94,13 @@ internal sealed class FailureDetector : IDisposable
     {
         var link = connection.Link;
         if (link.IsIdle(_options.HeartbeatInterval)) connection.Post(new Heartbeat { SentAt = _time.GetTimestamp() });
-        if (!paused && link.TryDeclareSilent(_options))
+        if (paused) return;
+        if (link.TryDeclareSilent(_options))
             _health.Suspect(connection.Peer, $"silent for {link.SinceReceived.TotalMilliseconds:0} ms, past its bound of {link.SilenceBound(_options).TotalMilliseconds:0} ms");
+        // A frame read between a declaration and its suspicion recovers a peer that was not failing yet and leaves the
+        // link not silent, so no later frame would recover it: the peer stayed TempFail while its traffic flowed.
+        else if (!link.IsSilent && _health.StateOf(connection.Peer) == FaultState.TempFail && link.SinceReceived <= link.SilenceBound(_options))
+            _health.Recover(connection.Peer, "traffic resumed");
     }
 
     private void Pursue(PeerHealth failing)

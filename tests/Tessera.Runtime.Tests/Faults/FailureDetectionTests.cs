@@ -83,6 +83,24 @@ public sealed class FailureDetectionTests
     }
 
     [Fact]
+    public async Task A_peer_suspected_while_its_link_carries_traffic_is_Ok_again_at_the_next_sweep()
+    {
+        await using var harness = new SiteHarness();
+        var home = await FaultSites.StartAsync(harness);
+        var holder = await FaultSites.StartAsync(harness);
+        var greeter = await Greeter.TakeAsync(holder, new Greeter().Offer(home));
+        Assert.Equal("hello first", greeter.Greet("first"));
+
+        // What a frame read between the sweep's declaration of silence and its suspicion left behind: the link no
+        // longer silent, the peer TempFail. Before the sweep looked at it again, the peer stayed TempFail for good.
+        holder.Health.Suspect(home.Identity, "silent (as the race left it)");
+        Assert.Equal(FaultState.TempFail, Faults.StateOf(greeter));
+
+        await Poll.UntilAsync(() => Faults.StateOf(greeter) == FaultState.Ok, TimeSpan.FromSeconds(5));
+        Assert.Equal("hello again", greeter.Greet("again"));
+    }
+
+    [Fact]
     public async Task A_crashed_home_is_TempFail_then_PermFail_within_the_grace_period_and_the_stream_ends()
     {
         await using var harness = new SiteHarness();
