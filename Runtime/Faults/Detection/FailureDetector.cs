@@ -99,8 +99,12 @@ internal sealed class FailureDetector : IDisposable
             _health.Suspect(connection.Peer, $"silent for {link.SinceReceived.TotalMilliseconds:0} ms, past its bound of {link.SilenceBound(_options).TotalMilliseconds:0} ms");
         // A frame read between a declaration and its suspicion recovers a peer that was not failing yet and leaves the
         // link not silent, so no later frame would recover it: the peer stayed TempFail while its traffic flowed.
-        else if (!link.IsSilent && _health.StateOf(connection.Peer) == FaultState.TempFail && link.SinceReceived <= link.SilenceBound(_options))
+        else if (!connection.IsClosed && !link.IsSilent && _health.StateOf(connection.Peer) == FaultState.TempFail && link.SinceReceived <= link.SilenceBound(_options))
+        {
             _health.Recover(connection.Peer, "traffic resumed");
+            // Closed meanwhile: its closing suspected the peer (and started the grace period) before this undid it.
+            if (connection.IsClosed) _health.Suspect(connection.Peer, "its connection closed", _time.GetTimestamp());
+        }
     }
 
     private void Pursue(PeerHealth failing)

@@ -73,7 +73,11 @@ internal sealed class TlsPipe : IDuplexPipe, IDisposable
 
     private sealed class Writer(PipeWriter inner, SslStream stream) : PipeWriter
     {
+        // A peer that reads nothing must not hold a closing connection: the TLS stream cannot cancel its close_notify.
+        private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
+
         private volatile bool _completed;
+        private volatile bool _aborted;
 
         public override void Advance(int bytes) => inner.Advance(bytes);
 
@@ -83,16 +87,18 @@ internal sealed class TlsPipe : IDuplexPipe, IDisposable
 
         public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);
 
+        /// <summary>The connection is closing: a write under way stops, and completing sends nothing more.</summary>
         public override void CancelPendingFlush()
         {
-            if (_completed) return;
+            _aborted = true;
             try
             {
+                // Also reaches the last write of CompleteAsync, which the stream pipe makes with this same token.
                 inner.CancelPendingFlush();
             }
             catch (ObjectDisposedException)
             {
-                // Completed on another thread meanwhile: there is no flush left to cancel.
+                // Completed meanwhile: there is no write left to cancel.
             }
         }
 
@@ -104,14 +110,26 @@ internal sealed class TlsPipe : IDuplexPipe, IDisposable
 
         public override async ValueTask CompleteAsync(Exception? exception = null)
         {
+            if (_completed) return;
             _completed = true;
-            await inner.CompleteAsync(exception).ConfigureAwait(false);
-            if (exception is not null) return;
+            if (exception is not null || _aborted)
+            {
+                // With an exception the stream pipe drops what is buffered instead of writing it.
+                inner.Complete(exception ?? new OperationCanceledException("The connection closed."));
+                return;
+            }
             try
             {
-                await stream.ShutdownAsync().ConfigureAwait(false);
+                await inner.CompleteAsync().ConfigureAwait(false);
+                if (_aborted) return;
+                await stream.ShutdownAsync().WaitAsync(ShutdownTimeout).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
+            catch (TimeoutException)
+            {
+                // Disposing the stream is what ends a write the peer never reads.
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException or InvalidOperationException or OperationCanceledException)
             {
                 // The peer or this side's close got there first; disposing the stream ends the session anyway.
             }
