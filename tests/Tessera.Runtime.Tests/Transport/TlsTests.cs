@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Tessera.Runtime.Tests.Sites;
@@ -45,6 +47,33 @@ public sealed class TlsTests
         // A closing side waits up to 2 s for its peer to close too; that wait ends only if the peer saw the end of the stream.
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(1.5), $"Stopping took {stopping.Elapsed.TotalMilliseconds:0} ms.");
         await Poll.UntilAsync(() => caller.ConnectionCount == 0);
+    }
+
+    [Fact]
+    public async Task Closing_a_tls_connection_whose_peer_reads_nothing_ends_within_its_bounds()
+    {
+        var options = new TransportOptions { Tls = new TlsOptions { Certificate = Cluster, ValidatePeer = AcceptsOnlyTheCluster } };
+        await using var transport = new TcpTransport(options);
+        var accepted = new TaskCompletionSource<IFrameConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var address = await transport.ListenAsync("127.0.0.1:0", connection =>
+        {
+            connection.Start(new RecordingSink());
+            accepted.TrySetResult(connection);
+        }, CancellationToken.None);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPEndPoint.Parse(address));
+        await using var idle = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: true, (_, _, _, _) => true);
+        await idle.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost", ClientCertificates = new X509CertificateCollection { Cluster } });
+        var connection = await accepted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Far more than the socket buffers hold: the peer reads nothing, so the sends back up into the queue.
+        var sends = Enumerable.Range(0, 256).Select(i => connection.SendAsync(Frames.Indexed(i, 64 * 1024), CancellationToken.None).AsTask()).ToArray();
+        var closing = Stopwatch.StartNew();
+        await connection.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        // The graceful close waits 2 s for the peer, then the unsent frames are dropped without another write.
+        Assert.True(closing.Elapsed < TimeSpan.FromSeconds(10), $"Closing took {closing.Elapsed.TotalMilliseconds:0} ms.");
+        await Task.WhenAll(sends.Select(send => send.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
