@@ -1,8 +1,8 @@
 namespace Tessera;
 
 /// <summary>
-/// Home refused a <c>[Stationary]</c> call: the connection already had <c>SiteOptions.MaxHomeCallsPerConnection</c>
-/// calls running there. The call did not run; it may be made again once earlier calls have ended.
+/// Home refused a <c>[Stationary]</c> call until its deadline: the connection had <c>SiteOptions.MaxHomeCallsPerConnection</c>
+/// calls running there each time it was sent. The call did not run.
 /// </summary>
 public sealed class SiteOverloadedException : TesseraException
 {

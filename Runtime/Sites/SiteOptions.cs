@@ -42,8 +42,9 @@ public sealed record SiteOptions
 
     /// <summary>
     /// <c>[Stationary]</c> calls from one connection that home holds at once, from arrival until the reply is queued. One more
-    /// is refused at once with <see cref="SiteOverloadedException"/> at its caller, without running, so a peer
-    /// that floods a site cannot make it queue without end.
+    /// is refused at once, without running, so a peer that floods a site cannot make it queue without end. A Tessera
+    /// caller sends a refused call again after a short pause, within its deadline; one refused until its deadline fails
+    /// with <see cref="SiteOverloadedException"/>.
     /// </summary>
     public int MaxHomeCallsPerConnection { get; init; } = 10_000;
 

@@ -41,8 +41,14 @@ internal sealed class StationaryCaller
         {
             await FaultGate.EnterAsync(handle, methodId, call.Token).ConfigureAwait(false);
             call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
-            call.Request = await call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token).ConfigureAwait(false);
-            return Result(await call.Request.Reply.ConfigureAwait(false), handle, methodId);
+            while (true)
+            {
+                call.Request = await call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token).ConfigureAwait(false);
+                var reply = await call.Request.Reply.ConfigureAwait(false);
+                if (!call.IsRefusal(reply)) return Result(reply, handle, methodId);
+                if (!call.TryPause(out var pause)) throw call.Refused();
+                await Task.Delay(pause, _time, call.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException ex)
         {
@@ -73,8 +79,14 @@ internal sealed class StationaryCaller
         {
             FaultGate.Enter(handle, methodId, call.Token);
             call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
-            call.Request = Block(call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token));
-            return Result(call.Request.Wait(call.Token), handle, methodId);
+            while (true)
+            {
+                call.Request = Block(call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token));
+                var reply = call.Request.Wait(call.Token);
+                if (!call.IsRefusal(reply)) return Result(reply, handle, methodId);
+                if (!call.TryPause(out var pause)) throw call.Refused();
+                if (call.Token.WaitHandle.WaitOne(pause)) call.Token.ThrowIfCancellationRequested();
+            }
         }
         catch (OperationCanceledException ex)
         {
@@ -147,8 +159,16 @@ internal sealed class StationaryCaller
     /// One call's deadline, cancellation and cleanup, shared by the blocking and the async form. A mutable
     /// struct: keep it in one local, never copy it.
     /// </summary>
+    /// <remarks>
+    /// A call home refused for load (<see cref="CallFaultCode.Overloaded"/>) did not run, so it is sent again, after
+    /// a pause that doubles from <see cref="FirstPause"/> to <see cref="LongestPause"/>, until home takes it or the
+    /// deadline passes: a caller with more calls out than home lets one connection run waits instead of failing.
+    /// </remarks>
     private struct CallScope : IDisposable
     {
+        private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(5);
+        private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(100);
+
         private readonly StationaryCaller _caller;
         private readonly ProxyHandle _handle;
         private readonly uint _methodId;
@@ -158,6 +178,8 @@ internal sealed class StationaryCaller
         private readonly long _startedOnClock;
         private readonly CallTelemetry _telemetry;
         private Exception? _error;
+        private CallFault? _refusal;
+        private TimeSpan _pause;
 
         public CallScope(StationaryCaller caller, ProxyHandle handle, uint methodId, CancellationToken callerToken)
         {
@@ -184,12 +206,40 @@ internal sealed class StationaryCaller
 
         public PendingRequest Request { get; set; }
 
+        /// <summary>Whether home refused the call for load; if so, the request has ended and the call may be sent again.</summary>
+        public bool IsRefusal(RequestReply reply)
+        {
+            if (reply.IsCallResult || reply.Message is not CallFault { Code: CallFaultCode.Overloaded } refusal) return false;
+            _refusal = refusal;
+            Connection?.EndRequest(Request);
+            Request = default;
+            return true;
+        }
+
+        /// <summary>
+        /// The pause before the refused call is sent again; false if the deadline would pass first, since a call sent
+        /// again just before its deadline could only end as a timeout that cannot say whether it ran.
+        /// </summary>
+        public bool TryPause(out TimeSpan pause)
+        {
+            _pause = pause = _pause == TimeSpan.Zero ? FirstPause : _pause * 2 < LongestPause ? _pause * 2 : LongestPause;
+            return Remaining > pause + pause;
+        }
+
+        /// <summary>The last refusal, as the caller sees it: the call did not run.</summary>
+        public Exception Refused() => Fail(ToException(_refusal!, _handle, _methodId));
+
         /// <summary>Tells home the call was abandoned, and says why: the deadline, or the caller's own token.</summary>
         public Exception GiveUp(OperationCanceledException reason)
         {
             Abandon(Connection, Request.Id);
             if (!_callerToken.IsCancellationRequested && _deadline.IsCancellationRequested)
+            {
+                // Refused until its deadline, which passed before it could be sent again: it never ran, which a
+                // timeout would not say. (Once sent again, it has a request, and may have run.)
+                if (_refusal is not null && Request.Id == 0) return ToException(_refusal, _handle, _methodId);
                 return new CallTimeoutException($"Call 0x{_methodId:x8} on {_handle}", _caller._defaultTimeout, reason);
+            }
             return reason;
         }
 

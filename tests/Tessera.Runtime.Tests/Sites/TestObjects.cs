@@ -18,6 +18,15 @@ public partial class Greeter
 
     public virtual string Repeat(char character, int count) => new(character, count);
 
+    public virtual Task<string> GreetAsync(string name) => Task.FromResult(Greet(name));
+
+    /// <summary>Busy for <paramref name="milliseconds"/> whatever happens: it takes no token, so only time ends it.</summary>
+    public virtual async Task<int> OccupyAsync(int milliseconds)
+    {
+        await Task.Delay(milliseconds);
+        return milliseconds;
+    }
+
     public virtual void Fail(string why) => throw new InvalidOperationException(why);
 
     /// <summary>Never returns by itself: only the call's deadline or cancellation ends it.</summary>
