@@ -48,6 +48,7 @@ internal sealed class StationaryCaller
                 if (!call.IsRefusal(reply)) return Result(reply, handle, methodId);
                 if (!call.TryPause(out var pause)) throw call.Refused();
                 await Task.Delay(pause, _time, call.Token).ConfigureAwait(false);
+                if (!call.HasTimeToResend(pause)) throw call.Refused();
             }
         }
         catch (OperationCanceledException ex)
@@ -85,7 +86,9 @@ internal sealed class StationaryCaller
                 var reply = call.Request.Wait(call.Token);
                 if (!call.IsRefusal(reply)) return Result(reply, handle, methodId);
                 if (!call.TryPause(out var pause)) throw call.Refused();
-                if (call.Token.WaitHandle.WaitOne(pause)) call.Token.ThrowIfCancellationRequested();
+                // On the call's clock, as the async form pauses; this form blocks its thread anyway.
+                Task.Delay(pause, _time, call.Token).GetAwaiter().GetResult();
+                if (!call.HasTimeToResend(pause)) throw call.Refused();
             }
         }
         catch (OperationCanceledException ex)
@@ -223,8 +226,11 @@ internal sealed class StationaryCaller
         public bool TryPause(out TimeSpan pause)
         {
             _pause = pause = _pause == TimeSpan.Zero ? FirstPause : _pause * 2 < LongestPause ? _pause * 2 : LongestPause;
-            return Remaining > pause + pause;
+            return HasTimeToResend(pause + pause);
         }
+
+        /// <summary>Checked again after the pause: a late wake-up must not send the call with no time left to answer.</summary>
+        public bool HasTimeToResend(TimeSpan margin) => Remaining > margin;
 
         /// <summary>The last refusal, as the caller sees it: the call did not run.</summary>
         public Exception Refused() => Fail(ToException(_refusal!, _handle, _methodId));

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Tessera.Runtime.Tests.Transport;
@@ -186,8 +187,12 @@ public sealed class RobustnessTests
         var busy = greeter.OccupyAsync(4_000);
         await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Call) == 1);
 
+        var trying = Stopwatch.StartNew();
         var refused = await Assert.ThrowsAsync<SiteOverloadedException>(() => greeter.GreetAsync("late").WaitAsync(TimeSpan.FromSeconds(10)));
 
+        // Sent again and again for most of its 2 s deadline, not given up at the first refusal.
+        Assert.True(trying.Elapsed > TimeSpan.FromSeconds(1.5), $"Gave up after {trying.Elapsed.TotalMilliseconds:0} ms.");
+        Assert.True(home.Counters.Received(MessageKind.Call) > 3);
         Assert.Contains("did not run", refused.Message);
         Assert.Equal(0, original.Greetings());
         await Assert.ThrowsAsync<CallTimeoutException>(() => busy.WaitAsync(TimeSpan.FromSeconds(10)));
