@@ -373,6 +373,30 @@ internal sealed class PeerConnection : IFrameSink
         if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send);
     }
 
+    /// <summary>
+    /// <see cref="Post"/> only if the send queue has room now; false, with nothing queued, otherwise. For refusals
+    /// sent to a peer that may be flooding this site and reading nothing: waiting for room would keep a blocked send
+    /// here for every call refused.
+    /// </summary>
+    public bool TryPostNow(WireMessage message)
+    {
+        using var giveUp = new CancellationTokenSource();
+        ValueTask send;
+        try
+        {
+            send = SendAsync(message, giveUp.Token);
+        }
+        catch (TesseraException)
+        {
+            return false;
+        }
+        if (send.IsCompletedSuccessfully) return true;
+        // Cancelling a send that waits for room takes it out of the queue's waiters at once.
+        if (!send.IsCompleted) giveUp.Cancel();
+        _ = ObserveAsync(send);
+        return false;
+    }
+
     private static async Task ObserveAsync(ValueTask send)
     {
         try

@@ -99,7 +99,10 @@ internal sealed class AsyncServer
             _logger.LogWarning("Dropped a one-way call from {Caller} to #{Key:x16}: {Reason}", caller, call.ObjectKey, message);
             return;
         }
-        Send(caller, new AsyncFault { CallId = call.CallId, Code = code, ExceptionType = exception.FullName!, Message = message });
+        // Only if it can be queued at once: a peer flooding calls that all get refused, and reading nothing, would
+        // otherwise leave a blocked send here per call. Dropped, the call ends at its caller's deadline.
+        if (!caller.TryPostNow(new AsyncFault { CallId = call.CallId, Code = code, ExceptionType = exception.FullName!, Message = message }))
+            _logger.LogWarning("Refused an async call from {Caller} and dropped the refusal: the connection's send queue is full or closing. {Reason}", caller, message);
     }
 
     /// <summary>Queues an answer without making the object wait for the socket; the send queue is bounded.</summary>

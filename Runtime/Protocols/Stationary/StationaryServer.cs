@@ -176,45 +176,13 @@ internal sealed class StationaryServer
         }
     }
 
-    /// <summary>
-    /// Sent only if it can be queued at once. A peer that floods calls and reads nothing would otherwise leave a
-    /// blocked send at this site for every call refused; dropped instead, the call ends at its caller's deadline.
-    /// </summary>
+    /// <summary>A refusal that cannot be queued at once is dropped; the call then ends at its caller's deadline.</summary>
     private void Refuse(PeerConnection caller, CallFault fault)
     {
-        using var giveUp = new CancellationTokenSource();
-        ValueTask send;
-        try
-        {
-            send = caller.SendAsync(fault, giveUp.Token);
-        }
-        catch (TesseraException)
-        {
-            return;
-        }
-        if (send.IsCompletedSuccessfully)
-        {
+        if (caller.TryPostNow(fault))
             _logger.LogDebug("Refused a call from {Caller}: {Limit} of its calls are running here already.", caller, _maxCallsPerConnection);
-            return;
-        }
-        if (!send.IsCompleted) giveUp.Cancel();
-        _ = ObserveDroppedAsync(send, caller);
-    }
-
-    private async Task ObserveDroppedAsync(ValueTask send, PeerConnection caller)
-    {
-        try
-        {
-            await send.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            _logger.LogWarning("Refused a call from {Caller} and dropped the refusal: the connection's send queue is full. The call ends at its caller's deadline.", caller);
-        }
-        catch (TesseraException ex)
-        {
-            _logger.LogDebug("Refused a call from {Caller}; the refusal was not sent: {Reason}", caller, ex.Message);
-        }
+        else
+            _logger.LogWarning("Refused a call from {Caller} and dropped the refusal: the connection's send queue is full or closing. The call ends at its caller's deadline.", caller);
     }
 
     private static OutboundFrame EncodeReply(long callId, EncodedBytes result)
