@@ -13,7 +13,7 @@ namespace Tessera.Sites;
 /// One connection to one peer site: runs the handshake, then encodes, counts and matches messages.
 /// Requests awaiting a reply live here, so when the connection drops they fail at once.
 /// </summary>
-internal sealed class PeerConnection : IFrameSink
+internal sealed partial class PeerConnection : IFrameSink
 {
     private enum Phase
     {
@@ -22,8 +22,6 @@ internal sealed class PeerConnection : IFrameSink
         Established,
         Closed,
     }
-
-    private const int HandshakeFrameLimit = 1024;
 
     private readonly IFrameConnection _connection;
     private readonly ConnectionTable _table;
@@ -72,8 +70,6 @@ internal sealed class PeerConnection : IFrameSink
         => new(connection, table, Phase.AwaitingHello, null);
 
     public void Start() => _connection.Start(this);
-
-    public void SendHello() => SendHandshake(HandshakeKind.Hello, HandshakeRejection.None);
 
     public ValueTask SendAsync(WireMessage message, CancellationToken cancellationToken)
     {
@@ -210,13 +206,6 @@ internal sealed class PeerConnection : IFrameSink
         }
     }
 
-    /// <summary>
-    /// Before the handshake only a handshake may arrive: a peer that has not said who it is cannot make this site
-    /// buffer a full-size frame. Generous next to the 32-byte handshake, so that a longer one from another version
-    /// still gets its clear refusal from <see cref="HandshakeFrame.Decode"/>.
-    /// </summary>
-    int IFrameSink.NextFrameLimit => _phase is Phase.Established ? int.MaxValue : HandshakeFrameLimit;
-
     void IFrameSink.OnClosed(IFrameConnection connection, Exception? reason)
     {
         _closeReason = reason;
@@ -307,72 +296,6 @@ internal sealed class PeerConnection : IFrameSink
         if (Link.OnReceived()) _table.OnLinkRecovered(this);
     }
 
-    private void OnHello(HandshakeFrame hello)
-    {
-        if (hello.Kind != HandshakeKind.Hello)
-            throw new ProtocolViolationException($"Expected a Hello to open the connection but got {hello.Kind}.");
-        if (hello.Version != ProtocolVersion.Current)
-        {
-            RejectAndClose(HandshakeRejection.VersionMismatch);
-            _table.Logger.LogWarning("Refused a connection from {Remote}: it speaks protocol version {Version}, this site speaks {Current}.", RemoteAddress, hello.Version, ProtocolVersion.Current);
-            return;
-        }
-        Peer = hello.Site;
-        var rejection = _table.ReserveInbound(this, hello.Site);
-        if (rejection != HandshakeRejection.None)
-        {
-            RejectAndClose(rejection);
-            return;
-        }
-        _phase = Phase.Established;
-        SendHandshake(HandshakeKind.Accept, HandshakeRejection.None);
-        _table.Publish(this);
-    }
-
-    private void OnHandshakeAnswer(HandshakeFrame answer)
-    {
-        if (answer.Kind == HandshakeKind.Accept)
-        {
-            if (answer.Site != _expectedPeer)
-            {
-                _phase = Phase.Closed;
-                // Whoever answers now at the address the site listened on, that incarnation no longer does: epochs.
-                if (_expectedPeer is { } expected) _table.OnRestarted(expected, answer.Site);
-                _handshake.TrySetException(new SiteUnreachableException(
-                    $"The site at {RemoteAddress} is {answer.Site}, not {_expectedPeer}: the site the reference names has stopped or restarted."));
-                _ = _connection.DisposeAsync();
-                return;
-            }
-            Peer = answer.Site;
-            _phase = Phase.Established;
-        }
-        else if (answer.Kind == HandshakeKind.Reject)
-        {
-            _phase = Phase.Closed;
-        }
-        else
-        {
-            throw new ProtocolViolationException($"Expected Accept or Reject but got {answer.Kind}.");
-        }
-        _handshake.TrySetResult(answer);
-    }
-
-    private void RejectAndClose(HandshakeRejection rejection)
-    {
-        SendHandshake(HandshakeKind.Reject, rejection);
-        _phase = Phase.Closed;
-        _ = _connection.DisposeAsync();
-    }
-
-    private void SendHandshake(HandshakeKind kind, HandshakeRejection rejection)
-    {
-        var frame = new HandshakeFrame(ProtocolVersion.Current, kind, rejection, _table.Self).Encode();
-        // The send queue is empty while handshaking, so this completes synchronously; a failure means
-        // the connection is already closing, which OnClosed reports.
-        var send = _connection.SendAsync(OutboundFrame.Copy(frame), CancellationToken.None);
-        if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send);
-    }
-
     /// <summary>
     /// <see cref="Post"/> only if the send queue has room now; false, with nothing queued, otherwise. For refusals
     /// sent to a peer that may be flooding this site and reading nothing: waiting for room would keep a blocked send
@@ -412,13 +335,4 @@ internal sealed class PeerConnection : IFrameSink
         => new($"The connection to {(Peer == default ? RemoteAddress : Peer.ToString())} closed{(_closeReason is null ? "" : ": " + _closeReason.Message)}", _closeReason);
 
     public override string ToString() => $"{Peer}@{RemoteAddress}";
-}
-
-/// <summary>A request on the wire whose reply has not been matched yet. Await <see cref="Reply"/> or call <see cref="Wait"/>, once.</summary>
-internal readonly record struct PendingRequest(long Id, ReplySlot? Slot)
-{
-    public ValueTask<RequestReply> Reply => Slot!.Reply;
-
-    /// <summary>Blocks until the reply, cancellation or the connection's loss; the reply wakes the thread directly.</summary>
-    public RequestReply Wait(CancellationToken cancellationToken) => Slot!.Wait(cancellationToken);
 }
