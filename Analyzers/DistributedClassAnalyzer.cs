@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -132,6 +133,14 @@ public sealed class DistributedClassAnalyzer : DistributedSymbolAnalyzer
             why = "is a record, whose generated equality and copying work on state that a proxy does not have";
             fix = "declare it as a 'partial class' instead";
         }
+        else if (ProxyRequirements.FileLocal(type) is { } fileLocal)
+        {
+            location = DistributedSymbols.IdentifierWhere(fileLocal, _ => true, cancellationToken);
+            why = SymbolEqualityComparer.Default.Equals(fileLocal, type)
+                ? "is declared 'file', and its generated part, in another file, would declare a second class"
+                : $"is nested in '{DistributedSymbols.NameOf(fileLocal)}', which is declared 'file', and its generated part, in another file, would declare a second class";
+            fix = "remove the 'file' modifier (make it 'internal' to keep it out of other assemblies)";
+        }
         else if (ProxyRequirements.PrimaryConstructor(type, cancellationToken) is { } declaration)
         {
             location = declaration.Identifier.GetLocation();
@@ -139,11 +148,11 @@ public sealed class DistributedClassAnalyzer : DistributedSymbolAnalyzer
             fix = "declare an ordinary constructor instead, assigning its parameters to fields";
         }
         // For [Cached] classes TESS0009 reports any distributed base, [Stationary] ones included.
-        else if (kind != DistributionKind.Cached && ProxyRequirements.StationaryBase(type) is { } stationaryBase)
+        else if (kind != DistributionKind.Cached && ProxyRequirements.DistributedBase(type) is { } distributedBase)
         {
             location = BaseListOwner(type, cancellationToken);
-            why = $"derives from [Stationary] class '{DistributedSymbols.NameOf(stationaryBase)}', and deriving one [Stationary] class from another is not supported yet";
-            fix = "keep [Stationary] on one of them only, or move the shared code into a base class without it";
+            why = $"derives from distributed class '{DistributedSymbols.NameOf(distributedBase)}', and deriving one distributed class from another is not supported yet";
+            fix = "keep the distribution attribute on one of them only, or move the shared code into a base class without one";
         }
         else if (ProxyRequirements.BaseWithoutParameterlessConstructor(type, context.Compilation) is { } baseType)
         {
@@ -151,6 +160,12 @@ public sealed class DistributedClassAnalyzer : DistributedSymbolAnalyzer
             location = BaseListOwner(type, cancellationToken);
             why = $"derives from '{baseName}', which has no parameterless constructor that '{name}' can call, and the proxy's constructor needs one";
             fix = $"add a parameterless constructor to '{baseName}' (protected is enough), or derive from a class that has one";
+        }
+        else if (ProxyRequirements.RequiredMemberFactoriesCannotSet(type) is { } required)
+        {
+            location = required.Locations.FirstOrDefault(l => l.IsInSource) ?? DistributedSymbols.IdentifierWhere(type, _ => true, cancellationToken);
+            why = $"has required member '{required.Name}', which the generated Create factories cannot set";
+            fix = "drop 'required' and set the member in a constructor, whose parameters Create mirrors";
         }
         else if (ProxyRequirements.CollidingMethods(type) is var (first, second))
         {

@@ -25,10 +25,42 @@ internal static class ProxyRequirements
     /// <summary>Whether a proxy can be generated, as far as TESS0008 is concerned (other rules cover the rest).</summary>
     public static bool Allows(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
         => !type.IsRecord
+           && FileLocal(type) is null
            && PrimaryConstructor(type, cancellationToken) is null
-           && StationaryBase(type) is null
+           && DistributedBase(type) is null
            && BaseWithoutParameterlessConstructor(type, compilation) is null
+           && RequiredMemberFactoriesCannotSet(type) is null
            && CollidingMethods(type) is null;
+
+    /// <summary>
+    /// The class itself or a type containing it, if declared <c>file</c>: the generated part lives in another file,
+    /// where it would declare a second, unrelated class.
+    /// </summary>
+    public static INamedTypeSymbol? FileLocal(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal) return current;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A <c>required</c> member of an <c>[Async]</c> or <c>[Cached]</c> class (or of a base), which the generated
+    /// <c>Create</c> factories could not set. A <c>[Stationary]</c> class is made with <c>new</c>, by its caller, who sets them.
+    /// </summary>
+    public static ISymbol? RequiredMemberFactoriesCannotSet(INamedTypeSymbol type)
+    {
+        if (IsStationary(type)) return null;
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IPropertySymbol { IsRequired: true } or IFieldSymbol { IsRequired: true }) return member;
+            }
+        }
+        return null;
+    }
 
     /// <summary>
     /// The declaration carrying a primary constructor, if any: every other constructor, the proxy's one
@@ -41,12 +73,12 @@ internal static class ProxyRequirements
             .OfType<TypeDeclarationSyntax>()
             .FirstOrDefault();
 
-    /// <summary>A [Stationary] ancestor, whose generated members the class's own would clash with.</summary>
-    public static INamedTypeSymbol? StationaryBase(INamedTypeSymbol type)
+    /// <summary>A distributed ancestor, whose generated members (<c>TesseraType</c>, <c>Create</c>, <c>Offer</c>…) the class's own would clash with.</summary>
+    public static INamedTypeSymbol? DistributedBase(INamedTypeSymbol type)
     {
         for (var ancestor = type.BaseType; ancestor is not null; ancestor = ancestor.BaseType)
         {
-            if (IsStationary(ancestor)) return ancestor;
+            if (IsDistributed(ancestor)) return ancestor;
         }
         return null;
     }

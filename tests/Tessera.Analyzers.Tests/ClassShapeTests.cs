@@ -207,7 +207,7 @@ public class ClassShapeTests
                 public override int Get() => 2;
             }
             """);
-        Assert.Contains("derives from [Stationary] class 'Coder'", Assert.Single(diagnostics).GetMessage());
+        Assert.Contains("derives from distributed class 'Coder'", Assert.Single(diagnostics).GetMessage());
     }
 
     [Fact]

@@ -1,0 +1,106 @@
+using Xunit;
+
+namespace Tessera.Analyzers.Tests;
+
+/// <summary>TESS0008 for shapes that made the generated code fail to compile before they were reported.</summary>
+public class UnservableShapeTests
+{
+    [Fact]
+    public async Task TESS0008_FileLocalClass()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            file partial class {|TESS0008:Coder|}
+            {
+                public virtual int Get() => 1;
+            }
+            """);
+        Assert.Contains("is declared 'file', and its generated part, in another file, would declare a second class", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task TESS0008_NestedInAFileLocalClass()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            file partial class {|TESS0008:Outer|}
+            {
+                [Async]
+                public partial class Worker
+                {
+                    public virtual int Get() => 1;
+                }
+            }
+            """);
+        Assert.Contains("is nested in 'Outer', which is declared 'file'", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Async", "Stationary")]
+    [InlineData("Async", "Async")]
+    [InlineData("Stationary", "Cached")]
+    [InlineData("Stationary", "Async")]
+    public async Task TESS0008_DistributedBaseOfAnyKind(string derived, string baseKind)
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync($$"""
+            [{{baseKind}}]
+            public partial class Root
+            {
+                public virtual int Get() => 1;
+            }
+
+            [{{derived}}]
+            public partial class {|TESS0008:Leaf|} : Root
+            {
+                public virtual int Other() => 2;
+            }
+            """);
+        Assert.Contains("derives from distributed class 'Root'", Assert.Single(diagnostics, d => d.Id == "TESS0008").GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Async")]
+    [InlineData("Cached")]
+    public async Task TESS0008_RequiredMemberThatCreateCannotSet(string kind)
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync($$"""
+            [{{kind}}]
+            internal partial class Worker
+            {
+                internal required int {|TESS0008:Id|} { get; init; }
+                public virtual int Get() => Id;
+            }
+            """);
+        Assert.Contains("has required member 'Id', which the generated Create factories cannot set", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task TESS0008_RequiredMemberOnABase()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            public class Named
+            {
+                public required string {|TESS0008:Name|} { get; init; }
+            }
+
+            [Async]
+            public partial class Worker : Named
+            {
+                public virtual string Get() => Name;
+            }
+            """);
+        Assert.Contains("has required member 'Name'", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task RequiredMemberOfAStationaryClass_NoDiagnostic()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            internal partial class Worker
+            {
+                internal required int Id { get; init; }
+                public virtual int Get() => Id;
+            }
+            """);
+    }
+}
