@@ -16,6 +16,6 @@ public sealed class AsyncGenerator : IIncrementalGenerator
     {
         var models = DistributedClassPipeline.Models(context, KnownNames.AsyncAttribute, AsyncParser.Parse, TrackingNames.AsyncClasses, TrackingNames.AsyncModels);
 
-        context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.Core.HintName, AsyncEmitter.Emit(model)));
+        DistributedClassPipeline.RegisterSources(context, models, static model => model.Core.HintName, static model => AsyncEmitter.Emit(model), TrackingNames.AsyncHintNames);
     }
 }

@@ -13,6 +13,6 @@ public sealed class StationaryGenerator : IIncrementalGenerator
     {
         var models = DistributedClassPipeline.Models(context, KnownNames.StationaryAttribute, Parser.Parse, TrackingNames.StationaryClasses, TrackingNames.StationaryModels);
 
-        context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.HintName, StationaryEmitter.Emit(model)));
+        DistributedClassPipeline.RegisterSources(context, models, static model => model.HintName, static model => StationaryEmitter.Emit(model), TrackingNames.StationaryHintNames);
     }
 }

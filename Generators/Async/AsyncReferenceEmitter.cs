@@ -32,7 +32,7 @@ internal static class AsyncReferenceEmitter
     {
         var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Value.Type} {p.Name}"));
         var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? "default";
-        var lambda = $"{(method.Parameters.Count == 0 ? "static " : "")}__target => __target.{method.Name}({string.Join(", ", method.Parameters.Select(p => p.Name))})";
+        var lambda = $"{(method.Parameters.Count == 0 ? "static " : "")}__target => __target.{method.Identifier}({string.Join(", ", method.Parameters.Select(p => p.Name))})";
         if (method.Shape is ReturnShape.ValueTask or ReturnShape.ValueTaskOfT) lambda += ".AsTask()";
         var wired = CodecEmitter.Wired(method).ToList();
         var arguments = wired.Count == 0
@@ -42,7 +42,7 @@ internal static class AsyncReferenceEmitter
 
         if (oneWay)
         {
-            using (w.Block($"public void {method.Name}({parameters})"))
+            using (w.Block($"public void {method.Identifier}({parameters})"))
             {
                 w.Line($"if (__IsLocal) {LocalCall(method, "__LocalSend", lambda, token)};");
                 w.Line($"else __RemoteSend({id}, {arguments}, {token});");
@@ -58,7 +58,7 @@ internal static class AsyncReferenceEmitter
             ReturnShape.Value => ($"{Dataflow}<{method.Result!.Type}>", "__Local", Remote(method, id, arguments, token)),
             _ => ($"{Dataflow}<{method.Result!.Type}>", "__LocalAsync", Remote(method, id, arguments, token)),
         };
-        w.Line($"public {returnType} {method.Name}({parameters})");
+        w.Line($"public {returnType} {method.Identifier}({parameters})");
         w.Line($"    => __IsLocal ? {LocalCall(method, local, lambda, token)} : {remote};");
         EmitLocalHelper(w, method, returnType, local, lambda, token);
     }

@@ -12,6 +12,6 @@ public sealed class CachedGenerator : IIncrementalGenerator
     {
         var models = DistributedClassPipeline.Models(context, KnownNames.CachedAttribute, CachedParser.Parse, TrackingNames.CachedClasses, TrackingNames.CachedModels);
 
-        context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.Class.HintName, CachedEmitter.Emit(model)));
+        DistributedClassPipeline.RegisterSources(context, models, static model => model.Class.HintName, static model => CachedEmitter.Emit(model), TrackingNames.CachedHintNames);
     }
 }

@@ -42,7 +42,7 @@ internal static class ManagedEmitter
     {
         var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Value.Type} {p.Name}"));
         var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? "default";
-        var call = $"base.{method.Name}({string.Join(", ", method.Parameters.Select(p => p.Name))})";
+        var call = $"base.{method.Identifier}({string.Join(", ", method.Parameters.Select(p => p.Name))})";
         string run, enter;
         if (method.IsAsync)
         {
@@ -54,7 +54,7 @@ internal static class ManagedEmitter
             enter = $"__tesseraState.Enter({token});";
         }
         run = method.Result is null ? call + ";" : $"return {call};";
-        using (w.Block($"public override {(method.IsAsync ? "async " : "")}{method.DeclaredReturnType} {method.Name}({parameters})"))
+        using (w.Block($"public override {(method.IsAsync ? "async " : "")}{method.DeclaredReturnType} {method.Identifier}({parameters})"))
         {
             w.Line("// Null only while the user's constructor runs: the object is not shared yet, so the call runs plainly.");
             using (w.Block("if (__tesseraState is null)"))

@@ -41,15 +41,17 @@ internal static class InvokerEmitter
 
     private static void EmitInvokeMethod(IndentedWriter w, StationaryClassModel model, MethodModel method)
     {
-        var wired = CodecEmitter.Wired(method).ToList();
-        var arguments = string.Join(", ", method.Parameters.Select(p => p.IsCancellationToken ? "__context.CancellationToken" : p.Name));
+        // Decoded into positional locals: a parameter's own name may be a discard ('_') or clash with the helper's.
+        var wired = CodecEmitter.Wired(method).Select((_, index) => "__a" + index).ToList();
+        var position = 0;
+        var arguments = string.Join(", ", method.Parameters.Select(p => p.IsCancellationToken ? "__context.CancellationToken" : wired[position++]));
         using (w.Block($"private static {(method.IsAsync ? "async " : "")}{ValueTask} Invoke_{CodecEmitter.Prefix(method)}({model.FullyQualifiedName} __target, {CodecEmitter.EncodedBytes} __arguments, {Infrastructure}.InvocationContext __context)"))
         {
             if (wired.Count > 0)
             {
-                w.Line($"TesseraCodec.{CodecEmitter.Prefix(method)}_DecodeArguments(__context.Site, __arguments{string.Concat(wired.Select(p => $", out var {p.Name}"))});");
+                w.Line($"TesseraCodec.{CodecEmitter.Prefix(method)}_DecodeArguments(__context.Site, __arguments{string.Concat(wired.Select(local => $", out var {local}"))});");
             }
-            var invocation = $"__target.{method.Name}({arguments})";
+            var invocation = $"__target.{method.Identifier}({arguments})";
             if (method.IsAsync) invocation = $"await {invocation}.ConfigureAwait(false)";
             string encoded;
             if (method.Result is null)

@@ -34,7 +34,7 @@ internal static class ProxyEmitter
             : $"TesseraCodec.{CodecEmitter.Prefix(method)}_EncodeArguments(__tesseraHandle.Site{string.Concat(wired.Select(p => ", " + p.Name))})";
         var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? "default";
         var id = $"0x{method.Id:x8}u";
-        using (w.Block($"public override {(method.IsAsync ? "async " : "")}{method.DeclaredReturnType} {method.Name}({parameters})"))
+        using (w.Block($"public override {(method.IsAsync ? "async " : "")}{method.DeclaredReturnType} {method.Identifier}({parameters})"))
         {
             var call = method.IsAsync
                 ? $"await __tesseraHandle.CallAsync({id}, {encoded}, {token}).ConfigureAwait(false)"

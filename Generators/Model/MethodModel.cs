@@ -22,6 +22,9 @@ internal sealed record MethodModel(
     ValueModel? Result,
     EquatableArray<ParameterModel> Parameters)
 {
+    /// <summary>The name as generated code writes it (escaped when a keyword); <see cref="Name"/> is what helper names are built from.</summary>
+    public string Identifier => Parsing.Parser.Escape(Name);
+
     /// <summary>Whether the method returns a task, so the generated code awaits it.</summary>
     public bool IsAsync => Shape is not (ReturnShape.Void or ReturnShape.Value);
 }

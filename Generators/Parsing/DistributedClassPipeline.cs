@@ -27,4 +27,20 @@ internal static class DistributedClassPipeline
             .Where(static model => model is not null)
             .Select(static (model, _) => model!)
             .WithTrackingName(modelsStep);
+
+    /// <summary>Adds each model's source under a hint name unique among the generator's (see <see cref="HintNames"/>).</summary>
+    public static void RegisterSources<TModel>(
+        IncrementalGeneratorInitializationContext context,
+        IncrementalValuesProvider<TModel> models,
+        Func<TModel, string> hintName,
+        Func<TModel, string> emit,
+        string hintNamesStep)
+    {
+        var colliding = models
+            .Select((model, _) => hintName(model))
+            .Collect()
+            .Select(static (names, _) => HintNames.CollidingIgnoringCase(names))
+            .WithTrackingName(hintNamesStep);
+        context.RegisterSourceOutput(models.Combine(colliding), (output, pair) => output.AddSource(HintNames.Unique(hintName(pair.Left), pair.Right), emit(pair.Left)));
+    }
 }

@@ -46,10 +46,10 @@ internal static class Parser
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType) containing.Insert(0, DeclarationOf(outer));
 
         return new StationaryClassModel(
-            HintName: metadataName.Replace('+', '.') + ".Tessera.g.cs",
+            HintName: HintNames.Of(metadataName),
             Namespace: type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
             ContainingTypes: containing.ToEquatableArray(),
-            ClassName: type.Name,
+            ClassName: Escape(type.Name),
             FullyQualifiedName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             MetadataName: metadataName,
             HasOnlyImplicitConstructor: type.InstanceConstructors.All(c => c.IsImplicitlyDeclared),
@@ -198,10 +198,15 @@ internal static class Parser
 
     private static string DeclarationOf(INamedTypeSymbol type) => type.TypeKind switch
     {
-        TypeKind.Struct => (type.IsRecord ? "partial record struct " : "partial struct ") + type.Name,
-        TypeKind.Interface => "partial interface " + type.Name,
-        _ => (type.IsRecord ? "partial record " : "partial class ") + type.Name,
+        TypeKind.Struct => (type.IsRecord ? "partial record struct " : "partial struct ") + Escape(type.Name),
+        TypeKind.Interface => "partial interface " + Escape(type.Name),
+        _ => (type.IsRecord ? "partial record " : "partial class ") + Escape(type.Name),
     };
 
-    internal static string Escape(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+    /// <summary>
+    /// A name as an identifier that means the same anywhere in generated code: keywords, and contextual keywords too
+    /// (a parameter called <c>await</c> inside a generated async method), take an '@'.
+    /// </summary>
+    internal static string Escape(string name)
+        => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 }

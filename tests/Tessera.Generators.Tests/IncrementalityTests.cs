@@ -56,6 +56,20 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void EditingADistributedClass_LeavesTheHintNameStepUnchanged()
+    {
+        var (driver, compilation) = RunOnce(TestSources.Warehouse, Unrelated);
+
+        // The names of the generated files are checked for case collisions across all classes; an edit that renames
+        // nothing must not make that step's result change.
+        var edited = IncrementalSteps.ReplaceText(compilation, TestSources.Warehouse, TestSources.Warehouse.Replace(
+            "public virtual Task ClearAsync()",
+            "public virtual int Capacity() => 100;\n\n    public virtual Task ClearAsync()"));
+
+        IncrementalSteps.AssertAllOutputs(driver.RunGenerators(edited), [TrackingNames.StationaryHintNames], IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
     public void AddingARemotableMethod_ModifiesTheModel()
     {
         var (driver, compilation) = RunOnce(TestSources.Warehouse, Unrelated);

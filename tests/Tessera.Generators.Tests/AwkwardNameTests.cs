@@ -1,0 +1,81 @@
+using Microsoft.CodeAnalysis;
+using Tessera.Generators.Cached;
+using Xunit;
+
+namespace Tessera.Generators.Tests;
+
+/// <summary>
+/// Names C# allows that generated code used to trip on: keywords written with '@', contextual keywords, a discard-like
+/// '_', and two classes whose names differ only in case (Roslyn compares hint names ignoring case, and one refused
+/// name used to throw away every generated file).
+/// </summary>
+public sealed class AwkwardNameTests
+{
+    private const string KeywordNames = """
+        using System.Threading.Tasks;
+        using Tessera;
+
+        namespace Contoso.@event;
+
+        [{0}]
+        public partial class @class
+        {{
+            public virtual int @params(int @object) => @object + 1;
+            public virtual Task<int> WaitAsync(int await, int async) => Task.FromResult(await + async);
+            public virtual int Keep(int _) => _;
+            public virtual int var(int nameof, int value) => nameof + value;
+        }}
+        """;
+
+    [Theory]
+    [InlineData("Stationary")]
+    [InlineData("Async")]
+    [InlineData("Cached")]
+    public void Keywords_and_contextual_keywords_as_names_compile(string kind)
+    {
+        var output = GeneratorHarness.Run(GeneratorFor(kind), string.Format(KeywordNames, kind));
+
+        var source = Assert.Single(output.Sources);
+        Assert.Equal("Contoso.event.class.Tessera.g.cs", source.HintName);
+        AssertCompilesCleanly(output);
+    }
+
+    [Fact]
+    public void Classes_whose_names_differ_only_in_case_get_distinct_files_and_compile()
+    {
+        var output = GeneratorHarness.Run("""
+            using Tessera;
+
+            namespace Contoso.Shop;
+
+            [Stationary]
+            public partial class Cart { public virtual int Count() => 1; }
+
+            [Stationary]
+            public partial class CART { public virtual int Count() => 2; }
+
+            [Stationary]
+            public partial class Till { public virtual int Total() => 3; }
+            """);
+
+        var names = output.Sources.Select(s => s.HintName).ToList();
+        Assert.Equal(3, names.Count);
+        Assert.Equal(3, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        // Only the colliding pair is renamed.
+        Assert.Contains("Contoso.Shop.Till.Tessera.g.cs", names);
+        AssertCompilesCleanly(output);
+    }
+
+    private static IIncrementalGenerator GeneratorFor(string kind) => kind switch
+    {
+        "Stationary" => new StationaryGenerator(),
+        "Async" => new AsyncGenerator(),
+        _ => new CachedGenerator(),
+    };
+
+    private static void AssertCompilesCleanly(GeneratedOutput output)
+    {
+        var problems = GeneratorHarness.EmitDiagnostics(output.Output).Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
+    }
+}
