@@ -102,8 +102,9 @@ public sealed class Dataflow<T>
     {
         if (Proxy is { } proxy)
         {
-            if (!IsDetermined) proxy.RequestBind(this, value);
-            return Matches(value);
+            // The manager's value arrives decoded: a copy, which a type without value equality (an array) never equals.
+            var won = !IsDetermined && proxy.RequestBind(this, value);
+            return won || Matches(value);
         }
         return BindCounter.Value(TrySet(value)) || Matches(value);
     }
@@ -111,15 +112,16 @@ public sealed class Dataflow<T>
     /// <summary>The asynchronous <see cref="Bind"/>: on a proxy site it awaits the manager's decision instead of blocking.</summary>
     public async Task BindAsync(T value, CancellationToken cancellationToken = default)
     {
+        bool won;
         if (Proxy is { } proxy)
         {
-            if (!IsDetermined) await proxy.RequestBindAsync(this, value, cancellationToken).ConfigureAwait(false);
+            won = !IsDetermined && await proxy.RequestBindAsync(this, value, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            BindCounter.Value(TrySet(value));
+            won = BindCounter.Value(TrySet(value));
         }
-        if (!Matches(value)) throw Conflict(value);
+        if (!won && !Matches(value)) throw Conflict(value);
     }
 
     /// <summary>Ends the variable in a fault, rethrown wherever the value is used. Throws if it is already bound or faulted.</summary>

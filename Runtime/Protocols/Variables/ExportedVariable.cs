@@ -73,20 +73,54 @@ internal sealed class ExportedVariable<T> : ExportedVariable
 
     public override void OnBindRequest(PeerConnection binder, ulong key, VariableOutcome outcome)
     {
-        if (!VariableOutcomes.Apply(Table.Site, _variable, outcome, _codec, binder.Peer))
+        bool applied;
+        try
+        {
+            applied = VariableOutcomes.Apply(Table.Site, _variable, outcome, _codec, binder.Peer);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The bound value cannot be rebuilt here. Failing the variable ends every site's wait with the same
+            // reason, the binder's too, where leaving it unbound would make the binder wait out its deadline.
+            Table.Logger.LogWarning(ex, "A bind of variable #{Key:x16} from {Binder} could not be decoded; the variable fails.", key, binder.Peer);
+            applied = _variable.TryFailFromProtocol(new TesseraException($"The value bound to dataflow variable #{key:x16} at {binder.Peer} could not be decoded by its manager: {ex.Message}", ex));
+        }
+        if (!applied)
             Table.Logger.LogDebug("A bind of variable #{Key:x16} from {Binder} lost: the variable was already determined.", key, binder.Peer);
     }
 
     // Encoded per site: a value holding references carries weight, and each copy must carry its own.
     public override void Tell(PeerConnection site, ulong key)
-        => Table.Send(site, new VariableBound { Key = key, Outcome = VariableOutcomes.Of(Table.Site, _variable, _codec) });
+    {
+        VariableOutcome outcome;
+        try
+        {
+            outcome = VariableOutcomes.Of(Table.Site, _variable, _codec);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The value cannot travel (a reference released meanwhile, a value the codec refuses): the proxy site is
+            // told why, so its variable ends instead of waiting for a value that will never come.
+            Table.Logger.LogWarning(ex, "The value of variable #{Key:x16} cannot be sent to {Peer}; it is told of the failure instead.", key, site.Peer);
+            outcome = VariableOutcomes.Fault(ex);
+        }
+        Table.SendOutcome(site, key, outcome);
+    }
 
+    /// <summary>Runs on the thread pool once the variable is determined: nothing may escape it.</summary>
     private void Broadcast()
     {
-        var (key, sites) = Table.Exports.TakeRegistered(this);
-        foreach (var site in sites)
+        try
         {
-            if (!site.IsClosed) Tell(site, key);
+            var (key, sites) = Table.Exports.TakeRegistered(this);
+            foreach (var site in sites)
+            {
+                if (!site.IsClosed) Tell(site, key);
+            }
+        }
+        catch (Exception ex)
+        {
+            Table.Logger.LogError(ex, "Telling the proxy sites of variable #{Key:x16} its outcome failed.", Key);
         }
     }
 }

@@ -39,6 +39,9 @@ internal sealed class VariableProxy<T> : IImportedVariable
     private readonly DataflowCodec<T> _codec;
     private readonly HeldWeight _weight;
 
+    // The encoded value the manager announced: a bind from here won if it sent these bytes.
+    private byte[]? _boundValue;
+
     public VariableProxy(VariableTable table, Dataflow<T> variable, SiteIdentity manager, ImmutableArray<string> hints, ulong key, DataflowCodec<T> codec, Credit credit)
     {
         _table = table;
@@ -77,17 +80,36 @@ internal sealed class VariableProxy<T> : IImportedVariable
 
     public bool TryAbsorb(Credit credit) => _weight.TryAbsorb(credit);
 
-    /// <summary>Sends the bind and blocks until the manager's outcome arrives, bounded by the site's call timeout.</summary>
-    public void RequestBind(Dataflow<T> variable, T value)
+    /// <summary>
+    /// Sends the bind and blocks until the manager's outcome arrives, bounded by the site's call timeout; true if the
+    /// outcome is this bind's value, byte for byte (a decoded copy of an array is never the caller's own object).
+    /// </summary>
+    public bool RequestBind(Dataflow<T> variable, T value)
         => RequestBindAsync(variable, value, CancellationToken.None).GetAwaiter().GetResult();
 
     public void RequestFail(Dataflow<T> variable, Exception error)
-        => RequestAndWaitAsync(variable, VariableOutcomes.Fault(error), CancellationToken.None).GetAwaiter().GetResult();
+        => RequestAndWaitAsync(variable, () => VariableOutcomes.Fault(error), CancellationToken.None).GetAwaiter().GetResult();
 
-    public Task RequestBindAsync(Dataflow<T> variable, T value, CancellationToken cancellationToken)
-        => RequestAndWaitAsync(variable, VariableOutcomes.Value(_table.Site, value, _codec), cancellationToken);
+    public async Task<bool> RequestBindAsync(Dataflow<T> variable, T value, CancellationToken cancellationToken)
+    {
+        var sent = await RequestAndWaitAsync(variable, () => VariableOutcomes.Value(_table.Site, value, _codec), cancellationToken).ConfigureAwait(false);
+        return sent is not null && Volatile.Read(ref _boundValue) is { } bound && bound.AsSpan().SequenceEqual(sent.Value);
+    }
 
-    public void OnBound(VariableOutcome outcome) => VariableOutcomes.Apply(_table.Site, Variable, outcome, _codec, Manager);
+    public void OnBound(VariableOutcome outcome)
+    {
+        if (!outcome.IsFault) Volatile.Write(ref _boundValue, outcome.Value);
+        try
+        {
+            VariableOutcomes.Apply(_table.Site, Variable, outcome, _codec, Manager);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // This site cannot rebuild the value (a reference to an object its home no longer has, bytes it cannot
+            // read): the variable ends here with why, rather than stay unbound, and the connection stays up.
+            Variable.TryFailFromProtocol(new TesseraException($"The value of dataflow variable #{Key:x16} from {Manager} could not be decoded here: {ex.Message}", ex));
+        }
+    }
 
     public void OnManagerFailed(Exception reason) => Variable.TryFailFromProtocol(reason);
 
@@ -100,34 +122,36 @@ internal sealed class VariableProxy<T> : IImportedVariable
     }
 
     /// <summary>
-    /// Sends the request, then waits for the variable itself: its outcome comes from the connection's
-    /// reader, never from the waiting thread, so blocking on this cannot deadlock.
+    /// Sends the request, then waits for the variable itself: its outcome comes from the connection's reader, never
+    /// from the waiting thread, so blocking on this cannot deadlock. Returns the outcome last sent, or null if none was.
+    /// The outcome is encoded per send: a value holding references carries weight, and a resent copy must carry its own.
     /// </summary>
-    private async Task RequestAndWaitAsync(Dataflow<T> variable, VariableOutcome outcome, CancellationToken cancellationToken)
+    private async Task<VariableOutcome?> RequestAndWaitAsync(Dataflow<T> variable, Func<VariableOutcome> encode, CancellationToken cancellationToken)
     {
-        await Registered.ConfigureAwait(false);
         var options = _table.Site.Options;
         using var deadline = new CancellationTokenSource(options.DefaultCallTimeout, options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        VariableOutcome? sent = null;
         try
         {
-            var sent = false;
+            await Registered.WaitAsync(linked.Token).ConfigureAwait(false);
             while (!variable.IsDetermined)
             {
                 PeerConnection connection;
                 try
                 {
                     connection = await _table.Site.Connections.GetAsync(Manager, Hints, linked.Token).ConfigureAwait(false);
+                    var outcome = encode();
+                    await connection.SendAsync(new VariableBind { Key = Key, Outcome = outcome }, linked.Token).ConfigureAwait(false);
+                    sent = outcome;
                 }
-                catch (TesseraException) when (sent && _table.Site.Health.StateOf(Manager) != FaultState.PermFail)
+                catch (TesseraException) when (_table.Site.Health.StateOf(Manager) != FaultState.PermFail)
                 {
-                    // The bind may have arrived before its connection dropped, so its outcome may be on its way:
-                    // wait for the manager (to the deadline) rather than report a failure that may not be one.
+                    // No connection, or it dropped under the send: the manager is not lost yet, so wait for it (to the
+                    // deadline). A bind sent before may have arrived, so its outcome may be on its way too.
                     await PeerWait.ChangeOrRetryAsync(_table.Site, Manager, linked.Token).ConfigureAwait(false);
                     continue;
                 }
-                await connection.SendAsync(new VariableBind { Key = Key, Outcome = outcome }, linked.Token).ConfigureAwait(false);
-                sent = true;
                 // A bind lost with its connection is sent again on the next one. If the first did arrive, the copy
                 // finds the variable determined and changes nothing: the outcome comes as for any other bind.
                 await Task.WhenAny(variable.Determined, connection.Completion).WaitAsync(linked.Token).ConfigureAwait(false);
@@ -141,5 +165,6 @@ internal sealed class VariableProxy<T> : IImportedVariable
         {
             // The caller compares the outcome with what it tried to bind and reports any conflict.
         }
+        return sent;
     }
 }

@@ -74,8 +74,17 @@ internal sealed class VariableTable : IGcTable
     {
         // Unknown once the variable is no longer exported: the proxy was determined or collected before this arrived.
         if (Exports.Register(register.Key, proxySite, out var decided) is not { } exported)
+        {
+            // A proxy that was determined meanwhile ignores this; one that is not (its lease ran out while it was cut
+            // off) would otherwise wait for an outcome nobody will send.
             Logger.LogDebug("Site {Peer} registered for variable #{Key:x16}, which this site no longer exports.", proxySite.Peer, register.Key);
-        else if (decided) exported.Tell(proxySite, register.Key);
+            var unknown = new EntityNotFoundException($"Site {Site.Identity} no longer manages dataflow variable #{register.Key:x16}: its lease ran out or every reference was released.");
+            SendOutcome(proxySite, register.Key, VariableOutcomes.Fault(unknown));
+        }
+        else if (decided)
+        {
+            exported.Tell(proxySite, register.Key);
+        }
     }
 
     public void OnBind(PeerConnection binder, VariableBind bind)
@@ -87,7 +96,35 @@ internal sealed class VariableTable : IGcTable
         }
         // The binder is waiting on its proxy: end the wait with a clear fault rather than its timeout.
         var unknown = new EntityNotFoundException($"Site {Site.Identity} does not manage dataflow variable #{bind.Key:x16}.");
-        Send(binder, new VariableBound { Key = bind.Key, Outcome = VariableOutcomes.Fault(unknown) });
+        SendOutcome(binder, bind.Key, VariableOutcomes.Fault(unknown));
+    }
+
+    /// <summary>
+    /// Tells a proxy site a variable's outcome. A value too large for a frame is never delivered, so the site is told
+    /// that instead: its variable ends rather than wait for it.
+    /// </summary>
+    public void SendOutcome(PeerConnection site, ulong key, VariableOutcome outcome)
+    {
+        ValueTask send;
+        try
+        {
+            send = site.SendAsync(new VariableBound { Key = key, Outcome = outcome }, CancellationToken.None);
+        }
+        catch (TesseraException ex)
+        {
+            Logger.LogDebug("Dropped the outcome of variable #{Key:x16} to {Peer}: {Reason}", key, site, ex.Message);
+            return;
+        }
+        if (send.IsCompletedSuccessfully) return;
+        // A ValueTask may be consumed once: as a task from here on.
+        var sending = send.AsTask();
+        if (sending.Exception?.InnerException is FrameTooLargeException tooLarge && !outcome.IsFault)
+        {
+            Logger.LogWarning("The value of variable #{Key:x16} does not fit in a frame to {Peer}; it is told of the failure instead.", key, site);
+            SendOutcome(site, key, VariableOutcomes.Fault(tooLarge));
+            return;
+        }
+        _ = ObserveAsync(new ValueTask(sending), site, MessageKind.VariableBound);
     }
 
     public void OnBound(PeerConnection manager, VariableBound bound) => _imports.Remove(manager.Peer, bound.Key)?.OnBound(bound.Outcome);

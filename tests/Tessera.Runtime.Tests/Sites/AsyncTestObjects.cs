@@ -75,3 +75,21 @@ public partial class VariableKeeper
 
     public virtual Dataflow<int> Fresh() => _variable = new Dataflow<int>();
 }
+
+/// <summary>Holds a variable whose values have no value equality (arrays) or cross sites as references.</summary>
+[Stationary]
+public partial class ReferenceVariableKeeper
+{
+    private Dataflow<int[]>? _numbers;
+    private Dataflow<Greeter>? _greeter;
+
+    public virtual void KeepNumbers(Dataflow<int[]> variable) => _numbers = variable;
+
+    public virtual void BindNumbers(int[] value) => _numbers!.Bind(value);
+
+    public virtual int[] ReadNumbers() => _numbers!.Value;
+
+    public virtual void KeepGreeter(Dataflow<Greeter> variable) => _greeter = variable;
+
+    public virtual string GreetThroughVariable(string name) => _greeter!.Value.Greet(name);
+}

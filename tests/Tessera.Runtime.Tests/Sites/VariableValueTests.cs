@@ -1,0 +1,64 @@
+using Tessera.Wire;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.Sites;
+
+/// <summary>Shared variables whose values are copies without value equality, or cannot travel at all.</summary>
+public sealed class VariableValueTests
+{
+    [Fact]
+    public async Task A_winning_bind_of_an_array_at_a_proxy_site_is_not_reported_as_a_conflict()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var other = await harness.StartSiteAsync();
+        var keeper = await ReferenceVariableKeeper.TakeAsync(manager, new ReferenceVariableKeeper().Offer(other));
+        var variable = new Dataflow<int[]>();
+        keeper.KeepNumbers(variable);
+        await Poll.UntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+
+        // The proxy's copy is decoded from the manager's answer: an equal array, never the binder's own.
+        keeper.BindNumbers([1, 2, 3]);
+
+        Assert.Equal([1, 2, 3], variable.GetValue(TimeSpan.FromSeconds(10)));
+        Assert.Equal([1, 2, 3], keeper.ReadNumbers());
+    }
+
+    [Fact]
+    public async Task A_losing_bind_of_a_different_array_at_a_proxy_site_is_still_a_conflict()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var other = await harness.StartSiteAsync();
+        var keeper = await ReferenceVariableKeeper.TakeAsync(manager, new ReferenceVariableKeeper().Offer(other));
+        var variable = new Dataflow<int[]>();
+        keeper.KeepNumbers(variable);
+        await Poll.UntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        variable.Bind([9]);
+
+        var error = Assert.Throws<RemoteException>(() => keeper.BindNumbers([1, 2, 3]));
+
+        Assert.Equal(typeof(DataflowBindingConflictException).FullName, error.RemoteTypeName);
+        Assert.Equal([9], keeper.ReadNumbers());
+    }
+
+    [Fact]
+    public async Task A_value_the_manager_cannot_send_ends_the_proxy_sites_variable_with_the_reason()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var other = await harness.StartSiteAsync();
+        var keeper = await ReferenceVariableKeeper.TakeAsync(manager, new ReferenceVariableKeeper().Offer(other));
+        var greeter = await Greeter.TakeAsync(manager, new Greeter().Offer(other));
+        var variable = new Dataflow<Greeter>();
+        keeper.KeepGreeter(variable);
+        await Poll.UntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        Assert.True(RemoteReference.Release(greeter));
+
+        // Encoding a released reference throws: before, on the thread pool, which ended the process.
+        variable.Bind(greeter);
+
+        var error = Assert.Throws<RemoteException>(() => keeper.GreetThroughVariable("x"));
+        Assert.Contains(nameof(ReferenceReleasedException), error.Message + error.RemoteTypeName);
+    }
+}
