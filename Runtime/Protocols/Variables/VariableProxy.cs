@@ -132,18 +132,21 @@ internal sealed class VariableProxy<T> : IImportedVariable
         using var deadline = new CancellationTokenSource(options.DefaultCallTimeout, options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         VariableOutcome? sent = null;
+        VariableOutcome? unsent = null;
         try
         {
             await Registered.WaitAsync(linked.Token).ConfigureAwait(false);
             while (!variable.IsDetermined)
             {
+                // Outside the retry: a value that cannot be encoded here is the caller's error, not a lost connection.
+                // Kept until it is queued, so a copy that never left does not split off more weight.
+                unsent ??= encode();
                 PeerConnection connection;
                 try
                 {
                     connection = await _table.Site.Connections.GetAsync(Manager, Hints, linked.Token).ConfigureAwait(false);
-                    var outcome = encode();
-                    await connection.SendAsync(new VariableBind { Key = Key, Outcome = outcome }, linked.Token).ConfigureAwait(false);
-                    sent = outcome;
+                    await connection.SendAsync(new VariableBind { Key = Key, Outcome = unsent }, linked.Token).ConfigureAwait(false);
+                    (sent, unsent) = (unsent, null);
                 }
                 catch (TesseraException) when (_table.Site.Health.StateOf(Manager) != FaultState.PermFail)
                 {
