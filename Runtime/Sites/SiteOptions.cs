@@ -64,6 +64,9 @@ public sealed record SiteOptions
 
     public ILoggerFactory? LoggerFactory { get; init; }
 
+    /// <summary>The longest <see cref="DefaultCallTimeout"/>: a call's deadline is a timer, and timers run at most 2³² − 2 ms.</summary>
+    public static readonly TimeSpan MaxCallTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ListenAddress, nameof(ListenAddress));
@@ -73,7 +76,10 @@ public sealed record SiteOptions
         ArgumentNullException.ThrowIfNull(Faults, nameof(Faults));
         Faults.Validate();
         if (DefaultCallTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DefaultCallTimeout), DefaultCallTimeout, "The default call timeout must be positive.");
-        if (TakeTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TakeTimeout), TakeTimeout, "The take timeout must be positive.");
+        if (DefaultCallTimeout > MaxCallTimeout)
+            throw new ArgumentOutOfRangeException(nameof(DefaultCallTimeout), DefaultCallTimeout, $"The default call timeout can be at most {MaxCallTimeout} (the longest timer .NET runs).");
+        if (TakeTimeout <= TimeSpan.Zero || TakeTimeout > MaxCallTimeout)
+            throw new ArgumentOutOfRangeException(nameof(TakeTimeout), TakeTimeout, $"The take timeout must be positive and at most {MaxCallTimeout}.");
         if (MaxHomeCallsPerConnection < 1) throw new ArgumentOutOfRangeException(nameof(MaxHomeCallsPerConnection), MaxHomeCallsPerConnection, "At least one call from a connection must be allowed to run.");
         if (MaxWaitingCalls <= 0) throw new ArgumentOutOfRangeException(nameof(MaxWaitingCalls), MaxWaitingCalls, "At least one call must be allowed to wait.");
         if (ShutdownTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "The shutdown timeout cannot be negative.");

@@ -36,13 +36,14 @@ internal sealed class StationaryCaller
     public async ValueTask<EncodedBytes> CallAsync(ProxyHandle handle, uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
     {
         // A struct, so the call costs no object of its own: in the pooled state machine, or on the stack.
-        var call = new CallScope(this, handle, methodId, cancellationToken);
+        var call = StartScope(handle, methodId, arguments, cancellationToken);
         try
         {
-            await FaultGate.EnterAsync(handle, methodId, call.Token).ConfigureAwait(false);
-            call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
             while (true)
             {
+                // Each time, a resend too: the reference may have broken, or home failed, while the call waited.
+                await FaultGate.EnterAsync(handle, methodId, call.Token).ConfigureAwait(false);
+                call.Connection = await _connections.GetAsync(handle.Home, handle.EndpointHints, call.Token).ConfigureAwait(false);
                 call.Request = await call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token).ConfigureAwait(false);
                 var reply = await call.Request.Reply.ConfigureAwait(false);
                 if (!call.IsRefusal(reply)) return Result(reply, handle, methodId);
@@ -75,13 +76,13 @@ internal sealed class StationaryCaller
     public EncodedBytes Call(ProxyHandle handle, uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
     {
         // A struct, so the call costs no object of its own: in the pooled state machine, or on the stack.
-        var call = new CallScope(this, handle, methodId, cancellationToken);
+        var call = StartScope(handle, methodId, arguments, cancellationToken);
         try
         {
-            FaultGate.Enter(handle, methodId, call.Token);
-            call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
             while (true)
             {
+                FaultGate.Enter(handle, methodId, call.Token);
+                call.Connection = Block(_connections.GetAsync(handle.Home, handle.EndpointHints, call.Token));
                 call.Request = Block(call.Connection.BeginRequestAsync(Request, (Handle: handle, MethodId: methodId, Arguments: arguments, call.Remaining, call.TraceContext), call.Token));
                 var reply = call.Request.Wait(call.Token);
                 if (!call.IsRefusal(reply)) return Result(reply, handle, methodId);
@@ -106,6 +107,17 @@ internal sealed class StationaryCaller
             arguments.Return();
             call.Dispose();
         }
+    }
+
+    /// <summary>The call's scope; a caller that cancelled already gets its exception here, with its arguments given back.</summary>
+    private CallScope StartScope(ProxyHandle handle, uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            arguments.Return();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        return new CallScope(this, handle, methodId, cancellationToken);
     }
 
     private static T Block<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
@@ -186,7 +198,6 @@ internal sealed class StationaryCaller
 
         public CallScope(StationaryCaller caller, ProxyHandle handle, uint methodId, CancellationToken callerToken)
         {
-            callerToken.ThrowIfCancellationRequested();
             _caller = caller;
             _handle = handle;
             _methodId = methodId;

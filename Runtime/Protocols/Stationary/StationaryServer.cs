@@ -98,8 +98,11 @@ internal sealed class StationaryServer
         {
             // The caller gives up at its deadline and says so with CancelCall; home's own timer is the backstop
             // for a lost CancelCall, so it fires a grace period later and never races the caller's verdict.
-            var budget = request.TimeoutMilliseconds > 0 ? TimeSpan.FromMilliseconds(request.TimeoutMilliseconds) + CallerDeadlineGrace : _maxTimeout;
-            var timeout = budget < _maxTimeout ? budget : _maxTimeout;
+            // Compared in milliseconds first: a peer may send any long, and TimeSpan would overflow on a huge one.
+            var timeout = request.TimeoutMilliseconds > 0 && request.TimeoutMilliseconds < (long)_maxTimeout.TotalMilliseconds
+                ? TimeSpan.FromMilliseconds(request.TimeoutMilliseconds) + CallerDeadlineGrace
+                : _maxTimeout;
+            if (timeout > _maxTimeout) timeout = _maxTimeout;
             call.StartTimeout(timeout);
             fault = null;
             try

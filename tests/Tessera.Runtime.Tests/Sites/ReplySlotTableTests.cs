@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,6 +12,9 @@ namespace Tessera.Runtime.Tests.Sites;
 
 public sealed class ReplySlotTableTests
 {
+    // Well under ReplySlot's 1 s wait slice, after which a waiter that nobody woke looks again by itself.
+    private static readonly TimeSpan WokenPromptly = TimeSpan.FromMilliseconds(600);
+
     [Fact]
     public async Task A_slot_is_reused_after_its_request_ends_under_a_new_id()
     {
@@ -55,13 +59,26 @@ public sealed class ReplySlotTableTests
     public void Cancelling_a_blocked_wait_wakes_it_and_a_late_reply_is_dropped()
     {
         var table = new ReplySlotTable();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        using var cancel = new CancellationTokenSource();
         var request = table.Rent(cancel.Token);
+        // Cancelled from a thread of its own, not a timer: a timer's callback needs a thread-pool thread, which a busy
+        // test run may not have for a second, and this test is about the wait's wake-up, not the pool.
+        var canceller = new Thread(() =>
+        {
+            Thread.Sleep(50);
+            cancel.Cancel();
+        });
+        var waited = Stopwatch.StartNew();
+        canceller.Start();
 
         Assert.ThrowsAny<OperationCanceledException>(() => request.Wait(cancel.Token));
 
+        // Woken by the token, not by the wait's 1 s safety slice.
+        Assert.True(waited.Elapsed < WokenPromptly, $"The wait ended {waited.ElapsedMilliseconds} ms after it began.");
+
         Assert.False(table.TryComplete(request.Id, Reply(request.Id)));
         table.Return(request);
+        canceller.Join();
     }
 
     [Fact]
@@ -108,11 +125,16 @@ public sealed class ReplySlotTableTests
         using var deadline = new CancellationTokenSource(TestTimeouts.Default);
         var threads = requests.Select(request => new Thread(() => request.Wait(deadline.Token))).ToArray();
         foreach (var thread in threads) thread.Start();
+        // Every thread blocked in its wait first: a reply that comes before the wait proves nothing about waking.
+        SpinWait.SpinUntil(() => threads.All(t => (t.ThreadState & System.Threading.ThreadState.WaitSleepJoin) != 0), TestTimeouts.Default);
 
+        var woken = Stopwatch.StartNew();
         foreach (var request in requests) Assert.True(table.TryComplete(request.Id, Reply(request.Id)));
 
         foreach (var thread in threads) Assert.True(thread.Join(TestTimeouts.Default));
         Assert.False(deadline.IsCancellationRequested);
+        // By the replies, not by the wait's 1 s safety slice.
+        Assert.True(woken.Elapsed < WokenPromptly, $"The last thread woke {woken.ElapsedMilliseconds} ms after the replies.");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Tessera.Runtime.Tests.Transport;
+using Tessera.Sites;
 using Tessera.Transport;
 using Tessera.Wire;
 using Xunit;
@@ -196,5 +197,54 @@ public sealed class RobustnessTests
         Assert.Contains("did not run", refused.Message);
         Assert.Equal(0, original.Greetings());
         await Assert.ThrowsAsync<CallTimeoutException>(() => busy.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_refused_call_is_not_sent_again_once_its_reference_is_broken()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync(configure: options => options with { MaxHomeCallsPerConnection = 1 });
+        var caller = await harness.StartSiteAsync();
+        var original = new Greeter();
+        var greeter = await Greeter.TakeAsync(caller, original.OfferUnlimited(home));
+        var busy = greeter.OccupyAsync(2_000);
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Call) == 1);
+        var late = greeter.GreetAsync("late");
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Call) >= 3);
+
+        // Broken while the refused call waits to be sent again: the resend passes the fault gate first.
+        Faults.Break(greeter);
+
+        await Assert.ThrowsAsync<EntityFaultException>(() => late.WaitAsync(TimeSpan.FromSeconds(10)));
+        await busy.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, original.Greetings());
+    }
+
+    [Fact]
+    public async Task A_call_request_whose_timeout_would_overflow_still_gets_its_answer()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var taken = await Greeter.TakeAsync(await harness.StartSiteAsync(), new Greeter().OfferUnlimited(home));
+        var objectKey = ReferenceTable.HandleOf(taken)!.ObjectKey;
+        var peer = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+        await peer.HandshakeAsync();
+
+        // No Tessera caller sends this; a broken or hostile peer may. Home used to drop the call without a word.
+        await peer.Connection.SendAsync(CallFrames.EncodeCallRequest(7, objectKey, 0xdeadbeef, long.MaxValue, ReadOnlySpan<byte>.Empty, null), CancellationToken.None);
+
+        var fault = await peer.ReceiveAsync<CallFault>();
+        Assert.Equal(7, fault.CallId);
+        Assert.Equal(CallFaultCode.UnknownMethod, fault.Code);
+    }
+
+    [Fact]
+    public void Call_timeouts_longer_than_a_timer_can_run_are_refused_when_the_site_starts()
+    {
+        // Accepted before, they made every stationary call throw ArgumentOutOfRangeException from its deadline timer.
+        var tooLong = SiteOptions.MaxCallTimeout + TimeSpan.FromMilliseconds(1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SiteOptions { DefaultCallTimeout = tooLong }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SiteOptions { TakeTimeout = tooLong }.Validate());
+        new SiteOptions { DefaultCallTimeout = SiteOptions.MaxCallTimeout, TakeTimeout = SiteOptions.MaxCallTimeout }.Validate();
     }
 }
