@@ -21,6 +21,7 @@ internal static class AnalyzerVerifier
         new DistributedClassAnalyzer(),
         new RemotableMethodAnalyzer(),
         new NonVirtualMethodAnalyzer(),
+        new InheritedMethodAnalyzer(),
         new PublicPropertyAnalyzer(),
         new CachedClassAnalyzer(),
         new ObjectCreationAnalyzer(),

@@ -103,4 +103,70 @@ public class UnservableShapeTests
             }
             """);
     }
+
+    [Fact]
+    public async Task TESS0005_VirtualMethodInheritedFromAPlainBaseAndNotOverridden()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            public class Counter
+            {
+                protected int Count;
+                public virtual int Get() => Count;
+                public virtual void Reset() => Count = 0;
+                public override string ToString() => "counter";
+            }
+
+            [Stationary]
+            public partial class {|TESS0005:Tally|} : Counter
+            {
+                public virtual void Add(int n) => Count += n;
+                public override void Reset() => Count = -1;
+            }
+            """);
+        Assert.StartsWith(
+            "Public method 'Counter.Get' is inherited from 'Counter', and the generated proxy forwards only the methods 'Tally' declares, so a call through a remote reference runs on the local proxy",
+            Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task TESS0005_NonVirtualMethodInheritedFromAPlainBase()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            public class Counter
+            {
+                protected int Count;
+                public int Peek() => Count;
+            }
+
+            [Cached]
+            public partial class {|TESS0005:Tally|} : Counter
+            {
+                public virtual void Add(int n) => Count += n;
+            }
+            """);
+        Assert.Contains("Public method 'Counter.Peek' is inherited from 'Counter' and cannot be overridden", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task InheritedMethodsAllOverridden_NoDiagnostic()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            public class Counter
+            {
+                protected int Count;
+                public virtual int Get() => Count;
+            }
+
+            public class Middle : Counter
+            {
+                public override int Get() => Count + 1;
+            }
+
+            [Async]
+            public partial class Tally : Middle
+            {
+                public override int Get() => base.Get();
+            }
+            """);
+    }
 }

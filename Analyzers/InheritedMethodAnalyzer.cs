@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Tessera.Generators.Cached;
+using Tessera.Generators.Parsing;
+
+namespace Tessera.Analyzers;
+
+/// <summary>
+/// Reports public instance methods a distributed class inherits from a plain base class and does not override
+/// (TESS0005): the generated subclasses override only what the class itself declares, so such a method runs on the
+/// proxy's own, empty state, or on a [Cached] object without its state.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class InheritedMethodAnalyzer : DistributedSymbolAnalyzer
+{
+    public InheritedMethodAnalyzer() : base(SymbolKind.NamedType) { }
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.NonVirtualMethod);
+
+    private protected override void Analyze(SymbolAnalysisContext context, DistributionAttributes attributes)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        // Classes the generator skips are reported as such (sealed: TESS0006; TESS0008; [Cached] bases: TESS0009).
+        if (attributes.KindOf(type) is not { } kind
+            || type.IsSealed
+            || !ProxyRequirements.Allows(type, context.Compilation, context.CancellationToken)
+            || (kind == DistributionKind.Cached && (CachedRequirements.ForeignBase(type) is not null || CachedRequirements.DistributedBase(type) is not null)))
+            return;
+        var location = DistributedSymbols.IdentifierWhere(type, d => d.BaseList is not null, context.CancellationToken)
+                       ?? DistributedSymbols.IdentifierWhere(type, _ => true, context.CancellationToken);
+        if (location is null) return;
+        foreach (var method in NotOverridden(type, attributes))
+        {
+            var (why, fix) = DistributedSymbols.IsRemotable(method)
+                ? ($"is inherited from '{DistributedSymbols.NameOf(method.ContainingType)}', and the generated proxy forwards only the methods '{type.Name}' declares",
+                   $"override it in '{type.Name}' (it may just call base.{method.Name}), or make it non-public")
+                : ($"is inherited from '{DistributedSymbols.NameOf(method.ContainingType)}' and cannot be overridden",
+                   $"make it virtual there and override it in '{type.Name}', or make it non-public");
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NonVirtualMethod, location, DistributedSymbols.NameOf(method), why, NonVirtualMethodAnalyzer.Consequence(kind, "a call"), fix));
+        }
+    }
+
+    /// <summary>Public instance methods of the plain bases that nothing from the class down to them overrides or hides.</summary>
+    private static IEnumerable<IMethodSymbol> NotOverridden(INamedTypeSymbol type, DistributionAttributes attributes)
+    {
+        var covered = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        var signatures = new HashSet<string>();
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(current, type) && attributes.KindOf(current) is not null) yield break;
+            foreach (var method in current.GetMembers().OfType<IMethodSymbol>())
+            {
+                var inherited = !SymbolEqualityComparer.Default.Equals(current, type);
+                if (inherited
+                    && DistributedSymbols.IsPublicInstanceMethod(method)
+                    && !DistributedSymbols.OverridesObject(method)
+                    && !covered.Contains(method)
+                    && !signatures.Contains(Signature(method)))
+                {
+                    yield return method;
+                }
+                for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod) covered.Add(overridden);
+                signatures.Add(Signature(method));
+            }
+        }
+    }
+
+    private static string Signature(IMethodSymbol method)
+        => method.Name + "(" + string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString())) + ")";
+}
