@@ -1,7 +1,6 @@
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Tessera.Generators.Model;
 using Tessera.Generators.Parsing;
 
@@ -29,7 +28,7 @@ internal static class AsyncParser
             : type.InstanceConstructors
                 .Where(c => !c.IsImplicitlyDeclared && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal)
                 .Where(c => c.Parameters.All(p => p.RefKind == RefKind.None))
-                .Select(c => Factory(c, cancellationToken))
+                .Select(Factory)
                 .ToEquatableArray();
         return new AsyncClassModel(core, oneWay, factories);
     }
@@ -38,14 +37,10 @@ internal static class AsyncParser
     public static bool IsOneWay(IMethodSymbol method)
         => method.ReturnsVoid && method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.OneWayAttribute);
 
-    private static AsyncFactoryModel Factory(IMethodSymbol constructor, CancellationToken cancellationToken)
+    private static AsyncFactoryModel Factory(IMethodSymbol constructor)
     {
         var parameters = constructor.Parameters.Select(p =>
-        {
-            var declaration = (p.IsParams ? "params " : "") + p.Type.ToDisplayString(Parser.TypeFormat) + " " + Parser.Escape(p.Name);
-            var syntax = p.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<ParameterSyntax>().FirstOrDefault();
-            return syntax?.Default is { } value ? declaration + " " + value.ToString() : declaration;
-        });
+            (p.IsParams ? "params " : "") + p.Type.ToDisplayString(Parser.TypeFormat) + " " + Parser.Escape(p.Name) + DefaultValues.Clause(p));
         return new AsyncFactoryModel(
             constructor.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
             parameters.ToEquatableArray(),

@@ -30,7 +30,8 @@ internal static class AsyncReferenceEmitter
 
     private static void EmitMethod(IndentedWriter w, MethodModel method, bool oneWay)
     {
-        var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Value.Type} {p.Name}"));
+        // As the class declares them, so a call reads the same on the reference as on the object.
+        var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Modifiers}{p.Value.Type} {p.Name}{p.Default}"));
         var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? "default";
         var lambda = $"{(method.Parameters.Count == 0 ? "static " : "")}__target => __target.{method.Identifier}({string.Join(", ", method.Parameters.Select(p => p.Name))})";
         if (method.Shape is ReturnShape.ValueTask or ReturnShape.ValueTaskOfT) lambda += ".AsTask()";

@@ -35,7 +35,7 @@ internal static class CachedParser
 
     private static FactoryModel Factory(IMethodSymbol constructor)
     {
-        var parameters = constructor.Parameters.Select(p => $"{Modifier(p)}{(p.IsParams ? "params " : "")}{p.Type.ToDisplayString(Parser.TypeFormat)} {Parser.Escape(p.Name)}{DefaultOf(p)}");
+        var parameters = constructor.Parameters.Select(p => $"{Modifier(p)}{(p.IsParams ? "params " : "")}{p.Type.ToDisplayString(Parser.TypeFormat)} {Parser.Escape(p.Name)}{DefaultValues.Clause(p)}");
         var arguments = constructor.Parameters.Select(p => Modifier(p) + Parser.Escape(p.Name));
         var accessibility = constructor.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
         return new FactoryModel(accessibility, string.Join(", ", parameters), string.Join(", ", arguments));
@@ -45,18 +45,7 @@ internal static class CachedParser
     {
         RefKind.Ref => "ref ",
         RefKind.Out => "out ",
-        RefKind.In => "in ",
+        RefKind.In or RefKind.RefReadOnlyParameter => "in ",
         _ => "",
     };
-
-    /// <summary>The default value as a literal: the declaration's own text might name things the generated file does not import.</summary>
-    private static string DefaultOf(IParameterSymbol parameter)
-    {
-        if (!parameter.HasExplicitDefaultValue) return "";
-        var value = parameter.ExplicitDefaultValue;
-        if (value is null) return " = default";
-        var literal = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
-        if (value is string or bool or char or int && parameter.Type.TypeKind != TypeKind.Enum) return " = " + literal;
-        return $" = ({parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({literal})";
-    }
 }

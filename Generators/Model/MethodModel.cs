@@ -30,7 +30,9 @@ internal sealed record MethodModel(
 }
 
 /// <param name="Name">The parameter's name, escaped if it is a keyword.</param>
-internal sealed record ParameterModel(string Name, ValueModel Value, bool IsCancellationToken);
+/// <param name="Modifiers"><c>params </c>, or empty.</param>
+/// <param name="Default">The default value clause (<c> = 5</c>), or empty.</param>
+internal sealed record ParameterModel(string Name, ValueModel Value, bool IsCancellationToken, string Modifiers = "", string Default = "");
 
 /// <summary>A type that crosses the wire: copied by MemoryPack, or sent as a reference when distributed.</summary>
 /// <param name="Type">Fully qualified, with nullable annotations.</param>

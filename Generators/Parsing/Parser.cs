@@ -82,7 +82,9 @@ internal static class Parser
         var parameters = method.Parameters.Select(p => new ParameterModel(
             Escape(p.Name),
             ValueOf(p.Type, method.ContainingType),
-            p.Type.ToDisplayString() == KnownNames.CancellationToken)).ToEquatableArray();
+            p.Type.ToDisplayString() == KnownNames.CancellationToken,
+            p.IsParams ? "params " : "",
+            DefaultValues.Clause(p))).ToEquatableArray();
 
         var (shape, result) = ShapeOf(method.ReturnType, method.ContainingType);
         return new MethodModel(method.Name, id, shape, method.ReturnType.ToDisplayString(TypeFormat), result, parameters);

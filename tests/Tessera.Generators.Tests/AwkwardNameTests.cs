@@ -78,4 +78,65 @@ public sealed class AwkwardNameTests
         var problems = GeneratorHarness.EmitDiagnostics(output.Output).Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         Assert.True(problems.Count == 0, GeneratorHarness.Describe(problems));
     }
+
+    private const string DefaultsAndParams = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Other;
+        using Tessera;
+
+        namespace Other
+        {
+            public enum Color { Red, Blue }
+            public static class Limits { public const int Max = 9; }
+        }
+
+        namespace Contoso.Paint
+        {
+            [KIND]
+            public partial class Painter
+            {
+                private decimal _m;
+
+                public Painter(Color c = Color.Blue, int n = Limits.Max, double d = double.NaN, double z = -0.0, decimal m = 1.0000000000000000001m,
+                    decimal big = decimal.MaxValue, Color? o = Color.Blue, DayOfWeek? day = DayOfWeek.Monday, string s = "a\"b", long low = long.MinValue)
+                    => _m = m;
+
+                public virtual decimal Get() => _m;
+                public virtual int Sum(params int[] xs) => xs.Length;
+                public virtual Task<int> WithDefault(int x = 5, CancellationToken cancellationToken = default) => Task.FromResult(x);
+                [Obsolete("old")] public virtual int Old() => 1;
+            }
+
+            static class Use
+            {
+                static void Make() => Painter.Create();
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("Async")]
+    [InlineData("Cached")]
+    public void Constructor_defaults_are_written_as_constants_that_compile_and_keep_their_value(string kind)
+    {
+        var output = GeneratorHarness.Run(GeneratorFor(kind), DefaultsAndParams.Replace("KIND", kind));
+
+        var text = Assert.Single(output.Sources).SourceText.ToString();
+        Assert.Contains("1.0000000000000000001m", text);
+        Assert.Contains("double.NaN", text);
+        Assert.Contains("-0.0d", text);
+        AssertCompilesCleanly(output);
+    }
+
+    [Fact]
+    public void Async_references_keep_params_and_optional_parameters()
+    {
+        var source = DefaultsAndParams.Replace("KIND", "Async").Replace(
+            "static void Make() => Painter.Create();",
+            "static async Task Make() { var painter = Painter.Create(); int n = painter.Sum(1, 2, 3); int x = await painter.WithDefault(); }");
+
+        AssertCompilesCleanly(GeneratorHarness.Run(new AsyncGenerator(), source));
+    }
 }
