@@ -167,6 +167,12 @@ public sealed class DistributedClassAnalyzer : DistributedSymbolAnalyzer
             why = $"has required member '{required.Name}', which the generated Create factories cannot set";
             fix = "drop 'required' and set the member in a constructor, whose parameters Create mirrors";
         }
+        else if (ProxyRequirements.HasNoConstructorForFactories(type))
+        {
+            location = DistributedSymbols.IdentifierWhere(type, _ => true, cancellationToken);
+            why = "has no public or internal constructor, and the generated Create factories, the only way to make one, would have none to call";
+            fix = "make a constructor public or internal (Create mirrors each one)";
+        }
         else if (ProxyRequirements.CollidingMethods(type) is var (first, second))
         {
             location = second.Locations[0];

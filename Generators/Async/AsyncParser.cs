@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Tessera.Generators.Cached;
 using Tessera.Generators.Model;
 using Tessera.Generators.Parsing;
 
@@ -26,8 +27,7 @@ internal static class AsyncParser
         var factories = core.HasOnlyImplicitConstructor
             ? new[] { new AsyncFactoryModel("public", EquatableArray<string>.Empty, EquatableArray<string>.Empty) }.ToEquatableArray()
             : type.InstanceConstructors
-                .Where(c => !c.IsImplicitlyDeclared && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal)
-                .Where(c => c.Parameters.All(p => p.RefKind == RefKind.None))
+                .Where(c => !c.IsImplicitlyDeclared && CachedRequirements.IsAccessible(c))
                 .Select(Factory)
                 .ToEquatableArray();
         return new AsyncClassModel(core, oneWay, factories);
@@ -40,10 +40,10 @@ internal static class AsyncParser
     private static AsyncFactoryModel Factory(IMethodSymbol constructor)
     {
         var parameters = constructor.Parameters.Select(p =>
-            (p.IsParams ? "params " : "") + p.Type.ToDisplayString(Parser.TypeFormat) + " " + Parser.Escape(p.Name) + DefaultValues.Clause(p));
+            Parser.RefModifier(p) + (p.IsParams ? "params " : "") + p.Type.ToDisplayString(Parser.TypeFormat) + " " + Parser.Escape(p.Name) + DefaultValues.Clause(p));
         return new AsyncFactoryModel(
             constructor.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
             parameters.ToEquatableArray(),
-            constructor.Parameters.Select(p => Parser.Escape(p.Name)).ToEquatableArray());
+            constructor.Parameters.Select(p => Parser.RefModifier(p) + Parser.Escape(p.Name)).ToEquatableArray());
     }
 }

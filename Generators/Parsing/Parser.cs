@@ -205,6 +205,15 @@ internal static class Parser
         _ => (type.IsRecord ? "partial record " : "partial class ") + Escape(type.Name),
     };
 
+    /// <summary>How a constructor parameter is passed on by a generated factory; <c>ref readonly</c> as <c>in</c>, which it accepts.</summary>
+    internal static string RefModifier(IParameterSymbol parameter) => parameter.RefKind switch
+    {
+        RefKind.Ref => "ref ",
+        RefKind.Out => "out ",
+        RefKind.In or RefKind.RefReadOnlyParameter => "in ",
+        _ => "",
+    };
+
     /// <summary>
     /// A name as an identifier that means the same anywhere in generated code: keywords, and contextual keywords too
     /// (a parameter called <c>await</c> inside a generated async method), take an '@'.

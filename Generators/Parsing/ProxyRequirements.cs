@@ -30,7 +30,16 @@ internal static class ProxyRequirements
            && DistributedBase(type) is null
            && BaseWithoutParameterlessConstructor(type, compilation) is null
            && RequiredMemberFactoriesCannotSet(type) is null
+           && !HasNoConstructorForFactories(type)
            && CollidingMethods(type) is null;
+
+    /// <summary>
+    /// An <c>[Async]</c> or <c>[Cached]</c> class whose constructors are all private or protected: the generated
+    /// <c>Create</c> factories, the only way to make one, would have none to call.
+    /// </summary>
+    public static bool HasNoConstructorForFactories(INamedTypeSymbol type)
+        => !IsStationary(type)
+           && type.InstanceConstructors.All(c => c.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal));
 
     /// <summary>
     /// The class itself or a type containing it, if declared <c>file</c>: the generated part lives in another file,

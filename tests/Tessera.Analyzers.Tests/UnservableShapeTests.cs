@@ -169,4 +169,33 @@ public class UnservableShapeTests
             }
             """);
     }
+
+    [Theory]
+    [InlineData("Async")]
+    [InlineData("Cached")]
+    public async Task TESS0008_NoConstructorTheFactoriesCanCall(string kind)
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync($$"""
+            [{{kind}}]
+            public partial class {|TESS0008:Worker|}
+            {
+                private Worker(int seed) { }
+                public virtual int Get() => 1;
+            }
+            """);
+        Assert.Contains("has no public or internal constructor", Assert.Single(diagnostics).GetMessage());
+    }
+
+    [Fact]
+    public async Task ProtectedInternalConstructorOfAnAsyncClass_NoDiagnostic()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            [Async]
+            public partial class Worker
+            {
+                protected internal Worker(in int seed) { }
+                public virtual int Get() => 1;
+            }
+            """);
+    }
 }

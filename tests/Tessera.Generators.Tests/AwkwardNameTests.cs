@@ -139,4 +139,29 @@ public sealed class AwkwardNameTests
 
         AssertCompilesCleanly(GeneratorHarness.Run(new AsyncGenerator(), source));
     }
+
+    [Fact]
+    public void A_protected_internal_constructor_with_an_in_parameter_gets_its_async_factory()
+    {
+        var output = GeneratorHarness.Run(new AsyncGenerator(), """
+            using Tessera;
+
+            namespace Contoso.Work;
+
+            [Async]
+            public partial class Worker
+            {
+                protected internal Worker(in int seed) { }
+                public virtual int Get() => 1;
+            }
+
+            static class Use
+            {
+                static Worker.Ref Make() => Worker.Create(in Seed);
+                static readonly int Seed = 4;
+            }
+            """);
+
+        AssertCompilesCleanly(output);
+    }
 }
