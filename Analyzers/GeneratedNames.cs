@@ -68,9 +68,7 @@ internal static class GeneratedNames
     {
         if (kind == DistributionKind.Cached) return type.InstanceConstructors.Where(CachedRequirements.IsAccessible);
         if (type.InstanceConstructors.All(c => c.IsImplicitlyDeclared)) return type.InstanceConstructors;
-        return type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared
-            && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal
-            && c.Parameters.All(p => p.RefKind == RefKind.None));
+        return type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared && CachedRequirements.IsAccessible(c));
     }
 
     private static bool SameParameters(IMethodSymbol method, IReadOnlyList<object> generated)
