@@ -94,7 +94,7 @@ public sealed class Dataflow<T>
     /// </summary>
     public void Bind(T value)
     {
-        if (!TryBind(value)) throw Conflict(value);
+        if (!TryBind(value)) throw Refusal(value);
     }
 
     /// <summary>As <see cref="Bind"/>, but returns false instead of throwing when the variable holds something else.</summary>
@@ -121,7 +121,7 @@ public sealed class Dataflow<T>
         {
             won = BindCounter.Value(TrySet(value));
         }
-        if (!won && !Matches(value)) throw Conflict(value);
+        if (!won && !Matches(value)) throw Refusal(value);
     }
 
     /// <summary>Ends the variable in a fault, rethrown wherever the value is used. Throws if it is already bound or faulted.</summary>
@@ -190,6 +190,13 @@ public sealed class Dataflow<T>
     private bool Matches(T value) => TryGetValue(out var existing) && EqualityComparer<T>.Default.Equals(existing, value);
 
     private DataflowBindingConflictException Conflict(T value) => new(value?.ToString() ?? "null", Describe());
+
+    /// <summary>
+    /// Why a bind did not take: another value or fault got there first (a conflict), or, on a proxy site, the variable
+    /// ended here for a reason of this site's own (its manager failed, the value could not be decoded), which is rethrown.
+    /// </summary>
+    private Exception Refusal(T value)
+        => Proxy is not null && Fault is TesseraException local and not RemoteException and not DataflowBindingConflictException ? local : Conflict(value);
 
     private string Describe() => SettledStatus() switch
     {

@@ -139,6 +139,24 @@ public sealed class VariableProtocolTests
     }
 
     [Fact]
+    public async Task Binding_at_a_proxy_site_whose_manager_is_lost_reports_the_loss_not_a_conflict()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await StartAsync(harness);
+        var other = await StartAsync(harness);
+        var keeperHome = new VariableKeeper();
+        var keeper = await VariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
+        keeper.Keep(new Dataflow<int>());
+        await WaitUntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        Assert.True(harness.Network.KillTransport(manager.Address));
+        Assert.Throws<EntityFaultException>(() => keeperHome.Read());
+
+        // Nothing conflicted: the variable ended because its manager did, and that is what the binder hears.
+        var error = Assert.Throws<EntityFaultException>(() => keeperHome.Bind(5));
+        Assert.Equal(FaultState.PermFail, error.State);
+    }
+
+    [Fact]
     public async Task An_outcome_lost_with_its_connection_reaches_the_proxy_once_it_registers_again()
     {
         await using var harness = new SiteHarness();
