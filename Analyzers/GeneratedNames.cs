@@ -25,13 +25,17 @@ internal static class GeneratedNames
 
     /// <summary>The generated member <paramref name="member"/> collides with, and whether by name or by signature; null when none.</summary>
     public static (string Generated, string By)? Collision(ISymbol member, DistributionKind kind)
+        => Collision(member, kind, member.ContainingType);
+
+    /// <summary>As <see cref="Collision(ISymbol, DistributionKind)"/>, for a member of <paramref name="type"/> or one it inherits.</summary>
+    public static (string Generated, string By)? Collision(ISymbol member, DistributionKind kind, INamedTypeSymbol type)
     {
         var name = member.Name;
         if (NonMethods[kind].Contains(name)) return (name, "name");
         var methods = MethodNames(kind);
         if (!methods.Contains(name)) return null;
         if (member is not IMethodSymbol method) return (name, "name");
-        return GeneratedSignatures(method.ContainingType, kind, name).Any(parameters => SameParameters(method, parameters))
+        return GeneratedSignatures(type, kind, name).Any(parameters => SameParameters(method, parameters))
             ? ($"{name}({string.Join(", ", method.Parameters.Select(p => DistributedSymbols.NameOf(p.Type)))})", "signature")
             : null;
     }

@@ -9,16 +9,17 @@ using Tessera.Generators.Parsing;
 namespace Tessera.Analyzers;
 
 /// <summary>
-/// Reports public instance methods a distributed class inherits from a plain base class and does not override
-/// (TESS0005): the generated subclasses override only what the class itself declares, so such a method runs on the
-/// proxy's own, empty state, or on a [Cached] object without its state.
+/// Reports what a distributed class inherits from a plain base class that the generated code trips on: public
+/// instance methods it does not override (TESS0005), since the generated subclasses override only what the class
+/// itself declares, so such a method runs on the proxy's own, empty state, or on a [Cached] object without its
+/// state; and members the generated ones would hide (TESS0014), a warning that fails builds with warnings as errors.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InheritedMethodAnalyzer : DistributedSymbolAnalyzer
 {
     public InheritedMethodAnalyzer() : base(SymbolKind.NamedType) { }
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.NonVirtualMethod);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.NonVirtualMethod, DiagnosticDescriptors.GeneratedNameCollision);
 
     private protected override void Analyze(SymbolAnalysisContext context, DistributionAttributes attributes)
     {
@@ -32,6 +33,12 @@ public sealed class InheritedMethodAnalyzer : DistributedSymbolAnalyzer
         var location = DistributedSymbols.IdentifierWhere(type, d => d.BaseList is not null, context.CancellationToken)
                        ?? DistributedSymbols.IdentifierWhere(type, _ => true, context.CancellationToken);
         if (location is null) return;
+        foreach (var member in HiddenByGenerated(type, kind, attributes))
+        {
+            var (generated, by) = GeneratedNames.Collision(member, kind, type)!.Value;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratedNameCollision, location,
+                "Inherited member", DistributedSymbols.NameOf(member), DistributedSymbols.Label(kind), type.Name, by, generated));
+        }
         foreach (var method in NotOverridden(type, attributes))
         {
             var (why, fix) = DistributedSymbols.IsRemotable(method)
@@ -64,6 +71,21 @@ public sealed class InheritedMethodAnalyzer : DistributedSymbolAnalyzer
                 }
                 for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod) covered.Add(overridden);
                 signatures.Add(Signature(method));
+            }
+        }
+    }
+
+    /// <summary>Members of the plain bases, visible in the class, that a generated member would hide.</summary>
+    private static IEnumerable<ISymbol> HiddenByGenerated(INamedTypeSymbol type, DistributionKind kind, DistributionAttributes attributes)
+    {
+        for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            if (attributes.KindOf(current) is not null) yield break;
+            foreach (var member in current.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared || member.DeclaredAccessibility is Accessibility.Private or Accessibility.NotApplicable) continue;
+                if (member is IMethodSymbol { MethodKind: not MethodKind.Ordinary }) continue;
+                if (GeneratedNames.Collision(member, kind, type) is not null) yield return member;
             }
         }
     }

@@ -198,4 +198,25 @@ public class UnservableShapeTests
             }
             """);
     }
+
+    [Fact]
+    public async Task TESS0014_StaticMembersOfAPlainBaseThatGeneratedOnesWouldHide()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            public class Registry
+            {
+                public static Registry Create() => new();
+                public static void Take(string other) { }
+            }
+
+            [Async]
+            public partial class {|TESS0014:Worker|} : Registry
+            {
+                public virtual int Get() => 1;
+            }
+            """);
+        Assert.Equal(
+            "Inherited member 'Registry.Create' of [Async] class 'Worker' has the same signature as the member 'Create()' the generator adds, so the generated code cannot compile; rename it",
+            Assert.Single(diagnostics).GetMessage());
+    }
 }
