@@ -10,8 +10,9 @@ namespace Tessera.Protocols.Migratory;
 /// </summary>
 internal sealed class RunningCall
 {
-    // Marks the logical call (async flow) that holds the state, so a call it makes on the same object re-enters.
-    private static readonly AsyncLocal<object?> CurrentFlow = new();
+    // Marks the logical calls (async flow) that hold a state, so a call one makes on its own object re-enters. A list,
+    // innermost first: a call on A that awaits a call on B, which calls A again, must still be known as A's.
+    private static readonly AsyncLocal<FlowMarks?> CurrentFlow = new();
 
     private int _depth;
     private int _thread;
@@ -20,7 +21,7 @@ internal sealed class RunningCall
     public bool IsBusy { get; private set; }
 
     /// <summary>Tags the caller's async flow, so awaits inside the method body still count as this call.</summary>
-    public static void MarkFlow(object flow) => CurrentFlow.Value = flow;
+    public static void MarkFlow(object flow) => CurrentFlow.Value = new FlowMarks(flow, CurrentFlow.Value);
 
     public void Own(int thread, object? flow)
     {
@@ -33,7 +34,7 @@ internal sealed class RunningCall
     public bool TryReenter()
     {
         var mine = (_thread != 0 && _thread == Environment.CurrentManagedThreadId)
-                   || (_flow is not null && ReferenceEquals(CurrentFlow.Value, _flow));
+                   || (_flow is not null && FlowMarks.Contains(CurrentFlow.Value, _flow));
         if (mine) _depth++;
         return mine;
     }
@@ -50,5 +51,18 @@ internal sealed class RunningCall
         _thread = 0;
         _flow = null;
         return true;
+    }
+}
+
+/// <summary>The flow marks of the calls an async flow is inside, innermost first; as long as the calls are nested.</summary>
+internal sealed record FlowMarks(object Mark, FlowMarks? Outer)
+{
+    public static bool Contains(FlowMarks? marks, object mark)
+    {
+        for (var current = marks; current is not null; current = current.Outer)
+        {
+            if (ReferenceEquals(current.Mark, mark)) return true;
+        }
+        return false;
     }
 }

@@ -70,3 +70,31 @@ internal static class Gates
     private static (TaskCompletionSource Entered, TaskCompletionSource Released) Of(string gate)
         => All.GetOrAdd(gate, _ => (new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously)));
 }
+
+/// <summary>Two [Cached] objects that call each other back: A's method calls B, whose method calls A again.</summary>
+[Cached]
+public partial class Volley
+{
+    private int _hits;
+
+    public Volley() { }
+
+    public virtual async Task<int> ServeAsync(Volley partner)
+    {
+        await Task.Yield();
+        // The partner's call comes back here while this call still holds this object's state.
+        return await partner.ReturnAsync(this) + ++_hits;
+    }
+
+    public virtual async Task<int> ReturnAsync(Volley server)
+    {
+        await Task.Yield();
+        return await server.HitAsync() + ++_hits;
+    }
+
+    public virtual async Task<int> HitAsync()
+    {
+        await Task.Yield();
+        return ++_hits * 10;
+    }
+}

@@ -147,6 +147,18 @@ public sealed class MigratoryProtocolTests
     }
 
     [Fact]
+    public async Task An_async_call_that_comes_back_to_its_object_through_another_one_re_enters()
+    {
+        var server = Volley.Create();
+        var partner = Volley.Create();
+
+        // A's call awaits B's, which calls A again: the nested call on B must not hide that the flow holds A.
+        var score = await server.ServeAsync(partner).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(10 + 1 + 2, score);
+    }
+
+    [Fact]
     public async Task A_call_that_waits_past_its_deadline_fails_without_running()
     {
         await using var harness = new SiteHarness();
