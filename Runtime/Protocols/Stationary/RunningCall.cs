@@ -47,6 +47,9 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
 
     public ReceivedCall Request => _request;
 
+    /// <summary>The object called, looked up when the call arrived; null if home exports nothing under its key.</summary>
+    public ExportedEntity? Target { get; private set; }
+
     /// <summary>Whether the call was cancelled, by the caller or by its timeout, while the method could see it.</summary>
     public bool IsCancellationRequested
     {
@@ -57,12 +60,13 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
     }
 
     /// <summary>Takes on a new call.</summary>
-    public void Begin(PeerConnection caller, ReceivedCall request)
+    public void Begin(PeerConnection caller, ReceivedCall request, ExportedEntity? target)
     {
         lock (_gate)
         {
             _caller = caller;
             _request = request;
+            Target = target;
             _generation++;
             _ended = false;
             _cancelRequested = false;
@@ -141,6 +145,7 @@ internal sealed class RunningCall : IThreadPoolWorkItem, IInvocationCancellation
             _ended = true;
             _caller = null;
             _request = default;
+            Target = null;
         }
     }
 

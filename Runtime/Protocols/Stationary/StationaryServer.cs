@@ -53,8 +53,11 @@ internal sealed class StationaryServer
             Refuse(caller, Fault(request.CallId, CallFaultCode.Overloaded, typeof(SiteOverloadedException).FullName!, _overloaded));
             return;
         }
+        // Looked up here, on the reader: a weight return that follows the call on this connection may drop the export,
+        // and a call that arrived before it must still find its object.
+        ExportedEntity? target = _references.TryGetExport(request.ObjectKey, out var entity) ? entity : null;
         var call = _calls.TryRent() ?? new RunningCall(this, _cancellable, _time);
-        call.Begin(caller, request);
+        call.Begin(caller, request, target);
         ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
     }
 
@@ -84,7 +87,8 @@ internal sealed class StationaryServer
         EncodedBytes result = default;
         CallFault? fault;
         var activity = HomeCallActivity.Start(CallProtocol.Stationary, request.TraceContext, request.MethodId, _site, caller);
-        if (!_references.TryGetExport(request.ObjectKey, out var entity))
+        var entity = call.Target.GetValueOrDefault();
+        if (call.Target is null)
         {
             request.Arguments.Return();
             fault = Fault(request.CallId, CallFaultCode.UnknownObject, "EntityNotFound", "No exported object has this key.");

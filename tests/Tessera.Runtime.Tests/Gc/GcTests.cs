@@ -162,4 +162,24 @@ public sealed class GcTests
         Assert.True(home.Counters.Received(MessageKind.WeightReturn) < Proxies / 10, $"{home.Counters.Received(MessageKind.WeightReturn)} return messages for {Proxies} proxies: batching failed");
         GC.KeepAlive(factory);
     }
+
+    [Fact]
+    public async Task A_call_made_before_its_reference_is_released_still_finds_its_object()
+    {
+        await using var harness = new SiteHarness();
+        // Each returned weight leaves at once, right behind the call on the same connection.
+        var gc = new GcOptions { WeightReturnDelay = TimeSpan.FromMilliseconds(5), MaxEntitiesPerMessage = 1 };
+        var home = await GcSites.StartAsync(harness, gc: gc);
+        var caller = await GcSites.StartAsync(harness, gc: gc);
+        var factory = await GreeterFactory.TakeAsync(caller, new GreeterFactory().OfferUnlimited(home));
+
+        for (var i = 0; i < 100; i++)
+        {
+            var greeter = factory.Make();
+            var greeting = greeter.GreetAsync("before");
+            RemoteReference.Release(greeter);
+            // Home used to look the object up on a pool thread, after the reader had applied the weight return.
+            Assert.Equal("hello before", await greeting.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
 }

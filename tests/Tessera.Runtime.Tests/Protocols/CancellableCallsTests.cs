@@ -100,7 +100,7 @@ public sealed class CancellableCallsTests
 
     private static void Begin(RunningCall call, long callId)
     {
-        call.Begin(null!, new ReceivedCall(callId, 1, 2, 30_000, default, null));
+        call.Begin(null!, new ReceivedCall(callId, 1, 2, 30_000, default, null), target: null);
         call.StartTimeout(TimeSpan.FromSeconds(30));
     }
 
