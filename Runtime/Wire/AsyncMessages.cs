@@ -72,6 +72,9 @@ public enum AsyncFaultCode : byte
 
     /// <summary>The object was killed (<c>Faults.KillAsync</c>): every reference to it is permanently failed.</summary>
     EntityKilled = 6,
+
+    /// <summary>The method ran, but its result does not fit in a frame.</summary>
+    ResultTooLarge = 7,
 }
 
 /// <summary>The caller cancelled an async call's token; home cancels the token the method received.</summary>

@@ -58,9 +58,11 @@ internal sealed class AsyncCaller
             // Armed once the call is queued, so a cancel can never reach home ahead of its call.
             if (cancellationToken.CanBeCanceled) call.ArmCancellation(cancellationToken);
         }
-        catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
+        catch (Exception ex)
         {
-            // Registered calls free their window slot as they end; before that, no slot was taken.
+            // Any reason at all ends the variable (a stopping site throws ObjectDisposedException): escaping, it would
+            // leave a held call's drain dead and its variables open. Registered calls free their window slot as they
+            // end; before that, no slot was taken.
             call.Fail(ex);
         }
     }

@@ -126,7 +126,27 @@ internal sealed class AsyncServer
     {
         var frame = CallFrames.EncodeAsyncReply(callId, result.Span);
         result.Return();
-        Observe(caller.SendAsync(frame, MessageKind.AsyncReply, CancellationToken.None), caller);
+        ValueTask send;
+        try
+        {
+            send = caller.SendAsync(frame, MessageKind.AsyncReply, CancellationToken.None);
+        }
+        catch (TesseraException ex)
+        {
+            _logger.LogDebug("Dropped a reply to {Caller}: {Reason}", caller, ex.Message);
+            return;
+        }
+        if (send.IsCompletedSuccessfully) return;
+        // A ValueTask may be consumed once: as a task from here on.
+        var sending = send.AsTask();
+        if (sending.Exception?.InnerException is FrameTooLargeException tooLarge)
+        {
+            // The caller would otherwise wait for its deadline, then hear the call may not have run: it did.
+            _logger.LogWarning("The result of an async call from {Caller} does not fit in a frame; the caller is told so.", caller);
+            Send(caller, new AsyncFault { CallId = callId, Code = AsyncFaultCode.ResultTooLarge, ExceptionType = tooLarge.GetType().FullName!, Message = tooLarge.Message });
+            return;
+        }
+        Observe(new ValueTask(sending), caller);
     }
 
     private void Observe(ValueTask send, PeerConnection caller)

@@ -140,6 +140,9 @@ internal static class AsyncFaults
         AsyncFaultCode.UnknownMethod => new UnknownMethodException(handle.Type.TypeName, methodId),
         AsyncFaultCode.Overloaded => new ActiveObjectOverloadedException(fault.Message),
         AsyncFaultCode.EntityKilled => Killed(handle, $"Async call of method 0x{methodId:x8}"),
+        AsyncFaultCode.ResultTooLarge => new RemoteException(fault.ExceptionType, fault.Message, null, $"{handle.Type.TypeName} method 0x{methodId:x8}", handle.Home),
+        // MemoryPack failed at home: reading the arguments, or, once the method ran, writing its result.
+        AsyncFaultCode.BadArguments => new RemoteException(fault.ExceptionType, fault.Message, fault.StackTrace, $"{handle.Type.TypeName} method 0x{methodId:x8} (serialization)", handle.Home),
         _ => new ProtocolViolationException($"Site {handle.Home} rejected the async call ({fault.Code}): {fault.Message}"),
     };
 

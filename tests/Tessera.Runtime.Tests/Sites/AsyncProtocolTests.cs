@@ -1,3 +1,4 @@
+using Tessera.Transport;
 using Tessera.Wire;
 using Xunit;
 
@@ -186,5 +187,21 @@ public sealed class AsyncProtocolTests
     {
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (!condition()) await Task.Delay(5, cancellation.Token);
+    }
+
+    [Fact]
+    public async Task A_result_too_large_for_a_frame_fails_the_reply_at_once_saying_so()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync(transportOptions: new TransportOptions { MaxFrameSize = 1024 });
+        var caller = await harness.StartSiteAsync(callTimeout: TimeSpan.FromSeconds(30));
+        var sequencer = await Sequencer.TakeAsync(caller, Sequencer.Create().Offer(home));
+
+        // The method runs; only its answer cannot travel. The caller used to wait for its deadline.
+        var reply = sequencer.Repeat('x', 4096);
+
+        var error = await Assert.ThrowsAsync<RemoteException>(() => reply.AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(typeof(FrameTooLargeException).FullName, error.RemoteTypeName);
+        Assert.Equal(1, (int)sequencer.Add(0, 1));
     }
 }

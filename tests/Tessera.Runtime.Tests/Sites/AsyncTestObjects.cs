@@ -36,6 +36,8 @@ public partial class Sequencer
 
     public virtual int Add(int a, int b) => a + b;
 
+    public virtual string Repeat(char c, int count) => new(c, count);
+
     public virtual int Divide(int a, int b) => a / b;
 
     public virtual async Task<int> SlowAsync(int milliseconds)
