@@ -80,7 +80,7 @@ internal sealed class GarbageCollector
         if (message.Counts.Length != message.Keys.Length || message.Levels.Length != message.Mantissas.Length || message.Counts.Sum(c => (long)c) != message.Levels.Length || message.Counts.Any(c => c < 0))
             throw new ProtocolViolationException($"A weight return from {from.Peer} does not add up: {message.Keys.Length} keys, {message.Levels.Length} credits.");
         var credits = new Credit[message.Levels.Length];
-        for (var i = 0; i < credits.Length; i++) credits[i] = new Credit(message.Levels[i], message.Mantissas[i]);
+        for (var i = 0; i < credits.Length; i++) credits[i] = Credit.FromWire(message.Levels[i], message.Mantissas[i]);
         var start = 0;
         for (var i = 0; i < message.Keys.Length; i++)
         {

@@ -28,5 +28,5 @@ public sealed partial class WireReference
     public SiteIdentity Home => new(SiteId, Incarnation);
 
     [MemoryPackIgnore]
-    internal Credit Credit => new(WeightLevel, WeightMantissa);
+    internal Credit Credit => Credit.FromWire(WeightLevel, WeightMantissa);
 }

@@ -31,5 +31,5 @@ public sealed partial class WireVariable
     public SiteIdentity Manager => new(SiteId, Incarnation);
 
     [MemoryPackIgnore]
-    internal Credit Credit => new(WeightLevel, WeightMantissa);
+    internal Credit Credit => Credit.FromWire(WeightLevel, WeightMantissa);
 }

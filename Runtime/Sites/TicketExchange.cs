@@ -92,7 +92,7 @@ internal sealed class TicketExchange
         }
         return reply.Status switch
         {
-            TakeStatus.Granted => _site.References.Import(ticket.Site, ticket.EndpointHints, reply.ObjectKey, type, new Gc.Credit(reply.WeightLevel, reply.WeightMantissa)),
+            TakeStatus.Granted => _site.References.Import(ticket.Site, ticket.EndpointHints, reply.ObjectKey, type, Gc.Credit.FromWire(reply.WeightLevel, reply.WeightMantissa)),
             TakeStatus.NotFound => throw new TicketNotFoundException(ticket.ObjectKey),
             TakeStatus.SecretMismatch => throw new TicketSecretMismatchException(ticket.ObjectKey),
             TakeStatus.TypeMismatch => throw new TicketTypeMismatchException(type.TypeName, type.Fingerprint, reply.ActualTypeName, reply.ActualFingerprint),

@@ -101,4 +101,15 @@ public sealed class WeightTests
         Assert.Throws<ProtocolViolationException>(() => new Weight().Add(new Credit(-1, 1)));
         Assert.Throws<ProtocolViolationException>(() => new WeightLedger().Return(new Credit(-1, 1)));
     }
+
+    [Fact]
+    public void Credits_no_honest_site_could_send_are_refused_when_read()
+    {
+        Assert.Equal(new Credit(3, 5), Credit.FromWire(3, 5));
+        Assert.Equal(new Credit(0, ulong.MaxValue), Credit.FromWire(0, ulong.MaxValue));
+        // A level this deep made every later send of the proxy throw OverflowException in user code.
+        Assert.Throws<ProtocolViolationException>(() => Credit.FromWire(int.MaxValue, 1));
+        Assert.Throws<ProtocolViolationException>(() => Credit.FromWire(-1, 1));
+        Assert.Throws<ProtocolViolationException>(() => Credit.FromWire(2, (ulong)(Credit.Radix)));
+    }
 }
