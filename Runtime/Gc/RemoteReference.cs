@@ -21,7 +21,8 @@ public static class RemoteReference
         ArgumentNullException.ThrowIfNull(reference);
         var handle = Sites.ReferenceTable.HandleOf(reference);
         if (handle is null) return false;
-        if (reference is Infrastructure.ICachedObject { TesseraState.IsActive: true })
+        // Checked and retired in one step: a call on another thread could otherwise ask for the state in between.
+        if (reference is Infrastructure.ICachedObject cached && !cached.TesseraState.TryRetire())
             throw new InvalidOperationException($"This {handle} holds or awaits the object's state here; release it once the state has moved on.");
         return handle.Site.References.Release(reference);
     }

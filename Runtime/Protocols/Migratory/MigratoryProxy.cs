@@ -32,6 +32,8 @@ public sealed partial class MigratoryProxy
     private Sharing? _sharing;
     private Presence _presence;
     private bool _passing;
+    // Released by RemoteReference.Release: no call here may ask for the state again.
+    private bool _retired;
     private CallRefusal? _refusal;
     private string? _lostReason;
     private long _lastHop;
@@ -61,14 +63,31 @@ public sealed partial class MigratoryProxy
         }
     }
 
+    /// <summary>
+    /// Ends this imported object's part in moves if it neither holds nor awaits the state, in one step with the check:
+    /// a call that would ask for the state meanwhile is refused (<see cref="ReferenceReleasedException"/>), so the
+    /// state is never drawn to a reference whose weight has gone home. False if it is active.
+    /// </summary>
+    internal bool TryRetire()
+    {
+        lock (_gate)
+        {
+            if (IsActiveLocked) return false;
+            _retired = true;
+            return true;
+        }
+    }
+
     /// <summary>Whether this imported object holds or awaits the state, so dropping it now would strand the state.</summary>
     internal bool IsActive
     {
         get
         {
-            lock (_gate) return (_presence != Presence.Empty || _forward.IsSet) && _lostReason is null;
+            lock (_gate) return IsActiveLocked;
         }
     }
+
+    private bool IsActiveLocked => (_presence != Presence.Empty || _forward.IsSet) && _lostReason is null;
 
     /// <summary>Waits until this call may run here: the state is here and no other call runs. Blocks the thread.</summary>
     public void Enter(CancellationToken cancellationToken = default)
@@ -252,6 +271,7 @@ public sealed partial class MigratoryProxy
 
     private Waiter EnqueueLocked(int thread, object? flow, out bool request)
     {
+        if (_retired) throw new ReferenceReleasedException(Name);
         var waiter = _calls.Add(thread, flow, Options.MaxWaitingCalls, Name);
         request = _presence == Presence.Empty;
         if (request)

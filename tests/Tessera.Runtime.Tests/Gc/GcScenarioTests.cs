@@ -75,6 +75,8 @@ public sealed class GcScenarioTests
         Assert.Equal(2, counter.Increment());
         Assert.True(RemoteReference.Release(remote));
 
+        // A released reference can no longer ask for the state: it would draw it to a site whose weight went home.
+        Assert.Throws<ReferenceReleasedException>(() => remote.Increment());
         await Poll.UntilAsync(() => home.ExportedCount == 0);
         Assert.Equal(3, counter.Increment());
         var again = await Counter.TakeAsync(other, counter.Offer(home));
