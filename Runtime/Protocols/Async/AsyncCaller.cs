@@ -52,6 +52,12 @@ internal sealed class AsyncCaller
             // TempFail does not stop a send: it waits in the connection's queue, or is held, in order, for the link to recover.
             if (FaultStream.IsFinal(new FaultedEntity(handle, handle).State)) throw FaultGate.Refusal(handle, $"Async call of method 0x{methodId:x8}");
             var channel = route is { IsOpen: true } cached ? cached : route = ChannelTo(handle, cancellationToken);
+            if (call.IsOneWay)
+            {
+                Send(channel.Connection, call.ToFrame(), cancellationToken);
+                call.Sent();
+                return;
+            }
             channel.Acquire(cancellationToken);
             channel.Register(call);
             Send(channel.Connection, call.ToFrame(), cancellationToken);
@@ -71,6 +77,8 @@ internal sealed class AsyncCaller
     public void Send(ProxyHandle handle, uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
     {
         var telemetry = CallTelemetry.Start(CallProtocol.AsyncOneWay, handle, methodId, out var traceContext);
+        // Behind the two-way calls held for this home, if any: a later call must not overtake them when it is back.
+        if (_held.MightHold(handle.Home) && _held.TryHold(new PendingOneWayCall(handle, methodId, arguments, traceContext, cancellationToken, _logger) { Telemetry = telemetry })) return;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -29,11 +29,15 @@ internal sealed class HeldAsyncCalls
         _logger = logger;
     }
 
+    /// <summary>Whether a call to <paramref name="home"/> might be held now; false means it goes out at once.</summary>
+    public bool MightHold(SiteIdentity home)
+        => _queues.ContainsKey(home) || (_site.Health.StateOf(home) == FaultState.TempFail && !_site.Connections.IsEstablished(home));
+
     /// <returns>False when the call should go out now.</returns>
     public bool TryHold(PendingAsyncCall call)
     {
         var home = call.Handle.Home;
-        if (!_queues.ContainsKey(home) && (_site.Health.StateOf(home) != FaultState.TempFail || _site.Connections.IsEstablished(home))) return false;
+        if (!MightHold(home)) return false;
         var deadline = _site.Options.TimeProvider.GetTimestamp() + (long)(_site.Options.DefaultCallTimeout.TotalSeconds * _site.Options.TimeProvider.TimestampFrequency);
         var queue = _queues.GetOrAdd(home, static _ => new Queue<Held>());
         lock (queue)

@@ -49,7 +49,7 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, Enco
     /// <summary>The call's frame, encoded once the call has its id; the arguments are not kept after it.</summary>
     public OutboundFrame ToFrame()
     {
-        var frame = CallFrames.EncodeAsyncCall(Id, handle.ObjectKey, methodId, Arguments.Span, cancellationToken.CanBeCanceled, traceContext);
+        var frame = CallFrames.EncodeAsyncCall(Id, handle.ObjectKey, methodId, Arguments.Span, !IsOneWay && cancellationToken.CanBeCanceled, traceContext);
         Arguments.Return();
         Arguments = default;
         return frame;
@@ -95,6 +95,12 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, Enco
 
     public bool IsPast(long now) => now >= _deadline;
 
+    /// <summary>A <c>[OneWay]</c> call: id 0 on the wire, no window slot, no reply.</summary>
+    public virtual bool IsOneWay => false;
+
+    /// <summary>A one-way call held for a home in TempFail has left: it ends here, as it has nothing to wait for.</summary>
+    public void Sent() => Telemetry.End(null);
+
     protected abstract void Bind(Site site, EncodedBytes result);
 
     protected abstract void Fault(Exception error);
@@ -129,6 +135,21 @@ internal sealed class PendingAsyncCall<TResult>(ProxyHandle handle, uint methodI
     protected override void Bind(Site site, EncodedBytes result) => reply.TrySetFromProtocol(decode(site, result));
 
     protected override void Fault(Exception error) => reply.TryFailFromProtocol(error);
+}
+
+/// <summary>
+/// A one-way call held, in order with two-way calls, while its home is in TempFail with no connection. Its caller
+/// has moved on, so a failure (its home lost, its deadline passed while held) can only be logged.
+/// </summary>
+internal sealed class PendingOneWayCall(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILogger logger)
+    : PendingAsyncCall(handle, methodId, arguments, traceContext, cancellationToken)
+{
+    public override bool IsOneWay => true;
+
+    protected override void Bind(Site site, EncodedBytes result) => result.Return();
+
+    protected override void Fault(Exception error)
+        => Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, error, "A one-way call of method 0x{MethodId:x8} on {Reference}, held while its home was unreachable, was dropped.", MethodId, Handle);
 }
 
 internal static class AsyncFaults

@@ -126,6 +126,32 @@ public sealed class FaultOperationsTests
     }
 
     [Fact]
+    public async Task A_one_way_call_made_while_calls_are_held_waits_behind_them()
+    {
+        await using var harness = new SiteHarness();
+        // Long enough a grace that the cut home stays TempFail, not PermFail, while the test works through it.
+        var patient = FaultSites.Fast with { PermFailGrace = TimeSpan.FromSeconds(20) };
+        var home = await FaultSites.StartAsync(harness, patient, callTimeout: TimeSpan.FromSeconds(20));
+        var caller = await FaultSites.StartAsync(harness, patient, callTimeout: TimeSpan.FromSeconds(20));
+        var sequencer = Sequencer.Create();
+        var remote = await Sequencer.TakeAsync(caller, sequencer.Offer(home));
+        Assert.Equal(0, await remote.Count().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        caller.Connections.Abort(home.Identity, new InvalidOperationException("cut by the test"));
+        await Poll.UntilAsync(() => caller.Health.StateOf(home.Identity) == FaultState.TempFail && !caller.Connections.IsEstablished(home.Identity));
+
+        var held = Enumerable.Range(1, 1000).Select(remote.Record).ToArray();
+        var dial = caller.Connections.GetAsync(home.Identity, home.EndpointHints, CancellationToken.None).AsTask();
+        SpinWait.SpinUntil(() => caller.Connections.IsEstablished(home.Identity), TimeSpan.FromSeconds(10));
+        // The connection is back, the held calls not yet sent: a one-way call that went straight out overtook them.
+        remote.Note(1001);
+        await dial.WaitAsync(TimeSpan.FromSeconds(10));
+
+        foreach (var reply in held) await reply.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await Poll.UntilAsync(() => sequencer.Count().Value == 1001);
+        Assert.Equal(0, sequencer.OutOfOrder().Value);
+    }
+
+    [Fact]
     public async Task Async_sends_during_TempFail_are_delivered_in_order_after_recovery()
     {
         await using var harness = new SiteHarness();
