@@ -33,7 +33,7 @@ public sealed class InheritedMethodAnalyzer : DistributedSymbolAnalyzer
         var location = DistributedSymbols.IdentifierWhere(type, d => d.BaseList is not null, context.CancellationToken)
                        ?? DistributedSymbols.IdentifierWhere(type, _ => true, context.CancellationToken);
         if (location is null) return;
-        foreach (var member in HiddenByGenerated(type, kind, attributes))
+        foreach (var member in HiddenByGenerated(type, kind, attributes, context.Compilation))
         {
             var (generated, by) = GeneratedNames.Collision(member, kind, type)!.Value;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratedNameCollision, location,
@@ -76,14 +76,15 @@ public sealed class InheritedMethodAnalyzer : DistributedSymbolAnalyzer
     }
 
     /// <summary>Members of the plain bases, visible in the class, that a generated member would hide.</summary>
-    private static IEnumerable<ISymbol> HiddenByGenerated(INamedTypeSymbol type, DistributionKind kind, DistributionAttributes attributes)
+    private static IEnumerable<ISymbol> HiddenByGenerated(INamedTypeSymbol type, DistributionKind kind, DistributionAttributes attributes, Compilation compilation)
     {
         for (var current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
         {
             if (attributes.KindOf(current) is not null) yield break;
             foreach (var member in current.GetMembers())
             {
-                if (member.IsImplicitlyDeclared || member.DeclaredAccessibility is Accessibility.Private or Accessibility.NotApplicable) continue;
+                // Only what the class can see is hidden: an internal member of another assembly's base is not.
+                if (member.IsImplicitlyDeclared || !compilation.IsSymbolAccessibleWithin(member, type)) continue;
                 if (member is IMethodSymbol { MethodKind: not MethodKind.Ordinary }) continue;
                 if (GeneratedNames.Collision(member, kind, type) is not null) yield return member;
             }

@@ -40,7 +40,7 @@ internal static class AsyncParser
     private static AsyncFactoryModel Factory(IMethodSymbol constructor)
     {
         var parameters = constructor.Parameters.Select(p =>
-            Parser.RefModifier(p) + (p.IsParams ? "params " : "") + p.Type.ToDisplayString(Parser.TypeFormat) + " " + Parser.Escape(p.Name) + DefaultValues.Clause(p));
+            DefaultValues.Attributes(p) + Parser.RefModifier(p) + (p.IsParams ? "params " : "") + p.Type.ToDisplayString(Parser.TypeFormat) + " " + Parser.Escape(p.Name) + DefaultValues.Clause(p));
         return new AsyncFactoryModel(
             constructor.DeclaredAccessibility == Accessibility.Public ? "public" : "internal",
             parameters.ToEquatableArray(),

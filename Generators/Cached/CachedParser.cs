@@ -35,7 +35,7 @@ internal static class CachedParser
 
     private static FactoryModel Factory(IMethodSymbol constructor)
     {
-        var parameters = constructor.Parameters.Select(p => $"{Parser.RefModifier(p)}{(p.IsParams ? "params " : "")}{p.Type.ToDisplayString(Parser.TypeFormat)} {Parser.Escape(p.Name)}{DefaultValues.Clause(p)}");
+        var parameters = constructor.Parameters.Select(p => $"{DefaultValues.Attributes(p)}{Parser.RefModifier(p)}{(p.IsParams ? "params " : "")}{p.Type.ToDisplayString(Parser.TypeFormat)} {Parser.Escape(p.Name)}{DefaultValues.Clause(p)}");
         var arguments = constructor.Parameters.Select(p => Parser.RefModifier(p) + Parser.Escape(p.Name));
         var accessibility = constructor.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
         return new FactoryModel(accessibility, string.Join(", ", parameters), string.Join(", ", arguments));

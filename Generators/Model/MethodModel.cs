@@ -30,7 +30,7 @@ internal sealed record MethodModel(
 }
 
 /// <param name="Name">The parameter's name, escaped if it is a keyword.</param>
-/// <param name="Modifiers"><c>params </c>, or empty.</param>
+/// <param name="Modifiers">Attributes that carry a default (<c>[Optional]</c>) and <c>params </c>, or empty.</param>
 /// <param name="Default">The default value clause (<c> = 5</c>), or empty.</param>
 internal sealed record ParameterModel(string Name, ValueModel Value, bool IsCancellationToken, string Modifiers = "", string Default = "");
 

@@ -11,11 +11,25 @@ namespace Tessera.Generators.Parsing;
 /// </summary>
 internal static class DefaultValues
 {
-    /// <summary><c> = value</c>, or empty when the parameter has no default.</summary>
+    /// <summary><c> = value</c>, or empty when the parameter has no default (or one C# cannot write after '=').</summary>
     public static string Clause(IParameterSymbol parameter)
-        => parameter.HasExplicitDefaultValue ? " = " + Literal(parameter.Type, parameter.ExplicitDefaultValue) : "";
+        => parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is not DateTime && Literal(parameter.Type, parameter.ExplicitDefaultValue) is { } literal
+            ? " = " + literal
+            : "";
 
-    private static string Literal(ITypeSymbol type, object? value)
+    /// <summary>
+    /// The attributes that carry an optional parameter's default where no <c>= value</c> can: <c>[Optional]</c> alone,
+    /// or with <c>[DateTimeConstant]</c>. Empty for any other parameter.
+    /// </summary>
+    public static string Attributes(IParameterSymbol parameter)
+    {
+        if (!parameter.IsOptional || parameter.IsParams) return "";
+        if (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is DateTime date)
+            return $"[global::System.Runtime.InteropServices.Optional, global::System.Runtime.CompilerServices.DateTimeConstant({date.Ticks.ToString(CultureInfo.InvariantCulture)}L)] ";
+        return parameter.HasExplicitDefaultValue ? "" : "[global::System.Runtime.InteropServices.Optional] ";
+    }
+
+    private static string? Literal(ITypeSymbol type, object? value)
     {
         var underlying = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
         if (value is null)
@@ -24,7 +38,7 @@ internal static class DefaultValues
             return type.IsReferenceType ? "null!" : "default";
         }
         if (underlying.TypeKind == TypeKind.Enum)
-            return $"({underlying.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({Number(value)})";
+            return Number(value) is { } number ? $"({underlying.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({number})" : null;
         return value switch
         {
             string text => SymbolDisplay.FormatLiteral(text, quote: true),
@@ -34,7 +48,7 @@ internal static class DefaultValues
         };
     }
 
-    private static string Number(object value) => value switch
+    private static string? Number(object value) => value switch
     {
         double d when double.IsNaN(d) => "double.NaN",
         double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
@@ -49,8 +63,8 @@ internal static class DefaultValues
         ulong u => u.ToString(CultureInfo.InvariantCulture) + "UL",
         uint u => u.ToString(CultureInfo.InvariantCulture) + "U",
         int i => i == int.MinValue ? "int.MinValue" : i.ToString(CultureInfo.InvariantCulture),
-        IFormattable other => "(" + other.ToString(null, CultureInfo.InvariantCulture) + ")",
-        _ => value.ToString() ?? "default",
+        byte or sbyte or short or ushort => "(" + ((IFormattable)value).ToString(null, CultureInfo.InvariantCulture) + ")",
+        _ => null,
     };
 
     private static bool IsNegativeZero(double value) => value == 0 && BitConverter.DoubleToInt64Bits(value) < 0;

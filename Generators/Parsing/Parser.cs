@@ -83,7 +83,7 @@ internal static class Parser
             Escape(p.Name),
             ValueOf(p.Type, method.ContainingType),
             p.Type.ToDisplayString() == KnownNames.CancellationToken,
-            p.IsParams ? "params " : "",
+            DefaultValues.Attributes(p) + (p.IsParams ? "params " : ""),
             DefaultValues.Clause(p))).ToEquatableArray();
 
         var (shape, result) = ShapeOf(method.ReturnType, method.ContainingType);

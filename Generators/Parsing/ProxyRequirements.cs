@@ -12,6 +12,9 @@ namespace Tessera.Generators.Parsing;
 /// </summary>
 internal static class ProxyRequirements
 {
+    private static bool IsAsync(ITypeSymbol type)
+        => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.AsyncAttribute);
+
     public static bool IsStationary(ITypeSymbol type)
         => type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.StationaryAttribute);
 
@@ -61,6 +64,10 @@ internal static class ProxyRequirements
     public static ISymbol? RequiredMemberFactoriesCannotSet(INamedTypeSymbol type)
     {
         if (IsStationary(type)) return null;
+        // An [Async] factory calls the constructor itself, so constructors that set the required members serve it.
+        if (IsAsync(type) && type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared).ToList() is { Count: > 0 } declared
+            && declared.All(c => c.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute")))
+            return null;
         for (var current = type; current is not null; current = current.BaseType)
         {
             foreach (var member in current.GetMembers())

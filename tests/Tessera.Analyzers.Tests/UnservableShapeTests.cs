@@ -219,4 +219,20 @@ public class UnservableShapeTests
             "Inherited member 'Registry.Create' of [Async] class 'Worker' has the same signature as the member 'Create()' the generator adds, so the generated code cannot compile; rename it",
             Assert.Single(diagnostics).GetMessage());
     }
+
+    [Fact]
+    public async Task RequiredMembersSetByEveryConstructorOfAnAsyncClass_NoDiagnostic()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            [Async]
+            internal partial class Worker
+            {
+                [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+                public Worker(int id) => Id = id;
+
+                internal required int Id { get; init; }
+                public virtual int Get() => Id;
+            }
+            """);
+    }
 }

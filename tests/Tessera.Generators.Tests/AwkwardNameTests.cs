@@ -99,13 +99,15 @@ public sealed class AwkwardNameTests
             {
                 private decimal _m;
 
-                public Painter(Color c = Color.Blue, int n = Limits.Max, double d = double.NaN, double z = -0.0, decimal m = 1.0000000000000000001m,
-                    decimal big = decimal.MaxValue, Color? o = Color.Blue, DayOfWeek? day = DayOfWeek.Monday, string s = "a\"b", long low = long.MinValue)
+                public Painter([System.Runtime.InteropServices.Optional, System.Runtime.CompilerServices.DateTimeConstant(630822816000000000)] DateTime when,
+                    [System.Runtime.InteropServices.Optional] int maybe, Color c = Color.Blue, int n = Limits.Max, double d = double.NaN, double z = -0.0, decimal m = 1.0000000000000000001m,
+                    decimal big = decimal.MaxValue, Color? o = Color.Blue, DayOfWeek? day = DayOfWeek.Monday, string s = "a\"b", long low = long.MinValue, byte small = 7)
                     => _m = m;
 
                 public virtual decimal Get() => _m;
                 public virtual int Sum(params int[] xs) => xs.Length;
                 public virtual Task<int> WithDefault(int x = 5, CancellationToken cancellationToken = default) => Task.FromResult(x);
+                public virtual long Ticks([System.Runtime.InteropServices.Optional, System.Runtime.CompilerServices.DateTimeConstant(630822816000000000)] DateTime when) => when.Ticks;
                 [Obsolete("old")] public virtual int Old() => 1;
             }
 
@@ -135,7 +137,7 @@ public sealed class AwkwardNameTests
     {
         var source = DefaultsAndParams.Replace("KIND", "Async").Replace(
             "static void Make() => Painter.Create();",
-            "static async Task Make() { var painter = Painter.Create(); int n = painter.Sum(1, 2, 3); int x = await painter.WithDefault(); }");
+            "static async Task Make() { var painter = Painter.Create(); int n = painter.Sum(1, 2, 3); int x = await painter.WithDefault(); long t = await painter.Ticks(); }");
 
         AssertCompilesCleanly(GeneratorHarness.Run(new AsyncGenerator(), source));
     }

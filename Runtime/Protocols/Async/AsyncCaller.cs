@@ -77,12 +77,16 @@ internal sealed class AsyncCaller
     public void Send(ProxyHandle handle, uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
     {
         var telemetry = CallTelemetry.Start(CallProtocol.AsyncOneWay, handle, methodId, out var traceContext);
-        // Behind the two-way calls held for this home, if any: a later call must not overtake them when it is back.
-        if (_held.MightHold(handle.Home) && _held.TryHold(new PendingOneWayCall(handle, methodId, arguments, traceContext, cancellationToken, _logger) { Telemetry = telemetry })) return;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (FaultStream.IsFinal(new FaultedEntity(handle, handle).State)) throw FaultGate.Refusal(handle, $"One-way call of method 0x{methodId:x8}");
+            // Behind the two-way calls held for this home, if any: a later call must not overtake them when it is back.
+            if (_held.MightHold(handle.Home) && _held.TryHold(new PendingOneWayCall(handle, methodId, arguments, traceContext, cancellationToken, _logger) { Telemetry = telemetry }))
+            {
+                arguments = default;
+                return;
+            }
             var connection = ChannelTo(handle, cancellationToken).Connection;
             Send(connection, CallFrames.EncodeAsyncCall(0, handle.ObjectKey, methodId, arguments.Span, cancellable: false, traceContext), cancellationToken);
             telemetry.End(null);

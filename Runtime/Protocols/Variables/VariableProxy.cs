@@ -39,8 +39,9 @@ internal sealed class VariableProxy<T> : IImportedVariable
     private readonly DataflowCodec<T> _codec;
     private readonly HeldWeight _weight;
 
-    // The encoded value the manager announced: a bind from here won if it sent these bytes.
+    // The encoded value the manager announced, kept only while a bind from here waits: it won if it sent these bytes.
     private byte[]? _boundValue;
+    private int _bindsWaiting;
 
     public VariableProxy(VariableTable table, Dataflow<T> variable, SiteIdentity manager, ImmutableArray<string> hints, ulong key, DataflowCodec<T> codec, Credit credit)
     {
@@ -92,13 +93,21 @@ internal sealed class VariableProxy<T> : IImportedVariable
 
     public async Task<bool> RequestBindAsync(Dataflow<T> variable, T value, CancellationToken cancellationToken)
     {
-        var sent = await RequestAndWaitAsync(variable, () => VariableOutcomes.Value(_table.Site, value, _codec), cancellationToken).ConfigureAwait(false);
-        return sent is not null && Volatile.Read(ref _boundValue) is { } bound && bound.AsSpan().SequenceEqual(sent.Value);
+        Interlocked.Increment(ref _bindsWaiting);
+        try
+        {
+            var sent = await RequestAndWaitAsync(variable, () => VariableOutcomes.Value(_table.Site, value, _codec), cancellationToken).ConfigureAwait(false);
+            return sent is not null && Volatile.Read(ref _boundValue) is { } bound && bound.AsSpan().SequenceEqual(sent.Value);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _bindsWaiting) == 0) Volatile.Write(ref _boundValue, null);
+        }
     }
 
     public void OnBound(VariableOutcome outcome)
     {
-        if (!outcome.IsFault) Volatile.Write(ref _boundValue, outcome.Value);
+        if (!outcome.IsFault && Volatile.Read(ref _bindsWaiting) > 0) Volatile.Write(ref _boundValue, outcome.Value);
         try
         {
             VariableOutcomes.Apply(_table.Site, Variable, outcome, _codec, Manager);
@@ -148,7 +157,7 @@ internal sealed class VariableProxy<T> : IImportedVariable
                     await connection.SendAsync(new VariableBind { Key = Key, Outcome = unsent }, linked.Token).ConfigureAwait(false);
                     (sent, unsent) = (unsent, null);
                 }
-                catch (TesseraException) when (_table.Site.Health.StateOf(Manager) != FaultState.PermFail)
+                catch (TesseraException ex) when (ex is not FrameTooLargeException && _table.Site.Health.StateOf(Manager) != FaultState.PermFail)
                 {
                     // No connection, or it dropped under the send: the manager is not lost yet, so wait for it (to the
                     // deadline). A bind sent before may have arrived, so its outcome may be on its way too.

@@ -89,6 +89,9 @@ public partial class ReferenceVariableKeeper
 
     public virtual void BindNumbers(int[] value) => _numbers!.Bind(value);
 
+    /// <summary>Binds to an array made here, so only the bind itself carries its size.</summary>
+    public virtual void BindZeros(int count) => _numbers!.Bind(new int[count]);
+
     public virtual int[] ReadNumbers() => _numbers!.Value;
 
     public virtual void KeepGreeter(Dataflow<Greeter> variable) => _greeter = variable;

@@ -1,3 +1,4 @@
+using Tessera.Transport;
 using Tessera.Wire;
 using Xunit;
 
@@ -60,5 +61,25 @@ public sealed class VariableValueTests
 
         var error = Assert.Throws<RemoteException>(() => keeper.GreetThroughVariable("x"));
         Assert.Contains(nameof(ReferenceReleasedException), error.Message + error.RemoteTypeName);
+    }
+
+    [Fact]
+    public async Task A_bind_too_large_for_a_frame_fails_at_once_instead_of_being_sent_again_until_its_deadline()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var other = await harness.StartSiteAsync(callTimeout: TimeSpan.FromSeconds(30), transportOptions: new TransportOptions { MaxFrameSize = 1024 });
+        var keeperHome = new ReferenceVariableKeeper();
+        var keeper = await ReferenceVariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
+        var variable = new Dataflow<int[]>();
+        keeper.KeepNumbers(variable);
+        await Poll.UntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+
+        // At the proxy's site itself: the bind's message is the only thing too large.
+        Assert.Throws<FrameTooLargeException>(() => keeperHome.BindZeros(2000));
+
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"The bind failed after {waited.Elapsed.TotalSeconds:0.0} s.");
+        Assert.False(variable.IsDetermined);
     }
 }
