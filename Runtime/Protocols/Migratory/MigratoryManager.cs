@@ -101,6 +101,11 @@ internal sealed class MigratoryManager
     /// </summary>
     public void OnUnreachable(SiteIdentity site, long hop, SiteIdentity holder)
     {
+        if (site == holder)
+        {
+            OnLostAt(site, hop);
+            return;
+        }
         lock (_gate)
         {
             if (_lostReason is not null || !_chain.Exists(e => e.Requester.Site == site && e.Requester.Hop == hop && e.From.Site == holder)) return;
@@ -109,6 +114,19 @@ internal sealed class MigratoryManager
             _repairing = true;
         }
         _ = RepairAsync();
+    }
+
+    /// <summary>
+    /// <paramref name="site"/>, which the chain says got the state at <paramref name="hop"/> and has not been known to
+    /// hand it on, lost it there: nobody else has it, so it is lost for everyone.
+    /// </summary>
+    private void OnLostAt(SiteIdentity site, long hop)
+    {
+        lock (_gate)
+        {
+            if (_lostReason is not null || !_chain.Exists(e => e.Requester.Site == site && e.Requester.Hop == hop)) return;
+        }
+        DeclareLost($"site {site} got its state and could not keep it (it could not be decoded there, or encoded to move on)");
     }
 
     /// <summary>Final: every requester in the chain and every connected site is told; later requests get the same news.</summary>

@@ -133,6 +133,18 @@ internal sealed class MigratoryProtocol
         foreach (var home in _homes.Values) home.Manager?.OnSiteFailed(peer);
     }
 
+    /// <summary>
+    /// This site got the state at <paramref name="hop"/> and lost it (it could not be decoded, or encoded to move on):
+    /// the manager is told, as a <see cref="StateUnreachable"/> that names this site itself, so it declares the state
+    /// lost for everyone instead of forwarding requests to a site that has nothing to hand on.
+    /// </summary>
+    public void ReportLost(MigratoryProxy proxy, long hop)
+    {
+        if (proxy.Home == Self) return;
+        var report = new StateUnreachable { ObjectKey = proxy.Key, SiteId = Self.Id, SiteIncarnation = Self.Incarnation, Hop = hop };
+        Outbox.Send(new ParcelKey(proxy.Home, proxy.Key, MessageKind.StateUnreachable, hop), proxy.Home, proxy.HomeHints, report);
+    }
+
     public void SendRequest(MigratoryProxy proxy, long lastHop)
     {
         var request = new StateRequest { ObjectKey = proxy.Key, RequesterHints = _site.EndpointHints.ToArray(), LastHop = lastHop };

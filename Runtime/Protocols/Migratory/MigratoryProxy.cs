@@ -187,6 +187,7 @@ public sealed partial class MigratoryProxy
             // The bytes came from a build of the class the ticket's fingerprint vouched for, so this is a bug
             // in user serialization code or a corrupt peer: either way nobody can use the state any more.
             Lose($"it arrived but could not be decoded ({ex.GetType().Name}: {ex.Message})");
+            Site.Migratory.ReportLost(this, hop);
             return true;
         }
         Waiter? next;
@@ -321,8 +322,14 @@ public sealed partial class MigratoryProxy
         catch (Exception ex)
         {
             // User field types are serialized here; whatever they throw, the state cannot travel.
-            lock (_gate) _passing = false;
+            long hop;
+            lock (_gate)
+            {
+                _passing = false;
+                hop = _lastHop;
+            }
             Lose($"it could not be encoded to move on ({ex.GetType().Name}: {ex.Message})");
+            Site.Migratory.ReportLost(this, hop);
             return;
         }
         Parcel? token = null;

@@ -98,3 +98,28 @@ public partial class Volley
         return ++_hits * 10;
     }
 }
+
+/// <summary>A field type whose deserialization can be made to fail, as a buggy serialization hook would.</summary>
+[MemoryPack.MemoryPackable]
+public partial class Fragile
+{
+    public static volatile bool Breaking;
+
+    public int Touches { get; set; }
+
+    [MemoryPack.MemoryPackOnDeserialized]
+    private void OnDeserialized()
+    {
+        if (Breaking) throw new InvalidOperationException("this piece breaks when it lands");
+    }
+}
+
+[Cached]
+public partial class Vase
+{
+    private Fragile _piece = new();
+
+    public Vase() { }
+
+    public virtual int Touch() => ++_piece.Touches;
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Tessera.Infrastructure;
 using Tessera.Runtime.Tests.FaultHandling;
 using Tessera.Transport;
@@ -248,5 +249,35 @@ public sealed class MigratoryProtocolTests
         await Task.Run(move);
         await Poll.UntilAsync(() => harness.Sites.Sum(s => s.Counters.TotalReceived) - harness.Sites.Sum(s => s.Counters.TotalSent) == 0 && harness.Sites.Sum(s => s.Counters.TotalSent) - before >= expected);
         Assert.Equal(expected, harness.Sites.Sum(s => s.Counters.TotalSent) - before);
+    }
+
+    [Fact]
+    public async Task A_state_that_cannot_be_decoded_where_it_lands_is_declared_lost_for_everyone()
+    {
+        await using var harness = new SiteHarness();
+        var home = await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(8));
+        var vase = Vase.Create();
+        var ticket = vase.OfferUnlimited(home);
+        var first = await Vase.TakeAsync(await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(8)), ticket);
+        var second = await Vase.TakeAsync(await MigratorySites.StartAsync(harness, TimeSpan.FromSeconds(8)), ticket);
+        Assert.Equal(1, first.Touch());
+        try
+        {
+            Fragile.Breaking = true;
+
+            // The state leaves the first site and breaks at the second, which is the only site it could be at.
+            Assert.Throws<EntityFaultException>(() => second.Touch());
+
+            // The second site tells the manager, which tells everyone: the home's own call fails at once, where it
+            // used to wait for its deadline while the manager kept forwarding requests to the second site.
+            var waited = Stopwatch.StartNew();
+            var error = Assert.Throws<EntityFaultException>(() => vase.Touch());
+            Assert.Equal(FaultState.PermFail, error.State);
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(6), $"The home's call ended after {waited.Elapsed.TotalSeconds:0.0} s.");
+        }
+        finally
+        {
+            Fragile.Breaking = false;
+        }
     }
 }
