@@ -118,7 +118,16 @@ internal sealed class AsyncServer
             _logger.LogDebug("Dropped a reply to {Caller}: {Reason}", caller, ex.Message);
             return;
         }
-        Observe(send, caller);
+        if (send.IsCompletedSuccessfully) return;
+        // A ValueTask may be consumed once: as a task from here on.
+        var sending = send.AsTask();
+        if (sending.Exception?.InnerException is FrameTooLargeException && reply is AsyncFault { StackTrace: not null } fault)
+        {
+            // The exception's text does not fit: its type still does, and says more than the caller's deadline would.
+            Send(caller, new AsyncFault { CallId = fault.CallId, Code = fault.Code, ExceptionType = fault.ExceptionType, Message = "The exception's message and stack trace were too large for a frame." });
+            return;
+        }
+        Observe(new ValueTask(sending), caller);
     }
 
     /// <summary><see cref="Send(PeerConnection, WireMessage)"/> for a result, encoded straight into its frame.</summary>

@@ -172,6 +172,11 @@ internal sealed class StationaryServer
             {
                 await caller.SendAsync(Fault(callId, CallFaultCode.ResultTooLarge, ex.GetType().FullName!, ex.Message), deadline.Token).ConfigureAwait(false);
             }
+            catch (FrameTooLargeException) when (fault is not null)
+            {
+                // The exception's text does not fit: its type still does, and says more than the caller's deadline would.
+                await caller.SendAsync(Fault(callId, fault.Code, fault.ExceptionType, "The exception's message and stack trace were too large for a frame."), deadline.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
         {

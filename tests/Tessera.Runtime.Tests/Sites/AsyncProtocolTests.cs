@@ -204,4 +204,17 @@ public sealed class AsyncProtocolTests
         Assert.Equal(typeof(FrameTooLargeException).FullName, error.RemoteTypeName);
         Assert.Equal(1, (int)sequencer.Add(0, 1));
     }
+
+    [Fact]
+    public async Task An_exception_too_large_for_a_frame_still_fails_the_reply_by_type()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync(transportOptions: new TransportOptions { MaxFrameSize = 1024 });
+        var caller = await harness.StartSiteAsync(callTimeout: TimeSpan.FromSeconds(30));
+        var sequencer = await Sequencer.TakeAsync(caller, Sequencer.Create().Offer(home));
+
+        var error = await Assert.ThrowsAsync<RemoteException>(() => sequencer.FailAtLength(4096).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(typeof(InvalidOperationException).FullName, error.RemoteTypeName);
+    }
 }

@@ -38,6 +38,8 @@ public partial class Sequencer
 
     public virtual string Repeat(char c, int count) => new(c, count);
 
+    public virtual int FailAtLength(int length) => throw new InvalidOperationException(new string('x', length));
+
     public virtual int Divide(int a, int b) => a / b;
 
     public virtual async Task<int> SlowAsync(int milliseconds)

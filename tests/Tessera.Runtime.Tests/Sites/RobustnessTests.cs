@@ -247,4 +247,20 @@ public sealed class RobustnessTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SiteOptions { TakeTimeout = tooLong }.Validate());
         new SiteOptions { DefaultCallTimeout = SiteOptions.MaxCallTimeout, TakeTimeout = SiteOptions.MaxCallTimeout }.Validate();
     }
+
+    [Fact]
+    public async Task An_exception_too_large_for_a_frame_still_reaches_its_caller_by_type()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync(transportOptions: new TransportOptions { MaxFrameSize = 1024 });
+        var caller = await harness.StartSiteAsync(callTimeout: TimeSpan.FromSeconds(30));
+        var greeter = await Greeter.TakeAsync(caller, new Greeter().Offer(home));
+        var waited = Stopwatch.StartNew();
+
+        // The fault used to be dropped, and the caller waited for its deadline.
+        var error = Assert.Throws<RemoteException>(() => greeter.FailAtLength(4096));
+
+        Assert.Equal(typeof(InvalidOperationException).FullName, error.RemoteTypeName);
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"The call ended after {waited.Elapsed.TotalSeconds:0.0} s.");
+    }
 }

@@ -29,6 +29,9 @@ public partial class Greeter
 
     public virtual void Fail(string why) => throw new InvalidOperationException(why);
 
+    /// <summary>Throws an exception whose message is <paramref name="length"/> characters, made here.</summary>
+    public virtual void FailAtLength(int length) => throw new InvalidOperationException(new string('x', length));
+
     /// <summary>Never returns by itself: only the call's deadline or cancellation ends it.</summary>
     public virtual async Task<int> HangAsync(CancellationToken cancellationToken)
     {
