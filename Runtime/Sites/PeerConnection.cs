@@ -103,16 +103,25 @@ internal sealed partial class PeerConnection : IFrameSink
     }
 
     /// <summary>Queues a message nobody waits on; if the connection is closing, it is dropped with it.</summary>
-    public void Post(WireMessage message)
+    public void Post(WireMessage message) => PostUnlessTooLarge(message);
+
+    /// <summary>
+    /// <see cref="Post"/>, except that a message too large for a frame is not dropped silently: its refusal is
+    /// returned, so the sender can send something smaller in its place (the peer would otherwise wait for nothing).
+    /// </summary>
+    public FrameTooLargeException? PostUnlessTooLarge(WireMessage message)
+        => _phase == Phase.Closed ? null : PostUnlessTooLarge(WireCodec.Encode(message), message.Kind);
+
+    /// <summary><see cref="PostUnlessTooLarge(WireMessage)"/> for a frame already encoded; the connection owns it from here.</summary>
+    public FrameTooLargeException? PostUnlessTooLarge(OutboundFrame frame, MessageKind kind)
     {
-        try
-        {
-            var send = SendAsync(message, CancellationToken.None);
-            if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send);
-        }
-        catch (TesseraException)
-        {
-        }
+        var send = SendAsync(frame, kind, CancellationToken.None);
+        if (send.IsCompletedSuccessfully) return null;
+        // A ValueTask may be consumed once: as a task from here on.
+        var sending = send.AsTask();
+        if (sending.Exception?.InnerException is FrameTooLargeException tooLarge) return tooLarge;
+        _ = ObserveAsync(new ValueTask(sending));
+        return null;
     }
 
     /// <summary>Sends the request built for a fresh id and waits for the reply that carries that id.</summary>

@@ -108,26 +108,11 @@ internal sealed class AsyncServer
     /// <summary>Queues an answer without making the object wait for the socket; the send queue is bounded.</summary>
     private void Send(PeerConnection caller, WireMessage reply)
     {
-        ValueTask send;
-        try
-        {
-            send = caller.SendAsync(reply, CancellationToken.None);
-        }
-        catch (TesseraException ex)
-        {
-            _logger.LogDebug("Dropped a reply to {Caller}: {Reason}", caller, ex.Message);
-            return;
-        }
-        if (send.IsCompletedSuccessfully) return;
-        // A ValueTask may be consumed once: as a task from here on.
-        var sending = send.AsTask();
-        if (sending.Exception?.InnerException is FrameTooLargeException && reply is AsyncFault { StackTrace: not null } fault)
+        if (caller.PostUnlessTooLarge(reply) is not null && reply is AsyncFault { StackTrace: not null } fault)
         {
             // The exception's text does not fit: its type still does, and says more than the caller's deadline would.
             Send(caller, new AsyncFault { CallId = fault.CallId, Code = fault.Code, ExceptionType = fault.ExceptionType, Message = "The exception's message and stack trace were too large for a frame." });
-            return;
         }
-        Observe(new ValueTask(sending), caller);
     }
 
     /// <summary><see cref="Send(PeerConnection, WireMessage)"/> for a result, encoded straight into its frame.</summary>
@@ -135,44 +120,10 @@ internal sealed class AsyncServer
     {
         var frame = CallFrames.EncodeAsyncReply(callId, result.Span);
         result.Return();
-        ValueTask send;
-        try
-        {
-            send = caller.SendAsync(frame, MessageKind.AsyncReply, CancellationToken.None);
-        }
-        catch (TesseraException ex)
-        {
-            _logger.LogDebug("Dropped a reply to {Caller}: {Reason}", caller, ex.Message);
-            return;
-        }
-        if (send.IsCompletedSuccessfully) return;
-        // A ValueTask may be consumed once: as a task from here on.
-        var sending = send.AsTask();
-        if (sending.Exception?.InnerException is FrameTooLargeException tooLarge)
-        {
-            // The caller would otherwise wait for its deadline, then hear the call may not have run: it did.
-            _logger.LogWarning("The result of an async call from {Caller} does not fit in a frame; the caller is told so.", caller);
-            Send(caller, new AsyncFault { CallId = callId, Code = AsyncFaultCode.ResultTooLarge, ExceptionType = tooLarge.GetType().FullName!, Message = tooLarge.Message });
-            return;
-        }
-        Observe(new ValueTask(sending), caller);
-    }
-
-    private void Observe(ValueTask send, PeerConnection caller)
-    {
-        if (!send.IsCompletedSuccessfully) _ = ObserveAsync(send, caller);
-    }
-
-    private async Task ObserveAsync(ValueTask send, PeerConnection caller)
-    {
-        try
-        {
-            await send.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TesseraException or OperationCanceledException)
-        {
-            _logger.LogDebug("Dropped a reply to {Caller}: {Reason}", caller, ex.Message);
-        }
+        if (caller.PostUnlessTooLarge(frame, MessageKind.AsyncReply) is not { } tooLarge) return;
+        // The caller would otherwise wait for its deadline, then hear the call may not have run: it did.
+        _logger.LogWarning("The result of an async call from {Caller} does not fit in a frame; the caller is told so.", caller);
+        Send(caller, new AsyncFault { CallId = callId, Code = AsyncFaultCode.ResultTooLarge, ExceptionType = tooLarge.GetType().FullName!, Message = tooLarge.Message });
     }
 
     private sealed class RemoteCall(AsyncServer server, PeerConnection caller, ReceivedAsyncCall call, object target, IActiveType type, CancellationTokenSource? cancellation) : ActiveWork

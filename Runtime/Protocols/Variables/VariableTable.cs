@@ -105,26 +105,11 @@ internal sealed class VariableTable : IGcTable
     /// </summary>
     public void SendOutcome(PeerConnection site, ulong key, VariableOutcome outcome)
     {
-        ValueTask send;
-        try
-        {
-            send = site.SendAsync(new VariableBound { Key = key, Outcome = outcome }, CancellationToken.None);
-        }
-        catch (TesseraException ex)
-        {
-            Logger.LogDebug("Dropped the outcome of variable #{Key:x16} to {Peer}: {Reason}", key, site, ex.Message);
-            return;
-        }
-        if (send.IsCompletedSuccessfully) return;
-        // A ValueTask may be consumed once: as a task from here on.
-        var sending = send.AsTask();
-        if (sending.Exception?.InnerException is FrameTooLargeException tooLarge && !outcome.IsFault)
+        if (site.PostUnlessTooLarge(new VariableBound { Key = key, Outcome = outcome }) is { } tooLarge && !outcome.IsFault)
         {
             Logger.LogWarning("The value of variable #{Key:x16} does not fit in a frame to {Peer}; it is told of the failure instead.", key, site);
             SendOutcome(site, key, VariableOutcomes.Fault(tooLarge));
-            return;
         }
-        _ = ObserveAsync(new ValueTask(sending), site, MessageKind.VariableBound);
     }
 
     public void OnBound(PeerConnection manager, VariableBound bound) => _imports.Remove(manager.Peer, bound.Key)?.OnBound(bound.Outcome);
