@@ -86,8 +86,9 @@ internal sealed class ActiveObject : IThreadPoolWorkItem
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;
             }
-            Volatile.Write(ref _scheduled, 0);
-            // A call queued between the last dequeue and the reset above would otherwise wait for the next one.
+            // A full fence, not a plain write: the mailbox must be read after the reset is visible, or an enqueuer that
+            // still saw 1 and a drain that saw an empty mailbox would both leave the call waiting for the next one.
+            Interlocked.Exchange(ref _scheduled, 0);
             if (_mailbox.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0) return;
         }
     }
