@@ -24,5 +24,12 @@ internal readonly struct CoarseClock
 
     public TimeSpan Since(long stamp) => TimeSpan.FromSeconds((double)(Now - stamp) / Frequency);
 
+    /// <summary>The time left until <paramref name="stamp"/>; zero once it has passed.</summary>
+    public TimeSpan Until(long stamp)
+    {
+        var left = stamp - Now;
+        return left > 0 ? TimeSpan.FromSeconds((double)left / Frequency) : TimeSpan.Zero;
+    }
+
     public long StampsIn(TimeSpan span) => (long)(span.TotalSeconds * Frequency);
 }

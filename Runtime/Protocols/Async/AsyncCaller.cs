@@ -23,12 +23,16 @@ internal sealed class AsyncCaller
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<PeerConnection, AsyncChannel> _channels = new();
     private readonly HeldAsyncCalls _held;
+    private readonly CoarseClock _clock;
+    private readonly long _timeoutStamps;
 
     public AsyncCaller(Site site, ConnectionTable connections, ILogger logger)
     {
         _site = site;
         _connections = connections;
         _logger = logger;
+        _clock = new CoarseClock(site.Options.TimeProvider);
+        _timeoutStamps = _clock.StampsIn(site.Options.DefaultCallTimeout);
         _held = new HeldAsyncCalls(this, site, logger);
     }
 
@@ -37,7 +41,7 @@ internal sealed class AsyncCaller
     {
         var reply = new Dataflow<TResult>();
         var telemetry = CallTelemetry.Start(CallProtocol.Async, handle, methodId, out var traceContext);
-        var call = new PendingAsyncCall<TResult>(handle, methodId, arguments, traceContext, cancellationToken, decode, reply) { Telemetry = telemetry };
+        var call = new PendingAsyncCall<TResult>(handle, methodId, arguments, traceContext, cancellationToken, Deadline(), decode, reply) { Telemetry = telemetry };
         if (!_held.TryHold(call)) Dispatch(call, ref route);
         return reply;
     }
@@ -54,13 +58,13 @@ internal sealed class AsyncCaller
             var channel = route is { IsOpen: true } cached ? cached : route = ChannelTo(handle, cancellationToken);
             if (call.IsOneWay)
             {
-                Send(channel.Connection, call.ToFrame(), cancellationToken);
+                Send(channel.Connection, call.ToFrame(), call.Deadline, cancellationToken);
                 call.Sent();
                 return;
             }
-            channel.Acquire(cancellationToken);
+            channel.Acquire(call, cancellationToken);
             channel.Register(call);
-            Send(channel.Connection, call.ToFrame(), cancellationToken);
+            Send(channel.Connection, call.ToFrame(), call.Deadline, cancellationToken);
             // Armed once the call is queued, so a cancel can never reach home ahead of its call.
             if (cancellationToken.CanBeCanceled) call.ArmCancellation(cancellationToken);
         }
@@ -77,18 +81,19 @@ internal sealed class AsyncCaller
     public void Send(ProxyHandle handle, uint methodId, EncodedBytes arguments, CancellationToken cancellationToken)
     {
         var telemetry = CallTelemetry.Start(CallProtocol.AsyncOneWay, handle, methodId, out var traceContext);
+        var deadline = Deadline();
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (FaultStream.IsFinal(new FaultedEntity(handle, handle).State)) throw FaultGate.Refusal(handle, $"One-way call of method 0x{methodId:x8}");
             // Behind the two-way calls held for this home, if any: a later call must not overtake them when it is back.
-            if (_held.MightHold(handle.Home) && _held.TryHold(new PendingOneWayCall(handle, methodId, arguments, traceContext, cancellationToken, _logger) { Telemetry = telemetry }))
+            if (_held.MightHold(handle.Home) && _held.TryHold(new PendingOneWayCall(handle, methodId, arguments, traceContext, cancellationToken, deadline, _logger) { Telemetry = telemetry }))
             {
                 arguments = default;
                 return;
             }
             var connection = ChannelTo(handle, cancellationToken).Connection;
-            Send(connection, CallFrames.EncodeAsyncCall(0, handle.ObjectKey, methodId, arguments.Span, cancellable: false, traceContext), cancellationToken);
+            Send(connection, CallFrames.EncodeAsyncCall(0, handle.ObjectKey, methodId, arguments.Span, cancellable: false, traceContext), deadline, cancellationToken);
             telemetry.End(null);
         }
         catch (Exception ex)
@@ -113,16 +118,19 @@ internal sealed class AsyncCaller
     }
 
     /// <summary>
-    /// Waits for the send queue only when it is full: the call must be queued before this returns, or a
-    /// later call from the same thread could overtake it.
+    /// Waits for the send queue only when it is full, until the call's <paramref name="deadline"/>: the call must be
+    /// queued before this returns, or a later call from the same thread could overtake it.
     /// </summary>
-    private void Send(PeerConnection connection, OutboundFrame call, CancellationToken cancellationToken)
+    private void Send(PeerConnection connection, OutboundFrame call, long deadline, CancellationToken cancellationToken)
     {
         var send = connection.SendAsync(call, MessageKind.AsyncCall, cancellationToken);
         if (send.IsCompletedSuccessfully) return;
-        using var deadline = new CancellationTokenSource(_site.Options.DefaultCallTimeout, _site.Options.TimeProvider);
-        send.AsTask().WaitAsync(deadline.Token).GetAwaiter().GetResult();
+        using var expiry = new CancellationTokenSource(_clock.Until(deadline), _site.Options.TimeProvider);
+        send.AsTask().WaitAsync(expiry.Token).GetAwaiter().GetResult();
     }
+
+    /// <summary>The deadline of a call made now: one timeout for all its stages.</summary>
+    private long Deadline() => _clock.Now + _timeoutStamps;
 
     private AsyncChannel ChannelTo(ProxyHandle handle, CancellationToken cancellationToken)
     {

@@ -20,10 +20,9 @@ internal sealed class AsyncChannel : IDisposable
     private readonly PendingCallTable _pending;
     private readonly Slots _window;
     private readonly TimeProvider _time;
-    // Coarse: every call is stamped with its deadline, which is seconds away and checked once per sweep.
+    // Coarse: every call carries a deadline stamp, seconds away and checked once per sweep.
     private readonly CoarseClock _clock;
     private readonly ITimer _sweep;
-    private readonly long _timeoutStamps;
 
     public AsyncChannel(PeerConnection connection, int window, TimeSpan timeout, TimeProvider time)
     {
@@ -33,7 +32,6 @@ internal sealed class AsyncChannel : IDisposable
         _window = new Slots(window);
         _pending = new PendingCallTable(window);
         _clock = new CoarseClock(time);
-        _timeoutStamps = _clock.StampsIn(timeout);
         var period = timeout / 8;
         _sweep = time.CreateTimer(static state => ((AsyncChannel)state!).Sweep(), this, period, period);
     }
@@ -45,12 +43,13 @@ internal sealed class AsyncChannel : IDisposable
     public int Outstanding => _pending.Count;
 
     /// <summary>
-    /// Takes a window slot, waiting while the window is full. Blocking is the point: a send past the
-    /// bound waits (like a Mozart port under flow control) rather than queueing without limit or dropping.
+    /// Takes a window slot for <paramref name="call"/>, waiting while the window is full, until the call's deadline.
+    /// Blocking is the point: a send past the bound waits (like a Mozart port under flow control) rather than
+    /// queueing without limit or dropping.
     /// </summary>
-    public void Acquire(CancellationToken cancellationToken)
+    public void Acquire(PendingAsyncCall call, CancellationToken cancellationToken)
     {
-        if (!_window.Take(_time, Timeout, cancellationToken))
+        if (!_window.Take(_time, _clock.Until(call.Deadline), cancellationToken))
             throw new CallTimeoutException($"Waiting for room among the async calls outstanding on {Connection}", Timeout);
     }
 
@@ -59,7 +58,7 @@ internal sealed class AsyncChannel : IDisposable
 
     public long Register(PendingAsyncCall call)
     {
-        call.Start(this, _clock.Now + _timeoutStamps);
+        call.Start(this);
         return _pending.Add(call);
     }
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Tessera.Infrastructure;
 
 namespace Tessera.Protocols.Async;
 
@@ -17,16 +18,18 @@ internal sealed class HeldAsyncCalls
 {
     // Transitions wake the drain at once; the period bounds how late an expired or cancelled call fails.
     private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(100);
-    private readonly ConcurrentDictionary<SiteIdentity, Queue<Held>> _queues = new();
+    private readonly ConcurrentDictionary<SiteIdentity, Queue<PendingAsyncCall>> _queues = new();
     private readonly AsyncCaller _caller;
     private readonly Site _site;
     private readonly ILogger _logger;
+    private readonly CoarseClock _clock;
 
     public HeldAsyncCalls(AsyncCaller caller, Site site, ILogger logger)
     {
         _caller = caller;
         _site = site;
         _logger = logger;
+        _clock = new CoarseClock(site.Options.TimeProvider);
     }
 
     /// <summary>Whether a call to <paramref name="home"/> might be held now; false means it goes out at once.</summary>
@@ -38,8 +41,7 @@ internal sealed class HeldAsyncCalls
     {
         var home = call.Handle.Home;
         if (!MightHold(home)) return false;
-        var deadline = _site.Options.TimeProvider.GetTimestamp() + (long)(_site.Options.DefaultCallTimeout.TotalSeconds * _site.Options.TimeProvider.TimestampFrequency);
-        var queue = _queues.GetOrAdd(home, static _ => new Queue<Held>());
+        var queue = _queues.GetOrAdd(home, static _ => new Queue<PendingAsyncCall>());
         lock (queue)
         {
             // The queue was drained and retired between the check and the lock: this call may go out directly.
@@ -47,7 +49,7 @@ internal sealed class HeldAsyncCalls
             // Flow control as on a live connection: past the bound the caller waits for room, never drops the call.
             while (queue.Count >= _site.Options.MaxOutstandingAsyncCalls)
             {
-                if (call.CancellationToken.IsCancellationRequested || _site.Options.TimeProvider.GetTimestamp() >= deadline)
+                if (call.CancellationToken.IsCancellationRequested || call.IsPast(_clock.Now))
                 {
                     call.Fail(new CallTimeoutException($"Waiting for room among the async calls held for {call.Handle}", _site.Options.DefaultCallTimeout));
                     return true;
@@ -55,13 +57,13 @@ internal sealed class HeldAsyncCalls
                 Monitor.Wait(queue, Recheck);
                 if (!_queues.TryGetValue(home, out current) || current != queue) return false;
             }
-            queue.Enqueue(new Held(call, deadline));
+            queue.Enqueue(call);
             if (queue.Count == 1) _ = DrainAsync(home, queue);
         }
         return true;
     }
 
-    private async Task DrainAsync(SiteIdentity home, Queue<Held> queue)
+    private async Task DrainAsync(SiteIdentity home, Queue<PendingAsyncCall> queue)
     {
         var time = _site.Options.TimeProvider;
         var health = _site.Health.Get(home);
@@ -71,7 +73,7 @@ internal sealed class HeldAsyncCalls
             var state = health.State;
             if (state == FaultState.TempFail && !_site.Connections.IsEstablished(home))
             {
-                ExpireOrCancel(queue, time.GetTimestamp());
+                ExpireOrCancel(queue, _clock.Now);
                 try
                 {
                     await health.NextChange.WaitAsync(Recheck, time).ConfigureAwait(false);
@@ -85,30 +87,28 @@ internal sealed class HeldAsyncCalls
             AsyncChannel? route = null;
             lock (queue)
             {
-                while (queue.TryDequeue(out var held)) _caller.Dispatch(held.Call, ref route);
-                _queues.TryRemove(new KeyValuePair<SiteIdentity, Queue<Held>>(home, queue));
+                while (queue.TryDequeue(out var held)) _caller.Dispatch(held, ref route);
+                _queues.TryRemove(new KeyValuePair<SiteIdentity, Queue<PendingAsyncCall>>(home, queue));
                 Monitor.PulseAll(queue);
             }
             return;
         }
     }
 
-    private void ExpireOrCancel(Queue<Held> queue, long now)
+    private void ExpireOrCancel(Queue<PendingAsyncCall> queue, long now)
     {
         lock (queue)
         {
             if (queue.Count == 0) return;
-            var kept = new Queue<Held>(queue.Count);
+            var kept = new Queue<PendingAsyncCall>(queue.Count);
             while (queue.TryDequeue(out var held))
             {
-                if (held.Call.CancellationToken.IsCancellationRequested) held.Call.Fail(new OperationCanceledException("The async call was cancelled while it waited for its home to recover.", held.Call.CancellationToken));
-                else if (now >= held.Deadline) held.Call.Fail(new CallTimeoutException($"Async call of method 0x{held.Call.MethodId:x8} on {held.Call.Handle}, held while its home was unreachable", _site.Options.DefaultCallTimeout));
+                if (held.CancellationToken.IsCancellationRequested) held.Fail(new OperationCanceledException("The async call was cancelled while it waited for its home to recover.", held.CancellationToken));
+                else if (held.IsPast(now)) held.Fail(new CallTimeoutException($"Async call of method 0x{held.MethodId:x8} on {held.Handle}, held while its home was unreachable", _site.Options.DefaultCallTimeout));
                 else kept.Enqueue(held);
             }
             while (kept.TryDequeue(out var held)) queue.Enqueue(held);
             Monitor.PulseAll(queue);
         }
     }
-
-    private readonly record struct Held(PendingAsyncCall Call, long Deadline);
 }

@@ -13,11 +13,15 @@ namespace Tessera.Protocols.Async;
 /// the reply, the deadline, the caller's cancellation and the connection's loss ends it; the one that does
 /// frees its window slot.
 /// </summary>
-internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken)
+/// <remarks>
+/// <paramref name="deadline"/> is a stamp of the caller's <see cref="CoarseClock"/>, set when the call is made: every
+/// stage (held for its home, waiting for the window or the send queue, waiting for the reply) spends the same
+/// timeout, so a call ends within it however its time was split.
+/// </remarks>
+internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken, long deadline)
 {
     private int _ended;
     private int _registered;
-    private long _deadline;
     private CancellationTokenRegistration _cancellation;
 
     public ProxyHandle Handle => handle;
@@ -39,12 +43,11 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, Enco
     /// <summary>The call's activity and metrics, ended with the call whichever way it ends.</summary>
     public CallTelemetry Telemetry { get; set; }
 
-    /// <summary>Ties the call to its channel; <paramref name="deadline"/> is a stamp of the channel's <see cref="CoarseClock"/>, which its sweep checks.</summary>
-    public void Start(AsyncChannel channel, long deadline)
-    {
-        Channel = channel;
-        _deadline = deadline;
-    }
+    /// <summary>When the call fails if it has not ended: a stamp of the caller's <see cref="CoarseClock"/>.</summary>
+    public long Deadline => deadline;
+
+    /// <summary>Ties the call to its channel, whose sweep checks the deadline from then on.</summary>
+    public void Start(AsyncChannel channel) => Channel = channel;
 
     /// <summary>The call's frame, encoded once the call has its id; the arguments are not kept after it.</summary>
     public OutboundFrame ToFrame()
@@ -93,7 +96,7 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, Enco
         Failed(reason ?? new CallTimeoutException($"Async call #{Id} on {Channel?.Connection}", Channel?.Timeout ?? TimeSpan.Zero));
     }
 
-    public bool IsPast(long now) => now >= _deadline;
+    public bool IsPast(long now) => now >= deadline;
 
     /// <summary>A <c>[OneWay]</c> call: id 0 on the wire, no window slot, no reply.</summary>
     public virtual bool IsOneWay => false;
@@ -129,8 +132,8 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, Enco
 }
 
 /// <summary>A pending call whose reply variable holds a <typeparamref name="TResult"/>.</summary>
-internal sealed class PendingAsyncCall<TResult>(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken, Func<Site, EncodedBytes, TResult> decode, Dataflow<TResult> reply)
-    : PendingAsyncCall(handle, methodId, arguments, traceContext, cancellationToken)
+internal sealed class PendingAsyncCall<TResult>(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken, long deadline, Func<Site, EncodedBytes, TResult> decode, Dataflow<TResult> reply)
+    : PendingAsyncCall(handle, methodId, arguments, traceContext, cancellationToken, deadline)
 {
     protected override void Bind(Site site, EncodedBytes result) => reply.TrySetFromProtocol(decode(site, result));
 
@@ -141,8 +144,8 @@ internal sealed class PendingAsyncCall<TResult>(ProxyHandle handle, uint methodI
 /// A one-way call held, in order with two-way calls, while its home is in TempFail with no connection. Its caller
 /// has moved on, so a failure (its home lost, its deadline passed while held) can only be logged.
 /// </summary>
-internal sealed class PendingOneWayCall(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken, Microsoft.Extensions.Logging.ILogger logger)
-    : PendingAsyncCall(handle, methodId, arguments, traceContext, cancellationToken)
+internal sealed class PendingOneWayCall(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken, long deadline, Microsoft.Extensions.Logging.ILogger logger)
+    : PendingAsyncCall(handle, methodId, arguments, traceContext, cancellationToken, deadline)
 {
     public override bool IsOneWay => true;
 

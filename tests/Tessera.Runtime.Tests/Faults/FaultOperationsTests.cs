@@ -152,6 +152,30 @@ public sealed class FaultOperationsTests
     }
 
     [Fact]
+    public async Task An_async_call_held_while_its_home_is_unreachable_has_one_timeout_for_all_its_stages()
+    {
+        await using var harness = new SiteHarness();
+        var patient = FaultSites.Fast with { PermFailGrace = TimeSpan.FromSeconds(30) };
+        var timeout = TimeSpan.FromSeconds(4);
+        var home = await FaultSites.StartAsync(harness, patient, callTimeout: TimeSpan.FromSeconds(30));
+        var caller = await FaultSites.StartAsync(harness, patient, callTimeout: timeout);
+        var remote = await Sequencer.TakeAsync(caller, Sequencer.Create().Offer(home));
+        Assert.Equal(0, await remote.Count().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        caller.Connections.Abort(home.Identity, new InvalidOperationException("cut by the test"));
+        await Poll.UntilAsync(() => caller.Health.StateOf(home.Identity) == FaultState.TempFail && !caller.Connections.IsEstablished(home.Identity));
+
+        var made = System.Diagnostics.Stopwatch.StartNew();
+        var hanging = remote.HangAsync(CancellationToken.None);
+        await Task.Delay(timeout * 0.75);
+        Assert.False(caller.Connections.IsEstablished(home.Identity));
+        await caller.Connections.GetAsync(home.Identity, home.EndpointHints, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Sent with a quarter of its time left, to a method that never returns: the reply stage gets only that quarter.
+        await Assert.ThrowsAsync<CallTimeoutException>(() => hanging.AsTask().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.InRange(made.Elapsed, timeout * 0.95, timeout * 1.5);
+    }
+
+    [Fact]
     public async Task Async_sends_during_TempFail_are_delivered_in_order_after_recovery()
     {
         await using var harness = new SiteHarness();

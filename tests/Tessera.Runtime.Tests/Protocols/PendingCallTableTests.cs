@@ -98,5 +98,5 @@ public sealed class PendingCallTableTests
     }
 
     private static PendingAsyncCall Call()
-        => new PendingAsyncCall<int>(null!, 1, default, null, CancellationToken.None, static (_, _) => 0, new Dataflow<int>());
+        => new PendingAsyncCall<int>(null!, 1, default, null, CancellationToken.None, deadline: long.MaxValue, static (_, _) => 0, new Dataflow<int>());
 }
