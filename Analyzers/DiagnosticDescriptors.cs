@@ -247,4 +247,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "Arguments of a remote call to a [Stationary] or [Async] object are copied with MemoryPack when the call is sent. Changing an array, a collection or a [MemoryPackable] object afterwards changes only the caller's copy, while the same code with a local object changes what the callee holds: the code means different things depending on where the object lives.",
         helpLinkUri: HelpBase + "TESS0024.md");
+
+    public static readonly DiagnosticDescriptor ExplicitInterfaceImplementation = new(
+        id: "TESS0025",
+        title: "Explicit interface implementation in a distributed class is not remotable",
+        messageFormat: "'{0}' implements '{1}' explicitly, so {2}; implement it with a public virtual member instead",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A remote reference to a [Stationary] object, and every [Cached] instance, is a generated subclass that overrides the public virtual members. An explicit interface implementation cannot be overridden, so a call through the interface runs the class's own code against the proxy's empty fields, or without the [Cached] state being brought here, and returns a wrong answer instead of failing.",
+        helpLinkUri: HelpBase + "TESS0025.md");
 }

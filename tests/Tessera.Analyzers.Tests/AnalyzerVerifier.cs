@@ -30,7 +30,8 @@ internal static class AnalyzerVerifier
         new MemberBodyAnalyzer(),
         new AsyncSelfWaitAnalyzer(),
         new LockAcrossRemoteCallAnalyzer(),
-        new MutatedArgumentAnalyzer());
+        new MutatedArgumentAnalyzer(),
+        new ExplicitImplementationAnalyzer());
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 

@@ -103,7 +103,6 @@ public class MethodTests
                 ~Coder() { }
                 public virtual int Get() => _seed;
                 public virtual void Dispose() { }
-                void IDisposable.Dispose() { }
                 public static Coder Create() => new(1);
                 public static Coder operator +(Coder a, Coder b) => a;
                 public static explicit operator int(Coder c) => c.Get();
