@@ -126,7 +126,15 @@ internal sealed class AsyncCaller
         var send = connection.SendAsync(call, MessageKind.AsyncCall, cancellationToken);
         if (send.IsCompletedSuccessfully) return;
         using var expiry = new CancellationTokenSource(_clock.Until(deadline), _site.Options.TimeProvider);
-        send.AsTask().WaitAsync(expiry.Token).GetAwaiter().GetResult();
+        try
+        {
+            send.AsTask().WaitAsync(expiry.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The caller cancelled nothing: its time ran out. The frame stays queued and may still go out.
+            throw new CallTimeoutException($"Waiting for room in the send queue to {connection}", _site.Options.DefaultCallTimeout);
+        }
     }
 
     /// <summary>The deadline of a call made now: one timeout for all its stages.</summary>

@@ -1,3 +1,4 @@
+using Tessera.Runtime.Tests.Transport;
 using Tessera.Transport;
 using Tessera.Wire;
 using Xunit;
@@ -20,6 +21,26 @@ public sealed class AsyncProtocolTests
         int x = x1 + x2 + x3;
 
         Assert.Equal(1173, x);
+    }
+
+    [Fact]
+    public async Task A_call_whose_send_waits_past_its_deadline_fails_with_a_timeout_not_a_cancellation()
+    {
+        await using var harness = new SiteHarness();
+        SilenceableTransport? quiet = null;
+        var home = await harness.StartSiteAsync();
+        var caller = await harness.StartSiteAsync(TimeSpan.FromSeconds(1), wrapTransport: t => quiet = new SilenceableTransport(t));
+        var sequencer = await Sequencer.TakeAsync(caller, Sequencer.Create().Offer(home));
+        Assert.Equal(3, await sequencer.Add(1, 2).AsTask().WaitAsync(TestTimeouts.Default));
+
+        quiet!.Silence();
+        var stuck = await Task.Run(() => sequencer.Add(3, 4)).WaitAsync(TestTimeouts.Default);
+        // A one-way call has no reply variable for the deadline sweep to fail: the wait for the send queue is its only bound.
+        var oneWay = await Assert.ThrowsAsync<CallTimeoutException>(() => Task.Run(() => sequencer.Note(5)).WaitAsync(TestTimeouts.Default));
+
+        Assert.Contains("send queue", oneWay.Message);
+        await Assert.ThrowsAsync<CallTimeoutException>(() => stuck.AsTask().WaitAsync(TestTimeouts.Default));
+        quiet.Hear();
     }
 
     [Fact]
