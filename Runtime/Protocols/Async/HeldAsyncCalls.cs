@@ -37,6 +37,10 @@ internal sealed class HeldAsyncCalls
         => _queues.ContainsKey(home) || (_site.Health.StateOf(home) == FaultState.TempFail && !_site.Connections.IsEstablished(home));
 
     /// <returns>False when the call should go out now.</returns>
+    /// <exception cref="OperationCanceledException">A one-way call was cancelled while it waited for room.</exception>
+    /// <exception cref="CallTimeoutException">A one-way call's deadline passed while it waited for room.</exception>
+    /// <remarks>A two-way call that ends while waiting for room fails its reply variable instead; a one-way call has none,
+    /// and its caller is still here to be told.</remarks>
     public bool TryHold(PendingAsyncCall call)
     {
         var home = call.Handle.Home;
@@ -49,9 +53,10 @@ internal sealed class HeldAsyncCalls
             // Flow control as on a live connection: past the bound the caller waits for room, never drops the call.
             while (queue.Count >= _site.Options.MaxOutstandingAsyncCalls)
             {
-                if (call.CancellationToken.IsCancellationRequested || call.IsPast(_clock.Now))
+                if (RefusalWhileWaiting(call) is { } refusal)
                 {
-                    call.Fail(new CallTimeoutException($"Waiting for room among the async calls held for {call.Handle}", _site.Options.DefaultCallTimeout));
+                    if (call.IsOneWay) throw refusal;
+                    call.Fail(refusal);
                     return true;
                 }
                 Monitor.Wait(queue, Recheck);
@@ -61,6 +66,15 @@ internal sealed class HeldAsyncCalls
             if (queue.Count == 1) _ = DrainAsync(home, queue);
         }
         return true;
+    }
+
+    private Exception? RefusalWhileWaiting(PendingAsyncCall call)
+    {
+        if (call.CancellationToken.IsCancellationRequested)
+            return new OperationCanceledException($"The async call was cancelled while it waited for room among the calls held for {call.Handle}.", call.CancellationToken);
+        return call.IsPast(_clock.Now)
+            ? new CallTimeoutException($"Waiting for room among the async calls held for {call.Handle}", _site.Options.DefaultCallTimeout)
+            : null;
     }
 
     private async Task DrainAsync(SiteIdentity home, Queue<PendingAsyncCall> queue)

@@ -176,6 +176,50 @@ public sealed class FaultOperationsTests
     }
 
     [Fact]
+    public async Task A_call_cancelled_while_it_waits_for_room_among_held_calls_is_cancelled_not_timed_out()
+    {
+        await using var harness = new SiteHarness();
+        var (_, remote) = await CutOffWithRoomForOneHeldCallAsync(harness, TimeSpan.FromSeconds(10));
+        var held = remote.HangAsync(CancellationToken.None);
+        using var cancellation = new CancellationTokenSource();
+        var waiting = Task.Run(() => remote.HangAsync(cancellation.Token));
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+
+        cancellation.Cancel();
+
+        var reply = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        var error = await Record.ExceptionAsync(() => reply.AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.IsAssignableFrom<OperationCanceledException>(error);
+        Assert.False(held.IsBound);
+    }
+
+    [Fact]
+    public async Task A_one_way_call_that_finds_no_room_among_held_calls_by_its_deadline_throws_to_its_caller()
+    {
+        await using var harness = new SiteHarness();
+        var (_, remote) = await CutOffWithRoomForOneHeldCallAsync(harness, TimeSpan.FromSeconds(1));
+        _ = remote.HangAsync(CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<CallTimeoutException>(() => Task.Run(() => remote.Note(1)).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Contains("held for", refused.Message);
+    }
+
+    /// <summary>A caller whose home is TempFail with no connection, so its async calls are held, and at most one at a time.</summary>
+    private static async Task<(Site Caller, Sequencer.Ref Remote)> CutOffWithRoomForOneHeldCallAsync(SiteHarness harness, TimeSpan callTimeout)
+    {
+        var patient = FaultSites.Fast with { PermFailGrace = TimeSpan.FromSeconds(30) };
+        var home = await FaultSites.StartAsync(harness, patient, callTimeout: TimeSpan.FromSeconds(30));
+        var caller = await harness.StartSiteAsync(callTimeout, configure: options => options with { Faults = patient, MaxOutstandingAsyncCalls = 1 });
+        var remote = await Sequencer.TakeAsync(caller, Sequencer.Create().Offer(home));
+        Assert.Equal(0, await remote.Count().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        caller.Connections.Abort(home.Identity, new InvalidOperationException("cut by the test"));
+        await Poll.UntilAsync(() => caller.Health.StateOf(home.Identity) == FaultState.TempFail && !caller.Connections.IsEstablished(home.Identity));
+        return (caller, remote);
+    }
+
+    [Fact]
     public async Task Async_sends_during_TempFail_are_delivered_in_order_after_recovery()
     {
         await using var harness = new SiteHarness();
