@@ -251,7 +251,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ExplicitInterfaceImplementation = new(
         id: "TESS0025",
         title: "Explicit interface implementation in a distributed class is not remotable",
-        messageFormat: "'{0}' implements '{1}' explicitly, so {2}; implement it with a public virtual member instead",
+        messageFormat: "{0} implements '{1}' explicitly, so {2}; {3}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,

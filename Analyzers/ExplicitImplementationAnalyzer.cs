@@ -1,44 +1,135 @@
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Tessera.Generators.Cached;
+using Tessera.Generators.Parsing;
 
 namespace Tessera.Analyzers;
 
 /// <summary>
-/// Reports explicit interface implementations in [Stationary] and [Cached] classes (TESS0025): the generated
-/// subclasses cannot override them, so a call through the interface runs on the proxy's own, empty state, or on a
-/// [Cached] object without its state. [Async] classes are not concerned: their remote reference is the generated
-/// <c>Ref</c> type, which does not implement the class's interfaces.
+/// Reports explicit interface implementations that a [Stationary] or [Cached] class declares or inherits from a
+/// plain base (TESS0025): the generated subclasses cannot override them, so a call through the interface runs on
+/// the proxy's own, empty state, or on a [Cached] object without its state. Not reported: an explicit method whose
+/// body only calls a remotable method of the object with its own parameters, since that call is forwarded (the
+/// way to implement two interface members that differ only in return type); [Async] classes, whose remote
+/// reference is the generated <c>Ref</c> type, which does not implement the class's interfaces.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ExplicitImplementationAnalyzer : DistributedSymbolAnalyzer
+public sealed class ExplicitImplementationAnalyzer : DiagnosticAnalyzer
 {
-    public ExplicitImplementationAnalyzer() : base(SymbolKind.Method, SymbolKind.Property, SymbolKind.Event) { }
+    private const string MethodFix = "implement it with a public virtual method instead, or let this implementation only call one with its own parameters";
+    private const string PropertyOrEventFix = "properties and events are not forwarded at all (TESS0007, TESS0013): give the interface a method instead, or take it off the class";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.ExplicitInterfaceImplementation);
 
-    private protected override void Analyze(SymbolAnalysisContext context, DistributionAttributes attributes)
+    public override void Initialize(AnalysisContext context)
     {
-        var member = context.Symbol;
-        // A sealed class gets no generated subclass (TESS0006 says so); static members are never called on an instance.
-        if (member.IsStatic || member.ContainingType is not { IsSealed: false } type) return;
-        if (attributes.KindOf(type) is not { } kind || kind == DistributionKind.Async) return;
-        if (ImplementedInterfaceMember(member) is not { } implemented) return;
-        context.ReportDiagnostic(Diagnostic.Create(
-            DiagnosticDescriptors.ExplicitInterfaceImplementation,
-            member.Locations[0],
-            DistributedSymbols.NameOf(type) + "." + implemented.Name,
-            DistributedSymbols.NameOf(implemented.ContainingType) + "." + implemented.Name,
-            NonVirtualMethodAnalyzer.Consequence(kind, "an interface call")));
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (DistributionAttributes.For(start.Compilation) is not { } attributes) return;
+            start.RegisterOperationBlockAction(c => AnalyzeMethod(c, attributes));
+            start.RegisterSymbolAction(c => AnalyzePropertyOrEvent(c, attributes), SymbolKind.Property, SymbolKind.Event);
+            start.RegisterSymbolAction(c => AnalyzeInherited(c, attributes), SymbolKind.NamedType);
+        });
     }
 
-    /// <summary>The interface member <paramref name="member"/> implements explicitly; accessors are reported with their property or event.</summary>
-    private static ISymbol? ImplementedInterfaceMember(ISymbol member) => member switch
+    private static void AnalyzeMethod(OperationBlockAnalysisContext context, DistributionAttributes attributes)
     {
-        IMethodSymbol { MethodKind: MethodKind.ExplicitInterfaceImplementation } method => method.ExplicitInterfaceImplementations.FirstOrDefault(),
-        IPropertySymbol property => property.ExplicitInterfaceImplementations.FirstOrDefault(),
-        IEventSymbol @event => @event.ExplicitInterfaceImplementations.FirstOrDefault(),
-        _ => null,
+        if (context.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.ExplicitInterfaceImplementation, IsStatic: false } method
+            || method.ExplicitInterfaceImplementations.FirstOrDefault() is not { } implemented
+            || Served(method.ContainingType, attributes, context.Compilation, context.CancellationToken) is not { } kind
+            || ForwardsToRemotableMethod(context.OperationBlocks))
+            return;
+        context.ReportDiagnostic(Report(method.Locations[0], $"'{DistributedSymbols.NameOf(method.ContainingType)}.{implemented.Name}'", implemented, kind, MethodFix));
+    }
+
+    private static void AnalyzePropertyOrEvent(SymbolAnalysisContext context, DistributionAttributes attributes)
+    {
+        var member = context.Symbol;
+        var implemented = member switch
+        {
+            IPropertySymbol property => property.ExplicitInterfaceImplementations.FirstOrDefault<ISymbol>(),
+            IEventSymbol @event => @event.ExplicitInterfaceImplementations.FirstOrDefault<ISymbol>(),
+            _ => null,
+        };
+        if (member.IsStatic || implemented is null
+            || Served(member.ContainingType, attributes, context.Compilation, context.CancellationToken) is not { } kind)
+            return;
+        context.ReportDiagnostic(Report(member.Locations[0], $"'{DistributedSymbols.NameOf(member.ContainingType)}.{implemented.Name}'", implemented, kind, PropertyOrEventFix));
+    }
+
+    /// <summary>An explicit implementation in a plain base: the proxy inherits it as it is, unless the class implements the interface again.</summary>
+    private static void AnalyzeInherited(SymbolAnalysisContext context, DistributionAttributes attributes)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (Served(type, attributes, context.Compilation, context.CancellationToken) is not { } kind) return;
+        Location? location = null;
+        foreach (var member in type.AllInterfaces.SelectMany(i => i.GetMembers()))
+        {
+            if (member.IsStatic || member is IMethodSymbol { MethodKind: not MethodKind.Ordinary }) continue;
+            if (type.FindImplementationForInterfaceMember(member) is not { } implementation
+                || SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type)
+                || !IsExplicit(implementation)
+                || attributes.KindOf(implementation.ContainingType) is not null)
+                continue;
+            location ??= DistributedSymbols.IdentifierWhere(type, d => d.BaseList is not null, context.CancellationToken)
+                         ?? DistributedSymbols.IdentifierWhere(type, _ => true, context.CancellationToken);
+            if (location is null) return;
+            var inheritedFrom = DistributedSymbols.NameOf(implementation.ContainingType);
+            context.ReportDiagnostic(Report(location, $"'{inheritedFrom}.{member.Name}', which '{type.Name}' inherits,", member, kind,
+                $"implement '{DistributedSymbols.NameOf(member.ContainingType)}' again in '{type.Name}', with public virtual methods, or take it off '{inheritedFrom}'"));
+        }
+    }
+
+    private static Diagnostic Report(Location location, string implementation, ISymbol implemented, DistributionKind kind, string fix)
+        => Diagnostic.Create(DiagnosticDescriptors.ExplicitInterfaceImplementation, location, implementation,
+            $"{DistributedSymbols.NameOf(implemented.ContainingType)}.{implemented.Name}", NonVirtualMethodAnalyzer.Consequence(kind, "an interface call"), fix);
+
+    /// <summary>The kind of a class whose generated subclasses would inherit explicit implementations; null for the rest, which other rules cover.</summary>
+    private static DistributionKind? Served(INamedTypeSymbol type, DistributionAttributes attributes, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (type.IsSealed || attributes.KindOf(type) is not { } kind || kind == DistributionKind.Async) return null;
+        if (!ProxyRequirements.Allows(type, compilation, cancellationToken)) return null;
+        if (kind == DistributionKind.Cached && (CachedRequirements.ForeignBase(type) is not null || CachedRequirements.DistributedBase(type) is not null)) return null;
+        return kind;
+    }
+
+    private static bool IsExplicit(ISymbol member) => member switch
+    {
+        IMethodSymbol method => method.MethodKind == MethodKind.ExplicitInterfaceImplementation,
+        IPropertySymbol property => !property.ExplicitInterfaceImplementations.IsEmpty,
+        IEventSymbol @event => !@event.ExplicitInterfaceImplementations.IsEmpty,
+        _ => false,
     };
+
+    /// <summary>
+    /// A body that only makes a virtual call of a remotable method on this object, passing its own parameters or
+    /// constants: the call is forwarded by the proxy, so the implementation is correct as it is.
+    /// </summary>
+    private static bool ForwardsToRemotableMethod(ImmutableArray<IOperation> blocks)
+    {
+        if (blocks.Length != 1 || blocks[0] is not IBlockOperation { Operations.Length: 1 } block) return false;
+        var value = block.Operations[0] switch
+        {
+            IReturnOperation { ReturnedValue: { } returned } => returned,
+            IExpressionStatementOperation statement => statement.Operation,
+            _ => null,
+        };
+        return WithoutConversions(value) is IInvocationOperation { Instance: IInstanceReferenceOperation, IsVirtual: true } invocation
+               && DistributedSymbols.IsPublicInstanceMethod(invocation.TargetMethod)
+               && DistributedSymbols.IsRemotable(invocation.TargetMethod)
+               && invocation.Arguments.All(argument => argument.ArgumentKind == ArgumentKind.DefaultValue
+                                                       || WithoutConversions(argument.Value) is IParameterReferenceOperation or ILiteralOperation);
+    }
+
+    private static IOperation? WithoutConversions(IOperation? operation)
+    {
+        while (operation is IConversionOperation conversion) operation = conversion.Operand;
+        return operation;
+    }
 }

@@ -26,9 +26,98 @@ public sealed class ExplicitImplementationTests
                 public virtual int Peek() => _count;
             }
             """);
+        var messages = diagnostics.Select(d => d.GetMessage()).ToList();
         Assert.Contains(
-            "'Counter.Next' implements 'ICounter.Next' explicitly, so an interface call through a remote reference runs on the local proxy instead of on the home site; implement it with a public virtual member instead",
-            diagnostics.Select(d => d.GetMessage()));
+            "'Counter.Next' implements 'ICounter.Next' explicitly, so an interface call through a remote reference runs on the local proxy instead of on the home site; implement it with a public virtual method instead, or let this implementation only call one with its own parameters",
+            messages);
+        Assert.Contains(messages, m => m.StartsWith("'Counter.Count' implements 'ICounter.Count' explicitly", StringComparison.Ordinal) && m.Contains("TESS0007"));
+    }
+
+    [Fact]
+    public async Task TESS0025_AnExplicitMethodThatOnlyCallsARemotableMethod_IsForwardedAndNotReported()
+    {
+        // Two interface members that differ only in return type cannot both be implemented by public methods.
+        await AnalyzerVerifier.VerifyAsync("""
+            public interface INumber
+            {
+                int Get();
+            }
+
+            public interface IText
+            {
+                string Get(int width);
+            }
+
+            [Stationary]
+            public partial class Value : INumber, IText
+            {
+                private int _value;
+                public virtual int Get() => _value;
+                public virtual string Text(int width, string pad = " ") => _value.ToString().PadLeft(width, pad[0]);
+                string IText.Get(int width) => Text(width);
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task TESS0025_AnExplicitMethodThatCallsWithItsOwnFieldsOrThroughBase_IsReported()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            public interface IText
+            {
+                string Get();
+            }
+
+            public interface IWidth
+            {
+                string Get();
+            }
+
+            public class Plain
+            {
+                public virtual string Text(int width) => new(' ', width);
+            }
+
+            [Stationary]
+            public partial class Value : Plain, IText, IWidth
+            {
+                private int _width = 3;
+                public override string Text(int width) => width.ToString();
+                string IText.{|TESS0025:Get|}() => Text(_width);
+                string IWidth.{|TESS0025:Get|}() => base.Text(2);
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task TESS0025_AnExplicitImplementationInheritedFromAPlainBase_IsReportedOnTheClass()
+    {
+        var diagnostics = await AnalyzerVerifier.VerifyAsync("""
+            public interface ICounter
+            {
+                int Next();
+            }
+
+            public class CounterBase : ICounter
+            {
+                private int _count;
+                int ICounter.Next() => ++_count;
+            }
+
+            [Stationary]
+            public partial class {|TESS0025:Counter|} : CounterBase
+            {
+                public virtual int Peek() => 0;
+            }
+
+            [Stationary]
+            public partial class Recounter : CounterBase, ICounter
+            {
+                private int _count;
+                public virtual int Next() => ++_count;
+            }
+            """);
+        Assert.StartsWith("'CounterBase.Next', which 'Counter' inherits, implements 'ICounter.Next' explicitly", Assert.Single(diagnostics).GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]
