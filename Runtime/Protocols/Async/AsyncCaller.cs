@@ -72,7 +72,8 @@ internal sealed class AsyncCaller
         {
             // Any reason at all ends the variable (a stopping site throws ObjectDisposedException): escaping, it would
             // leave a held call's drain dead and its variables open. Registered calls free their window slot as they
-            // end; before that, no slot was taken.
+            // end; before that, no slot was taken. Arguments not yet framed go back to the pool.
+            call.ReturnArguments();
             call.Fail(ex);
         }
     }

@@ -55,7 +55,9 @@ internal sealed class HeldAsyncCalls
             {
                 if (RefusalWhileWaiting(call) is { } refusal)
                 {
+                    // A one-way caller's Send gives its arguments back as the exception passes.
                     if (call.IsOneWay) throw refusal;
+                    call.ReturnArguments();
                     call.Fail(refusal);
                     return true;
                 }
@@ -101,6 +103,8 @@ internal sealed class HeldAsyncCalls
             AsyncChannel? route = null;
             lock (queue)
             {
+                // Calls whose time ran out since the last look fail here rather than run at home after the fact.
+                ExpireOrCancel(queue, _clock.Now);
                 while (queue.TryDequeue(out var held)) _caller.Dispatch(held, ref route);
                 _queues.TryRemove(new KeyValuePair<SiteIdentity, Queue<PendingAsyncCall>>(home, queue));
                 Monitor.PulseAll(queue);
@@ -117,9 +121,18 @@ internal sealed class HeldAsyncCalls
             var kept = new Queue<PendingAsyncCall>(queue.Count);
             while (queue.TryDequeue(out var held))
             {
-                if (held.CancellationToken.IsCancellationRequested) held.Fail(new OperationCanceledException("The async call was cancelled while it waited for its home to recover.", held.CancellationToken));
-                else if (held.IsPast(now)) held.Fail(new CallTimeoutException($"Async call of method 0x{held.MethodId:x8} on {held.Handle}, held while its home was unreachable", _site.Options.DefaultCallTimeout));
-                else kept.Enqueue(held);
+                Exception? ended = held.CancellationToken.IsCancellationRequested
+                    ? new OperationCanceledException("The async call was cancelled while it waited for its home to recover.", held.CancellationToken)
+                    : held.IsPast(now)
+                        ? new CallTimeoutException($"Async call of method 0x{held.MethodId:x8} on {held.Handle}, held while its home was unreachable", _site.Options.DefaultCallTimeout)
+                        : null;
+                if (ended is null)
+                {
+                    kept.Enqueue(held);
+                    continue;
+                }
+                held.ReturnArguments();
+                held.Fail(ended);
             }
             while (kept.TryDequeue(out var held)) queue.Enqueue(held);
             Monitor.PulseAll(queue);

@@ -49,6 +49,13 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, Enco
     /// <summary>Ties the call to its channel, whose sweep checks the deadline from then on.</summary>
     public void Start(AsyncChannel channel) => Channel = channel;
 
+    /// <summary>Gives the encoded arguments back to the pool, for a call that ends before its frame is built.</summary>
+    public void ReturnArguments()
+    {
+        Arguments.Return();
+        Arguments = default;
+    }
+
     /// <summary>The call's frame, encoded once the call has its id; the arguments are not kept after it.</summary>
     public OutboundFrame ToFrame()
     {
