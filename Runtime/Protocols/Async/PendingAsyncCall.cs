@@ -16,7 +16,8 @@ namespace Tessera.Protocols.Async;
 /// <remarks>
 /// <paramref name="deadline"/> is a stamp of the caller's <see cref="CoarseClock"/>, set when the call is made: every
 /// stage (held for its home, waiting for the window or the send queue, waiting for the reply) spends the same
-/// timeout, so a call ends within it however its time was split.
+/// timeout, so a call ends within it however its time was split. Making the connection to home, the first time,
+/// is bounded by <see cref="Transport.TransportOptions.ConnectTimeout"/> on its own.
 /// </remarks>
 internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, EncodedBytes arguments, byte[]? traceContext, CancellationToken cancellationToken, long deadline)
 {
