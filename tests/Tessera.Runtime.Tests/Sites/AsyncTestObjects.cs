@@ -28,6 +28,9 @@ public partial class Sequencer
     [OneWay]
     public virtual void Note(int sequence) => Record(sequence);
 
+    [OneWay]
+    public virtual void NoteUnlessCancelled(int sequence, CancellationToken cancellationToken) => Record(sequence);
+
     public virtual int OutOfOrder() => _outOfOrder;
 
     public virtual int Count() => _count;
