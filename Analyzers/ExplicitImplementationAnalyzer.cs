@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Tessera.Generators.Cached;
@@ -11,11 +13,13 @@ namespace Tessera.Analyzers;
 
 /// <summary>
 /// Reports explicit interface implementations that a [Stationary] or [Cached] class declares or inherits from a
-/// plain base (TESS0025): the generated subclasses cannot override them, so a call through the interface runs on
-/// the proxy's own, empty state, or on a [Cached] object without its state. Not reported: an explicit method whose
-/// body only calls a remotable method of the object with its own parameters, since that call is forwarded (the
-/// way to implement two interface members that differ only in return type); [Async] classes, whose remote
-/// reference is the generated <c>Ref</c> type, which does not implement the class's interfaces.
+/// plain base class of the same compilation (TESS0025): the generated subclasses cannot override them, so a call
+/// through the interface runs on the proxy's own, empty state, or on a [Cached] object without its state. Not
+/// reported: an explicit method whose body only calls a remotable method of the object with its own parameters or
+/// constants, since that call is forwarded (the way to implement two interface members that differ only in return
+/// type); an interface's own default implementations, which have no state; bases from other assemblies, whose
+/// bodies cannot be read (their public methods meet TESS0005 first); [Async] classes, whose remote reference is the
+/// generated <c>Ref</c> type, which does not implement the class's interfaces.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ExplicitImplementationAnalyzer : DiagnosticAnalyzer
@@ -74,8 +78,11 @@ public sealed class ExplicitImplementationAnalyzer : DiagnosticAnalyzer
             if (member.IsStatic || member is IMethodSymbol { MethodKind: not MethodKind.Ordinary }) continue;
             if (type.FindImplementationForInterfaceMember(member) is not { } implementation
                 || SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type)
+                || implementation.ContainingType.TypeKind == TypeKind.Interface
                 || !IsExplicit(implementation)
-                || attributes.KindOf(implementation.ContainingType) is not null)
+                || attributes.KindOf(implementation.ContainingType) is not null
+                || !implementation.Locations.Any(l => l.IsInSource)
+                || (implementation is IMethodSymbol method && ForwardsByItsSyntax(method, context.CancellationToken)))
                 continue;
             location ??= DistributedSymbols.IdentifierWhere(type, d => d.BaseList is not null, context.CancellationToken)
                          ?? DistributedSymbols.IdentifierWhere(type, _ => true, context.CancellationToken);
@@ -113,7 +120,9 @@ public sealed class ExplicitImplementationAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool ForwardsToRemotableMethod(ImmutableArray<IOperation> blocks)
     {
-        if (blocks.Length != 1 || blocks[0] is not IBlockOperation { Operations.Length: 1 } block) return false;
+        // The method's attributes and parameter defaults come as blocks of their own: the body is the one block statement.
+        var bodies = blocks.OfType<IBlockOperation>().ToList();
+        if (bodies.Count != 1 || bodies[0] is not { Operations.Length: 1 } block) return false;
         var value = block.Operations[0] switch
         {
             IReturnOperation { ReturnedValue: { } returned } => returned,
@@ -124,7 +133,54 @@ public sealed class ExplicitImplementationAnalyzer : DiagnosticAnalyzer
                && DistributedSymbols.IsPublicInstanceMethod(invocation.TargetMethod)
                && DistributedSymbols.IsRemotable(invocation.TargetMethod)
                && invocation.Arguments.All(argument => argument.ArgumentKind == ArgumentKind.DefaultValue
-                                                       || WithoutConversions(argument.Value) is IParameterReferenceOperation or ILiteralOperation);
+                                                       || argument.Value.ConstantValue.HasValue
+                                                       || WithoutConversions(argument.Value) is IParameterReferenceOperation);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardsToRemotableMethod"/> for a base class's method, judged from its syntax alone (an analyzer of
+    /// the derived class has no semantic model of the base's file): a call of a name whose every method is remotable,
+    /// on <c>this</c>, with the method's own parameters, literals or constants of its class as arguments.
+    /// </summary>
+    private static bool ForwardsByItsSyntax(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var declaration = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+        var statements = declaration?.Body?.Statements;
+        var body = declaration?.ExpressionBody?.Expression ?? (statements is { Count: 1 } ? statements.Value[0] : null) switch
+        {
+            ReturnStatementSyntax { Expression: { } returned } => returned,
+            ExpressionStatementSyntax statement => statement.Expression,
+            _ => null,
+        };
+        if (body is not InvocationExpressionSyntax invocation) return false;
+        var name = invocation.Expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
+            _ => null,
+        };
+        if (name is null) return false;
+        var targets = AllMembers(method.ContainingType, name).ToList();
+        return targets.Count > 0
+               && targets.All(t => t is IMethodSymbol target && DistributedSymbols.IsPublicInstanceMethod(target) && DistributedSymbols.IsRemotable(target))
+               && invocation.ArgumentList.Arguments.All(a => IsParameterOrConstant(a.Expression, method));
+    }
+
+    private static bool IsParameterOrConstant(ExpressionSyntax expression, IMethodSymbol method) => expression switch
+    {
+        LiteralExpressionSyntax => true,
+        PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression, Operand: LiteralExpressionSyntax } => true,
+        IdentifierNameSyntax identifier => method.Parameters.Any(p => p.Name == identifier.Identifier.ValueText)
+                                           || AllMembers(method.ContainingType, identifier.Identifier.ValueText).Any(m => m is IFieldSymbol { IsConst: true }),
+        _ => false,
+    };
+
+    private static System.Collections.Generic.IEnumerable<ISymbol> AllMembers(INamedTypeSymbol? type, string name)
+    {
+        for (; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers(name)) yield return member;
+        }
     }
 
     private static IOperation? WithoutConversions(IOperation? operation)

@@ -189,4 +189,56 @@ public sealed class ExplicitImplementationTests
             }
             """);
     }
+
+    [Fact]
+    public async Task TESS0025_AForwarderWithAttributesOrConstantArguments_IsNotReported()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            public interface IA { string Get(); }
+            public interface IB { string Get(); }
+            public interface IC { string Get(); }
+            public interface ID { string Get(int width); }
+
+            [Stationary]
+            public partial class Value : IA, IB, IC, ID
+            {
+                private const int Width = 4;
+                public virtual string Text(int width) => new(' ', width);
+                [System.Diagnostics.DebuggerStepThrough]
+                string IA.Get() => Text(-1);
+                [Obsolete("use Text")]
+                string IB.Get() => Text(Width);
+                string IC.Get() => Text(default);
+                string ID.Get(int width) { return Text(width); }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task TESS0025_AForwarderInheritedFromAPlainBase_AndAnInterfacesOwnDefault_AreNotReported()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            public interface INumber { int Get(); }
+            public interface IText { string Get(int width); }
+            public interface IA { int M(); }
+            public interface IB : IA { int N(); int IA.M() => N(); }
+
+            public class ValueBase : INumber, IText
+            {
+                private const int Pad = 2;
+                public virtual int Get() => 0;
+                public virtual string Text(int width, int pad) => "";
+                string IText.Get(int width) => this.Text(width, Pad);
+            }
+
+            [Stationary]
+            public partial class Value : ValueBase, IB
+            {
+                private int _value;
+                public override int Get() => _value;
+                public override string Text(int width, int pad) => _value.ToString().PadLeft(width + pad);
+                public virtual int N() => _value;
+            }
+            """);
+    }
 }
