@@ -5,7 +5,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 using Tessera.Generators.Cached;
 using Tessera.Generators.Parsing;
 
@@ -22,55 +21,34 @@ namespace Tessera.Analyzers;
 /// generated <c>Ref</c> type, which does not implement the class's interfaces.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ExplicitImplementationAnalyzer : DiagnosticAnalyzer
+public sealed class ExplicitImplementationAnalyzer : DistributedSymbolAnalyzer
 {
     private const string MethodFix = "implement it with a public virtual method instead, or let this implementation only call one with its own parameters";
     private const string PropertyOrEventFix = "properties and events are not forwarded at all (TESS0007, TESS0013): give the interface a method instead, or take it off the class";
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.ExplicitInterfaceImplementation);
 
-    public override void Initialize(AnalysisContext context)
+    public ExplicitImplementationAnalyzer() : base(SymbolKind.Method, SymbolKind.Property, SymbolKind.Event, SymbolKind.NamedType) { }
+
+    private protected override void Analyze(SymbolAnalysisContext context, DistributionAttributes attributes)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
+        if (context.Symbol is INamedTypeSymbol type)
         {
-            if (DistributionAttributes.For(start.Compilation) is not { } attributes) return;
-            start.RegisterOperationBlockAction(c => AnalyzeMethod(c, attributes));
-            start.RegisterSymbolAction(c => AnalyzePropertyOrEvent(c, attributes), SymbolKind.Property, SymbolKind.Event);
-            start.RegisterSymbolAction(c => AnalyzeInherited(c, attributes), SymbolKind.NamedType);
-        });
-    }
-
-    private static void AnalyzeMethod(OperationBlockAnalysisContext context, DistributionAttributes attributes)
-    {
-        if (context.OwningSymbol is not IMethodSymbol { MethodKind: MethodKind.ExplicitInterfaceImplementation, IsStatic: false } method
-            || method.ExplicitInterfaceImplementations.FirstOrDefault() is not { } implemented
-            || Served(method.ContainingType, attributes, context.Compilation, context.CancellationToken) is not { } kind
-            || ForwardsToRemotableMethod(context.OperationBlocks))
+            AnalyzeInherited(context, type, attributes);
             return;
-        context.ReportDiagnostic(Report(method.Locations[0], $"'{DistributedSymbols.NameOf(method.ContainingType)}.{implemented.Name}'", implemented, kind, MethodFix));
-    }
-
-    private static void AnalyzePropertyOrEvent(SymbolAnalysisContext context, DistributionAttributes attributes)
-    {
+        }
         var member = context.Symbol;
-        var implemented = member switch
-        {
-            IPropertySymbol property => property.ExplicitInterfaceImplementations.FirstOrDefault<ISymbol>(),
-            IEventSymbol @event => @event.ExplicitInterfaceImplementations.FirstOrDefault<ISymbol>(),
-            _ => null,
-        };
-        if (member.IsStatic || implemented is null
-            || Served(member.ContainingType, attributes, context.Compilation, context.CancellationToken) is not { } kind)
+        if (member.IsStatic || ExplicitlyImplemented(member) is not { } implemented
+            || Served(member.ContainingType, attributes, context.Compilation, context.CancellationToken) is not { } kind
+            || (member is IMethodSymbol forwarder && Forwards(forwarder, context.CancellationToken)))
             return;
-        context.ReportDiagnostic(Report(member.Locations[0], $"'{DistributedSymbols.NameOf(member.ContainingType)}.{implemented.Name}'", implemented, kind, PropertyOrEventFix));
+        context.ReportDiagnostic(Report(member.Locations[0], $"'{DistributedSymbols.NameOf(member.ContainingType)}.{implemented.Name}'", implemented, kind,
+            member is IMethodSymbol ? MethodFix : PropertyOrEventFix));
     }
 
     /// <summary>An explicit implementation in a plain base: the proxy inherits it as it is, unless the class implements the interface again.</summary>
-    private static void AnalyzeInherited(SymbolAnalysisContext context, DistributionAttributes attributes)
+    private static void AnalyzeInherited(SymbolAnalysisContext context, INamedTypeSymbol type, DistributionAttributes attributes)
     {
-        var type = (INamedTypeSymbol)context.Symbol;
         if (Served(type, attributes, context.Compilation, context.CancellationToken) is not { } kind) return;
         Location? location = null;
         foreach (var member in type.AllInterfaces.SelectMany(i => i.GetMembers()))
@@ -79,10 +57,10 @@ public sealed class ExplicitImplementationAnalyzer : DiagnosticAnalyzer
             if (type.FindImplementationForInterfaceMember(member) is not { } implementation
                 || SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type)
                 || implementation.ContainingType.TypeKind == TypeKind.Interface
-                || !IsExplicit(implementation)
+                || ExplicitlyImplemented(implementation) is null
                 || attributes.KindOf(implementation.ContainingType) is not null
                 || !implementation.Locations.Any(l => l.IsInSource)
-                || (implementation is IMethodSymbol method && ForwardsByItsSyntax(method, context.CancellationToken)))
+                || (implementation is IMethodSymbol method && Forwards(method, context.CancellationToken)))
                 continue;
             location ??= DistributedSymbols.IdentifierWhere(type, d => d.BaseList is not null, context.CancellationToken)
                          ?? DistributedSymbols.IdentifierWhere(type, _ => true, context.CancellationToken);
@@ -106,43 +84,22 @@ public sealed class ExplicitImplementationAnalyzer : DiagnosticAnalyzer
         return kind;
     }
 
-    private static bool IsExplicit(ISymbol member) => member switch
+    /// <summary>The interface member <paramref name="member"/> implements explicitly; null if it is not an explicit implementation (accessors go with their property or event).</summary>
+    private static ISymbol? ExplicitlyImplemented(ISymbol member) => member switch
     {
-        IMethodSymbol method => method.MethodKind == MethodKind.ExplicitInterfaceImplementation,
-        IPropertySymbol property => !property.ExplicitInterfaceImplementations.IsEmpty,
-        IEventSymbol @event => !@event.ExplicitInterfaceImplementations.IsEmpty,
-        _ => false,
+        IMethodSymbol { MethodKind: MethodKind.ExplicitInterfaceImplementation } method => method.ExplicitInterfaceImplementations.FirstOrDefault(),
+        IPropertySymbol property => property.ExplicitInterfaceImplementations.FirstOrDefault(),
+        IEventSymbol @event => @event.ExplicitInterfaceImplementations.FirstOrDefault(),
+        _ => null,
     };
 
     /// <summary>
-    /// A body that only makes a virtual call of a remotable method on this object, passing its own parameters or
-    /// constants: the call is forwarded by the proxy, so the implementation is correct as it is.
+    /// Whether the explicit method's body only calls a remotable method on this object (not through <c>base</c>), with
+    /// its own parameters, literals or constants of its class as arguments: the proxy forwards that call, so the
+    /// implementation is correct as it is. Judged from the syntax, with the names looked up in the class, so that a
+    /// base class's method (which a symbol action of the derived class has no semantic model for) is judged alike.
     /// </summary>
-    private static bool ForwardsToRemotableMethod(ImmutableArray<IOperation> blocks)
-    {
-        // The method's attributes and parameter defaults come as blocks of their own: the body is the one block statement.
-        var bodies = blocks.OfType<IBlockOperation>().ToList();
-        if (bodies.Count != 1 || bodies[0] is not { Operations.Length: 1 } block) return false;
-        var value = block.Operations[0] switch
-        {
-            IReturnOperation { ReturnedValue: { } returned } => returned,
-            IExpressionStatementOperation statement => statement.Operation,
-            _ => null,
-        };
-        return WithoutConversions(value) is IInvocationOperation { Instance: IInstanceReferenceOperation, IsVirtual: true } invocation
-               && DistributedSymbols.IsPublicInstanceMethod(invocation.TargetMethod)
-               && DistributedSymbols.IsRemotable(invocation.TargetMethod)
-               && invocation.Arguments.All(argument => argument.ArgumentKind == ArgumentKind.DefaultValue
-                                                       || argument.Value.ConstantValue.HasValue
-                                                       || WithoutConversions(argument.Value) is IParameterReferenceOperation);
-    }
-
-    /// <summary>
-    /// <see cref="ForwardsToRemotableMethod"/> for a base class's method, judged from its syntax alone (an analyzer of
-    /// the derived class has no semantic model of the base's file): a call of a name whose every method is remotable,
-    /// on <c>this</c>, with the method's own parameters, literals or constants of its class as arguments.
-    /// </summary>
-    private static bool ForwardsByItsSyntax(IMethodSymbol method, CancellationToken cancellationToken)
+    private static bool Forwards(IMethodSymbol method, CancellationToken cancellationToken)
     {
         var declaration = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
         var statements = declaration?.Body?.Statements;
@@ -181,11 +138,5 @@ public sealed class ExplicitImplementationAnalyzer : DiagnosticAnalyzer
         {
             foreach (var member in type.GetMembers(name)) yield return member;
         }
-    }
-
-    private static IOperation? WithoutConversions(IOperation? operation)
-    {
-        while (operation is IConversionOperation conversion) operation = conversion.Operand;
-        return operation;
     }
 }
