@@ -53,7 +53,7 @@ internal sealed class HeldAsyncCalls
             // Flow control as on a live connection: past the bound the caller waits for room, never drops the call.
             while (queue.Count >= _site.Options.MaxOutstandingAsyncCalls)
             {
-                if (RefusalWhileWaiting(call) is { } refusal)
+                if (Ended(call, _clock.Now, "for room among the calls held for its home") is { } refusal)
                 {
                     // A one-way caller's Send gives its arguments back as the exception passes.
                     if (call.IsOneWay) throw refusal;
@@ -70,12 +70,13 @@ internal sealed class HeldAsyncCalls
         return true;
     }
 
-    private Exception? RefusalWhileWaiting(PendingAsyncCall call)
+    /// <summary>Why <paramref name="call"/>, waiting <paramref name="waiting"/>, must end now: its caller cancelled it, or its deadline passed; null if neither.</summary>
+    private Exception? Ended(PendingAsyncCall call, long now, string waiting)
     {
         if (call.CancellationToken.IsCancellationRequested)
-            return new OperationCanceledException($"The async call was cancelled while it waited for room among the calls held for {call.Handle}.", call.CancellationToken);
-        return call.IsPast(_clock.Now)
-            ? new CallTimeoutException($"Waiting for room among the async calls held for {call.Handle}", _site.Options.DefaultCallTimeout)
+            return new OperationCanceledException($"The async call of method 0x{call.MethodId:x8} on {call.Handle} was cancelled while it waited {waiting}.", call.CancellationToken);
+        return call.IsPast(now)
+            ? new CallTimeoutException($"Async call of method 0x{call.MethodId:x8} on {call.Handle}, waiting {waiting},", _site.Options.DefaultCallTimeout)
             : null;
     }
 
@@ -121,12 +122,7 @@ internal sealed class HeldAsyncCalls
             var kept = new Queue<PendingAsyncCall>(queue.Count);
             while (queue.TryDequeue(out var held))
             {
-                Exception? ended = held.CancellationToken.IsCancellationRequested
-                    ? new OperationCanceledException("The async call was cancelled while it waited for its home to recover.", held.CancellationToken)
-                    : held.IsPast(now)
-                        ? new CallTimeoutException($"Async call of method 0x{held.MethodId:x8} on {held.Handle}, held while its home was unreachable", _site.Options.DefaultCallTimeout)
-                        : null;
-                if (ended is null)
+                if (Ended(held, now, "for its home to be reachable again") is not { } ended)
                 {
                     kept.Enqueue(held);
                     continue;

@@ -61,8 +61,7 @@ internal abstract class PendingAsyncCall(ProxyHandle handle, uint methodId, Enco
     public OutboundFrame ToFrame()
     {
         var frame = CallFrames.EncodeAsyncCall(Id, handle.ObjectKey, methodId, Arguments.Span, !IsOneWay && cancellationToken.CanBeCanceled, traceContext);
-        Arguments.Return();
-        Arguments = default;
+        ReturnArguments();
         return frame;
     }
 
