@@ -126,10 +126,7 @@ public sealed class VariableProtocolTests
         await using var harness = new SiteHarness();
         var manager = await StartAsync(harness);
         var other = await StartAsync(harness);
-        var keeperHome = new VariableKeeper();
-        var keeper = await VariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
-        keeper.Keep(new Dataflow<int>());
-        await WaitUntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        var keeperHome = await KeepingAVariableOfAsync(manager, other);
 
         Assert.True(harness.Network.KillTransport(manager.Address));
 
@@ -144,10 +141,7 @@ public sealed class VariableProtocolTests
         await using var harness = new SiteHarness();
         var manager = await StartAsync(harness);
         var other = await StartAsync(harness);
-        var keeperHome = new VariableKeeper();
-        var keeper = await VariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
-        keeper.Keep(new Dataflow<int>());
-        await WaitUntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        var keeperHome = await KeepingAVariableOfAsync(manager, other);
         Assert.True(harness.Network.KillTransport(manager.Address));
         Assert.Throws<EntityFaultException>(() => keeperHome.Read());
 
@@ -232,5 +226,15 @@ public sealed class VariableProtocolTests
     {
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (!condition()) await Task.Delay(5, cancellation.Token);
+    }
+
+    /// <summary>A keeper at <paramref name="other"/> holding a variable made at <paramref name="manager"/>, whose proxy there has registered.</summary>
+    private static async Task<VariableKeeper> KeepingAVariableOfAsync(Site manager, Site other)
+    {
+        var keeperHome = new VariableKeeper();
+        var keeper = await VariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
+        keeper.Keep(new Dataflow<int>());
+        await WaitUntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        return keeperHome;
     }
 }

@@ -13,10 +13,7 @@ public sealed class VariableValueTests
         await using var harness = new SiteHarness();
         var manager = await harness.StartSiteAsync();
         var other = await harness.StartSiteAsync();
-        var keeper = await ReferenceVariableKeeper.TakeAsync(manager, new ReferenceVariableKeeper().Offer(other));
-        var variable = new Dataflow<int[]>();
-        keeper.KeepNumbers(variable);
-        await Poll.UntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        var (keeper, variable) = await NumbersKeptAsync(manager, new ReferenceVariableKeeper(), other);
 
         // The proxy's copy is decoded from the manager's answer: an equal array, never the binder's own.
         keeper.BindNumbers([1, 2, 3]);
@@ -31,10 +28,7 @@ public sealed class VariableValueTests
         await using var harness = new SiteHarness();
         var manager = await harness.StartSiteAsync();
         var other = await harness.StartSiteAsync();
-        var keeper = await ReferenceVariableKeeper.TakeAsync(manager, new ReferenceVariableKeeper().Offer(other));
-        var variable = new Dataflow<int[]>();
-        keeper.KeepNumbers(variable);
-        await Poll.UntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        var (keeper, variable) = await NumbersKeptAsync(manager, new ReferenceVariableKeeper(), other);
         variable.Bind([9]);
 
         var error = Assert.Throws<RemoteException>(() => keeper.BindNumbers([1, 2, 3]));
@@ -70,10 +64,7 @@ public sealed class VariableValueTests
         var manager = await harness.StartSiteAsync();
         var other = await harness.StartSiteAsync(callTimeout: TimeSpan.FromSeconds(30), transportOptions: new TransportOptions { MaxFrameSize = 1024 });
         var keeperHome = new ReferenceVariableKeeper();
-        var keeper = await ReferenceVariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
-        var variable = new Dataflow<int[]>();
-        keeper.KeepNumbers(variable);
-        await Poll.UntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        var (_, variable) = await NumbersKeptAsync(manager, keeperHome, other);
         var waited = System.Diagnostics.Stopwatch.StartNew();
 
         // At the proxy's site itself: the bind's message is the only thing too large.
@@ -81,5 +72,18 @@ public sealed class VariableValueTests
 
         Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"The bind failed after {waited.Elapsed.TotalSeconds:0.0} s.");
         Assert.False(variable.IsDetermined);
+    }
+
+    /// <summary>
+    /// <paramref name="keeperHome"/>, offered at <paramref name="other"/>, keeps an array variable made at
+    /// <paramref name="manager"/>, whose proxy at <paramref name="other"/> has registered with it.
+    /// </summary>
+    private static async Task<(ReferenceVariableKeeper Keeper, Dataflow<int[]> Variable)> NumbersKeptAsync(Site manager, ReferenceVariableKeeper keeperHome, Site other)
+    {
+        var keeper = await ReferenceVariableKeeper.TakeAsync(manager, keeperHome.Offer(other));
+        var variable = new Dataflow<int[]>();
+        keeper.KeepNumbers(variable);
+        await Poll.UntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+        return (keeper, variable);
     }
 }
