@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace Tessera.IntegrationTests;
 
 /// <summary>Faults between real processes over TCP: a killed home, a blackholed link, a restarted home.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class FaultsOverTcpTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
