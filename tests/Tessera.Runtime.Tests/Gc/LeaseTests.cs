@@ -116,6 +116,19 @@ public sealed class LeaseTests
     }
 
     /// <summary>
+    /// Waits until every timer due by now has run. <see cref="FakeTimeProvider.Advance"/> runs due timers on
+    /// the thread that advances only if no other thread is running them already; any thread that reads the
+    /// clock may be, and then the sites' ticks run there after <c>Advance</c> has returned. Due timers run one at
+    /// a time, earliest first, so a timer made now for now runs after all of them.
+    /// </summary>
+    private static async Task TimersDueNowRanAsync(FakeTimeProvider time)
+    {
+        var ran = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var barrier = time.CreateTimer(static state => ((TaskCompletionSource)state!).TrySetResult(), ran, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        await ran.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
     /// Advances the clock a second at a time, letting messages already sent arrive between steps as they
     /// would on a real clock: with <paramref name="home"/> and <paramref name="holder"/>, every renewal the
     /// holder has sent so far reaches the home before time moves on.
@@ -125,7 +138,7 @@ public sealed class LeaseTests
         for (var elapsed = TimeSpan.Zero; elapsed < by; elapsed += TimeSpan.FromSeconds(1))
         {
             time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
+            await TimersDueNowRanAsync(time);
             if (home is not null && holder is not null)
                 await Poll.UntilAsync(() => home.Counters.Received(MessageKind.LeaseRenewal) == holder.Counters.Sent(MessageKind.LeaseRenewal));
         }
