@@ -26,6 +26,10 @@ internal sealed class AsyncCaller
     private readonly CoarseClock _clock;
     private readonly long _timeoutStamps;
 
+    // What a send waiting for room in a full queue waits on, cancelled by the call's deadline or its caller's token.
+    // Kept per thread while nothing cancelled it, so a send that finds room costs no allocation and no timer.
+    [ThreadStatic] private static CancellationTokenSource? t_sendGiveUp;
+
     public AsyncCaller(Site site, ConnectionTable connections, ILogger logger)
     {
         _site = site;
@@ -120,21 +124,39 @@ internal sealed class AsyncCaller
 
     /// <summary>
     /// Waits for the send queue only when it is full, until the call's <paramref name="deadline"/>: the call must be
-    /// queued before this returns, or a later call from the same thread could overtake it.
+    /// queued before this returns, or a later call from the same thread could overtake it. A wait that ends takes the
+    /// frame out of the queue's waiting senders, so a call that timed out here never goes out.
     /// </summary>
     private void Send(PeerConnection connection, OutboundFrame call, long deadline, CancellationToken cancellationToken)
     {
-        var send = connection.SendAsync(call, MessageKind.AsyncCall, cancellationToken);
+        var giveUp = t_sendGiveUp ??= new CancellationTokenSource();
+        var send = connection.SendAsync(call, MessageKind.AsyncCall, giveUp.Token);
         if (send.IsCompletedSuccessfully) return;
-        using var expiry = new CancellationTokenSource(_clock.Until(deadline), _site.Options.TimeProvider);
+        t_sendGiveUp = null;
         try
         {
-            send.AsTask().WaitAsync(expiry.Token).GetAwaiter().GetResult();
+            WaitForRoom(send, giveUp, connection, deadline, cancellationToken);
         }
-        catch (OperationCanceledException) when (expiry.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        finally
         {
-            // The caller cancelled nothing: its time ran out. The frame stays queued and may still go out.
-            throw new CallTimeoutException($"Waiting for room in the send queue to {connection}", _site.Options.DefaultCallTimeout);
+            if (giveUp.TryReset()) t_sendGiveUp = giveUp;
+            else giveUp.Dispose();
+        }
+    }
+
+    private void WaitForRoom(ValueTask send, CancellationTokenSource giveUp, PeerConnection connection, long deadline, CancellationToken cancellationToken)
+    {
+        using var expiry = _site.Options.TimeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), giveUp, _clock.Until(deadline), Timeout.InfiniteTimeSpan);
+        using var cancellation = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), giveUp);
+        try
+        {
+            send.AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
+        {
+            // The queue cancels only a send still waiting, so the frame never went out.
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new CallTimeoutException($"An async call to {connection}, waiting for room in its send queue,", _site.Options.DefaultCallTimeout, mayHaveRun: false);
         }
     }
 

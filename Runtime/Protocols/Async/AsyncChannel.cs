@@ -50,7 +50,7 @@ internal sealed class AsyncChannel : IDisposable
     public void Acquire(PendingAsyncCall call, CancellationToken cancellationToken)
     {
         if (!_window.Take(_time, _clock.Until(call.Deadline), cancellationToken))
-            throw new CallTimeoutException($"Waiting for room among the async calls outstanding on {Connection}", Timeout);
+            throw new CallTimeoutException($"An async call to {Connection}, waiting for room among the calls outstanding there,", Timeout, mayHaveRun: false);
     }
 
     /// <summary>Whether calls can still go out on this channel; a closed one is replaced by the next call.</summary>

@@ -76,7 +76,7 @@ internal sealed class HeldAsyncCalls
         if (call.CancellationToken.IsCancellationRequested)
             return new OperationCanceledException($"The async call of method 0x{call.MethodId:x8} on {call.Handle} was cancelled while it waited {waiting}.", call.CancellationToken);
         return call.IsPast(now)
-            ? new CallTimeoutException($"Async call of method 0x{call.MethodId:x8} on {call.Handle}, waiting {waiting},", _site.Options.DefaultCallTimeout)
+            ? new CallTimeoutException($"Async call of method 0x{call.MethodId:x8} on {call.Handle}, waiting {waiting},", _site.Options.DefaultCallTimeout, mayHaveRun: false)
             : null;
     }
 

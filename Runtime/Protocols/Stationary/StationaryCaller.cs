@@ -252,9 +252,15 @@ internal sealed class StationaryCaller
             Abandon(Connection, Request.Id);
             if (!_callerToken.IsCancellationRequested && _deadline.IsCancellationRequested)
             {
-                // Refused until its deadline, which passed before it could be sent again: it never ran, which a
-                // timeout would not say. (Once sent again, it has a request, and may have run.)
-                if (_refusal is not null && Request.Id == 0) return ToException(_refusal, _handle, _methodId);
+                // No request: the deadline passed before the call was queued (waiting for its home, a connection, room
+                // in the send queue, or, after a refusal, its turn to be sent again), so it never ran. A refused call
+                // says why it was refused. Once queued, it has a request, and may have run.
+                if (Request.Id == 0)
+                {
+                    return _refusal is not null
+                        ? ToException(_refusal, _handle, _methodId)
+                        : new CallTimeoutException($"Call 0x{_methodId:x8} on {_handle}", _caller._defaultTimeout, mayHaveRun: false, reason);
+                }
                 return new CallTimeoutException($"Call 0x{_methodId:x8} on {_handle}", _caller._defaultTimeout, reason);
             }
             return reason;

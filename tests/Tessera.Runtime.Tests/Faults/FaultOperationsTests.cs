@@ -121,7 +121,8 @@ public sealed class FaultOperationsTests
         partition.Close();
         await Poll.UntilAsync(() => Faults.StateOf(greeter) == FaultState.TempFail);
 
-        await Assert.ThrowsAsync<CallTimeoutException>(() => Task.Run(() => greeter.Greet("never")).WaitAsync(TimeSpan.FromSeconds(5)));
+        var error = await Assert.ThrowsAsync<CallTimeoutException>(() => Task.Run(() => greeter.Greet("never")).WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(error.MayHaveRun);
         partition.Heal();
     }
 
@@ -171,8 +172,21 @@ public sealed class FaultOperationsTests
         await caller.Connections.GetAsync(home.Identity, home.EndpointHints, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
         // Sent with a quarter of its time left, to a method that never returns: the reply stage gets only that quarter.
-        await Assert.ThrowsAsync<CallTimeoutException>(() => hanging.AsTask().WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.True((await Assert.ThrowsAsync<CallTimeoutException>(() => hanging.AsTask().WaitAsync(TimeSpan.FromSeconds(20)))).MayHaveRun);
         Assert.InRange(made.Elapsed, timeout * 0.95, timeout * 1.5);
+    }
+
+    [Fact]
+    public async Task An_async_call_that_times_out_while_held_says_it_did_not_run()
+    {
+        await using var harness = new SiteHarness();
+        var (_, remote) = await CutOffWithRoomForOneHeldCallAsync(harness, TimeSpan.FromSeconds(1));
+
+        var held = remote.HangAsync(CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<CallTimeoutException>(() => held.AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(error.MayHaveRun);
+        Assert.Contains("reachable again", error.Message);
     }
 
     [Fact]

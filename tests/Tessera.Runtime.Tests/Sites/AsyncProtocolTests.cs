@@ -44,6 +44,43 @@ public sealed class AsyncProtocolTests
     }
 
     [Fact]
+    public async Task A_call_that_times_out_in_a_full_send_queue_never_goes_out_and_says_it_did_not_run()
+    {
+        await using var harness = new SiteHarness();
+        TaskCompletionSource? held = null;
+        harness.Network.DeliveryDelay = () => Volatile.Read(ref held) is { } gate ? new ValueTask(gate.Task) : default;
+        // A small frame limit at home keeps the link's buffer small (it must admit one whole frame), so it fills fast.
+        var home = await harness.StartSiteAsync(transportOptions: new TransportOptions { MaxFrameSize = 4096 });
+        var caller = await harness.StartSiteAsync(TimeSpan.FromSeconds(1), transportOptions: new TransportOptions { SendQueueCapacity = 2 });
+        var sequencer = await Sequencer.TakeAsync(caller, Sequencer.Create().Offer(home));
+        Assert.Equal(0, await sequencer.Count().AsTask().WaitAsync(TestTimeouts.Default));
+
+        // Nothing reaches home: the link's buffer fills, then the send queue, then a send waits out its deadline.
+        Volatile.Write(ref held, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var (queued, timeout) = await Task.Run(() =>
+        {
+            for (var sent = 0; ; sent++)
+            {
+                try
+                {
+                    sequencer.Note(sent);
+                }
+                catch (CallTimeoutException ex)
+                {
+                    return (sent, ex);
+                }
+            }
+        }).WaitAsync(TestTimeouts.Default);
+        Assert.False(timeout.MayHaveRun);
+        Assert.Contains("did not run", timeout.Message);
+        Volatile.Read(ref held)!.SetResult();
+        Volatile.Write(ref held, null);
+
+        // Count goes out behind every note that was queued, and would count the timed-out one had it gone too.
+        Assert.Equal(queued, await sequencer.Count().AsTask().WaitAsync(TestTimeouts.Default));
+    }
+
+    [Fact]
     public async Task An_async_call_is_one_message_and_its_reply_one_more()
     {
         await using var harness = new SiteHarness();

@@ -100,6 +100,7 @@ public sealed class StationaryProtocolTests
         Assert.Equal("hello first", greeter.Greet("first"));
 
         var error = await Assert.ThrowsAsync<CallTimeoutException>(() => greeter.HangAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.True(error.MayHaveRun);
 
         Assert.Equal(deadline, error.Deadline);
         await WaitUntilAsync(() => home.Counters.Received(MessageKind.Cancel) == 1);
