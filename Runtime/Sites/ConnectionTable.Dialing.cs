@@ -14,6 +14,7 @@ internal sealed partial class ConnectionTable
     private async Task DialAsync(SiteIdentity peer, ImmutableArray<string> hints, PeerSlot slot)
     {
         var failures = new List<string>();
+        SiteIdentity? answeredInstead = null;
         try
         {
             foreach (var hint in hints)
@@ -28,6 +29,12 @@ internal sealed partial class ConnectionTable
                     TryFail(peer, slot, ex);
                     return;
                 }
+                catch (AnsweredByAnotherSiteException ex)
+                {
+                    failures.Add(ex.Message);
+                    // This site's own address among the hints says nothing about the peer.
+                    if (ex.Answered != Self) answeredInstead ??= ex.Answered;
+                }
                 catch (Exception ex)
                 {
                     // Hints come from other sites, so any failure to use one (bad syntax, DNS, a closed
@@ -36,6 +43,8 @@ internal sealed partial class ConnectionTable
                 }
             }
             var tried = failures.Count == 0 ? "the reference names no address" : string.Join("; ", failures);
+            // Epochs: no hint reached the peer, and another site or incarnation now listens where it did.
+            if (answeredInstead is { } successor) OnRestarted(peer, successor);
             if (TryFail(peer, slot, new SiteUnreachableException($"Site {peer} is unreachable ({tried})."))) DialFailed?.Invoke(peer, $"no address answered ({tried})");
         }
         catch (Exception ex)

@@ -45,13 +45,11 @@ internal sealed partial class PeerConnection
     {
         if (answer.Kind == HandshakeKind.Accept)
         {
-            if (answer.Site != _expectedPeer)
+            if (_expectedPeer is { } expected && answer.Site != expected)
             {
                 _phase = Phase.Closed;
-                // Whoever answers now at the address the site listened on, that incarnation no longer does: epochs.
-                if (_expectedPeer is { } expected) _table.OnRestarted(expected, answer.Site);
-                _handshake.TrySetException(new SiteUnreachableException(
-                    $"The site at {RemoteAddress} is {answer.Site}, not {_expectedPeer}: the site the reference names has stopped or restarted."));
+                // Whether the site restarted here is for the dial to judge, once it knows if another hint reaches it.
+                _handshake.TrySetException(new AnsweredByAnotherSiteException(RemoteAddress, expected, answer.Site));
                 _ = _connection.DisposeAsync();
                 return;
             }

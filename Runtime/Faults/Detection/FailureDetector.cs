@@ -155,7 +155,9 @@ internal sealed class FailureDetector : IDisposable
     }
 
     private void OnRestarted(SiteIdentity old, SiteIdentity current)
-        => _health.Fail(old, $"its address now answers as incarnation {current.Incarnation:x16}");
+        => _health.Fail(old, current.Id == old.Id
+            ? $"its address now answers as incarnation {current.Incarnation:x16}"
+            : $"no address of it answers as it, and one answers as another site, {current}");
 
     private void OnLinkRecovered(PeerConnection connection) => _health.Recover(connection.Peer, "traffic resumed");
 

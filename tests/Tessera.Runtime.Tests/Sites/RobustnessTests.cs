@@ -91,6 +91,22 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public async Task A_hint_where_another_site_answers_does_not_fail_a_site_that_answers_at_its_next_hint()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var elsewhere = await harness.StartSiteAsync();
+        var caller = await harness.StartSiteAsync();
+        var ticket = Ticket.Parse(new Greeter().OfferUnlimited(home));
+        var misdirected = new Ticket([elsewhere.Address, caller.Address, home.Address], ticket.Site, ticket.ObjectKey, ticket.Secret, ticket.TypeName, ticket.TypeFingerprint, ticket.Unlimited);
+
+        var greeter = await Greeter.TakeAsync(caller, misdirected.Render()).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("hello there", greeter.Greet("there"));
+        Assert.Equal(FaultState.Ok, caller.Health.StateOf(home.Identity));
+    }
+
+    [Fact]
     public async Task A_connection_that_never_says_hello_is_closed_after_the_connect_timeout()
     {
         await using var harness = new SiteHarness();
