@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using Microsoft.Extensions.Logging;
 using Tessera.Transport;
@@ -45,12 +46,16 @@ internal sealed partial class PeerConnection
     {
         if (answer.Kind == HandshakeKind.Accept)
         {
+            // No version speaks another's protocol; the site id of another version's layout cannot be read either.
+            if (answer.Version != ProtocolVersion.Current)
+            {
+                FailHandshake(new ProtocolVersionMismatchException(ProtocolVersion.Current, answer.Version, $"The site at {RemoteAddress}"));
+                return;
+            }
+            // Whether the site restarted here is for the dial to judge, once it knows if another hint reaches it.
             if (_expectedPeer is { } expected && answer.Site != expected)
             {
-                _phase = Phase.Closed;
-                // Whether the site restarted here is for the dial to judge, once it knows if another hint reaches it.
-                _handshake.TrySetException(new AnsweredByAnotherSiteException(RemoteAddress, expected, answer.Site));
-                _ = _connection.DisposeAsync();
+                FailHandshake(new AnsweredByAnotherSiteException(RemoteAddress, expected, answer.Site));
                 return;
             }
             Peer = answer.Site;
@@ -65,6 +70,13 @@ internal sealed partial class PeerConnection
             throw new ProtocolViolationException($"Expected Accept or Reject but got {answer.Kind}.");
         }
         _handshake.TrySetResult(answer);
+    }
+
+    private void FailHandshake(Exception reason)
+    {
+        _phase = Phase.Closed;
+        _handshake.TrySetException(reason);
+        _ = _connection.DisposeAsync();
     }
 
     private void RejectAndClose(HandshakeRejection rejection)

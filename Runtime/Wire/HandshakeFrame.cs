@@ -28,6 +28,9 @@ public readonly record struct HandshakeFrame(int Version, HandshakeKind Kind, Ha
 {
     public const int Size = 32;
 
+    // The magic, the version, the kind and the rejection: what every version keeps in place.
+    private const int VersionedPrefixSize = 8;
+
     private static ReadOnlySpan<byte> Magic => "TSRA"u8;
 
     public byte[] Encode()
@@ -45,16 +48,24 @@ public readonly record struct HandshakeFrame(int Version, HandshakeKind Kind, Ha
     /// <exception cref="ProtocolViolationException">Not a Tessera handshake.</exception>
     public static HandshakeFrame Decode(in ReadOnlySequence<byte> frame)
     {
-        if (frame.Length != Size)
+        if (frame.Length < VersionedPrefixSize)
             throw new ProtocolViolationException($"Expected a {Size}-byte Tessera handshake but got a {frame.Length}-byte frame; this peer does not speak Tessera.");
         Span<byte> bytes = stackalloc byte[Size];
-        frame.CopyTo(bytes);
+        frame.Slice(0, Math.Min(frame.Length, Size)).CopyTo(bytes);
         if (!bytes[..4].SequenceEqual(Magic))
             throw new ProtocolViolationException("The first frame does not start with the Tessera magic; this peer does not speak Tessera.");
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]);
         var kind = (HandshakeKind)bytes[6];
         if (kind is not (HandshakeKind.Hello or HandshakeKind.Accept or HandshakeKind.Reject))
             throw new ProtocolViolationException($"Unknown handshake kind {(byte)kind}.");
+        if (frame.Length != Size)
+        {
+            // Another version may lay out the rest differently: its version is all this side needs, to refuse it.
+            if (version == ProtocolVersion.Current)
+                throw new ProtocolViolationException($"A protocol version {version} handshake is {Size} bytes, but this one is {frame.Length}.");
+            return new HandshakeFrame(version, kind, (HandshakeRejection)bytes[7], default);
+        }
         var site = new SiteIdentity(new Guid(bytes.Slice(8, 16)), BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]));
-        return new HandshakeFrame(BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]), kind, (HandshakeRejection)bytes[7], site);
+        return new HandshakeFrame(version, kind, (HandshakeRejection)bytes[7], site);
     }
 }

@@ -117,14 +117,21 @@ public sealed class ConnectionTests
         Assert.Equal("hello " + what, greeter.Greet(what));
     }
 
-    [Fact]
-    public async Task A_peer_with_another_protocol_version_is_refused_with_the_reason()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    [InlineData(-24)]
+    public async Task A_peer_with_another_protocol_version_is_refused_with_the_reason(int longerBy)
     {
         await using var harness = new SiteHarness();
         var home = await harness.StartSiteAsync();
         var peer = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+        var hello = new HandshakeFrame(ProtocolVersion.Current + 1, HandshakeKind.Hello, HandshakeRejection.None, SiteIdentity.NewIncarnation(Guid.NewGuid())).Encode();
 
-        await peer.SendAsync(new HandshakeFrame(ProtocolVersion.Current + 1, HandshakeKind.Hello, HandshakeRejection.None, SiteIdentity.NewIncarnation(Guid.NewGuid())).Encode());
+        // Another version may have a longer or shorter handshake; its version still comes where this one's does.
+        var sent = new byte[hello.Length + longerBy];
+        hello.AsSpan(0, Math.Min(hello.Length, sent.Length)).CopyTo(sent);
+        await peer.SendAsync(sent);
 
         var answer = HandshakeFrame.Decode(new ReadOnlySequence<byte>(await peer.ReceiveAsync()));
         Assert.Equal(HandshakeKind.Reject, answer.Kind);

@@ -107,6 +107,20 @@ public sealed class RobustnessTests
     }
 
     [Fact]
+    public async Task A_take_request_without_a_secret_is_answered_as_a_wrong_secret()
+    {
+        await using var harness = new SiteHarness();
+        var home = await harness.StartSiteAsync();
+        var peer = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+        await peer.HandshakeAsync();
+
+        await peer.Connection.SendAsync(WireCodec.Encode(new TakeRequest { RequestId = 5, ObjectKey = 1, Secret = null!, TypeName = "x" }), CancellationToken.None);
+
+        var reply = await peer.ReceiveAsync<TakeReply>().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(TakeStatus.SecretMismatch, reply.Status);
+    }
+
+    [Fact]
     public async Task A_connection_that_never_says_hello_is_closed_after_the_connect_timeout()
     {
         await using var harness = new SiteHarness();
