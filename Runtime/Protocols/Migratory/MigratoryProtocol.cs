@@ -96,9 +96,13 @@ internal sealed class MigratoryProtocol
     /// <summary>Restores an arriving state; what this site sent or asked for before is then history.</summary>
     public bool Accept(MigratoryProxy proxy, long hop, byte[] state)
     {
+        var (sentKey, askedKey) = (new ParcelKey(proxy.Home, proxy.Key, MessageKind.Token), new ParcelKey(proxy.Home, proxy.Key, MessageKind.Get));
+        // Only the parcels from before: a site with no call waiting and a FORWARD here hands the state on inside
+        // OnToken, and the token (or a new GET) it sends then must stay in the outbox to be sent again or rerouted.
+        var (sentBefore, askedBefore) = (Outbox.Find(sentKey), Outbox.Find(askedKey));
         if (!proxy.OnToken(hop, state)) return false;
-        Outbox.Forget(new ParcelKey(proxy.Home, proxy.Key, MessageKind.Token));
-        Outbox.Forget(new ParcelKey(proxy.Home, proxy.Key, MessageKind.Get));
+        Outbox.Forget(sentKey, sentBefore);
+        Outbox.Forget(askedKey, askedBefore);
         return true;
     }
 

@@ -54,6 +54,14 @@ internal sealed class Outbox
 
     public void Forget(ParcelKey key) => _parcels.TryRemove(key, out _);
 
+    public Parcel? Find(ParcelKey key) => _parcels.TryGetValue(key, out var parcel) ? parcel : null;
+
+    /// <summary>Forgets <paramref name="parcel"/> only if it is still the one under <paramref name="key"/>.</summary>
+    public void Forget(ParcelKey key, Parcel? parcel)
+    {
+        if (parcel is not null) _parcels.TryRemove(new(key, parcel));
+    }
+
     /// <summary>Takes back a token sent at <paramref name="hop"/> that never left for its (dead) peer, so it can go elsewhere.</summary>
     public bool TryTakeStranded(ParcelKey key, long hop, out StateToken token)
     {

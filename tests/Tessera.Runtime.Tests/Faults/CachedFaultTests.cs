@@ -8,7 +8,7 @@ using Xunit;
 namespace Tessera.Runtime.Tests.FaultHandling;
 
 /// <summary>The migratory protocol under the fault model: what [Cached] objects do when sites crash, links drop or partition.</summary>
-public sealed class CachedFaultTests
+public sealed partial class CachedFaultTests
 {
     private static readonly TimeSpan Patient = TimeSpan.FromSeconds(20);
 

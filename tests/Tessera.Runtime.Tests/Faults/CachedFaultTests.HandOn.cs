@@ -1,0 +1,72 @@
+using Tessera.Runtime.Tests.Sites;
+using Tessera.Wire;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.FaultHandling;
+
+/// <summary>
+/// A site whose waiting call gave up gets the state after the FORWARD to the next requester came: it hands the state
+/// on as it arrives. That token must be kept like any other, to be sent again or rerouted.
+/// </summary>
+public sealed partial class CachedFaultTests
+{
+    [Fact]
+    public async Task A_state_handed_on_as_it_arrives_is_sent_again_when_its_connection_drops()
+    {
+        await using var harness = new SiteHarness();
+        var cutters = new List<ConnectionCutter>();
+        var (home, counter, ticket) = await ShareAsync(harness, Transient);
+        var siteA = await StartAsync(harness, faults: Transient, wrap: t => Cutter(cutters, t));
+        var (_, atB, gate, held) = await ForwardedWithNobodyWaitingAsync(harness, home, counter, ticket, siteA, Transient);
+        cutters[0].CutNext(MessageKind.Token);
+
+        Gates.Release(gate);
+        await held.WaitAsync(Patient);
+
+        Assert.Equal(Enumerable.Range(1, 5), await Task.WhenAll(atB).WaitAsync(Patient + Patient));
+        Assert.Equal(1, cutters[0].Cuts);
+    }
+
+    [Fact]
+    public async Task A_state_handed_on_as_it_arrives_stays_with_its_holder_when_the_next_site_dies_before_it_left()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, ticket) = await ShareAsync(harness, Unhurried);
+        var siteA = await StartAsync(harness, faults: Unhurried);
+        var (siteB, atB, gate, held) = await ForwardedWithNobodyWaitingAsync(harness, home, counter, ticket, siteA, Steady);
+        Assert.True(harness.Network.KillTransport(siteB.Address));
+        Gates.Release(gate);
+        await held.WaitAsync(Patient);
+        await Poll.UntilAsync(() => siteA.Counters.Received(MessageKind.Token) == 1);
+        Assert.Equal(0, siteA.Counters.Sent(MessageKind.Token));
+
+        home.Health.Fail(siteB.Identity, "the test's verdict");
+
+        // The state never left A, so it is not lost: the chain goes on from A.
+        Assert.Equal(1, await Task.Run(() => counter.Increment()).WaitAsync(Patient));
+        foreach (var call in atB) Assert.Equal(FaultState.PermFail, (await Assert.ThrowsAsync<EntityFaultException>(() => call.WaitAsync(Patient))).State);
+    }
+
+    /// <summary>
+    /// Home holds the state until the returned gate opens. A call on <paramref name="siteA"/> asks for it, B's calls
+    /// queue after A's request, and once the FORWARD to B has reached A, A's call gives up: nobody at A waits when
+    /// the state comes.
+    /// </summary>
+    private static async Task<(Site SiteB, List<Task<int>> AtB, string Gate, Task Held)> ForwardedWithNobodyWaitingAsync(
+        SiteHarness harness, Site home, Counter counter, string ticket, Site siteA, FaultOptions faults)
+    {
+        var siteB = await StartAsync(harness, faults: faults);
+        var (a, b) = (await Counter.TakeAsync(siteA, ticket), await Counter.TakeAsync(siteB, ticket));
+        var gate = Gates.New();
+        var held = counter.HoldAsync(gate);
+        await Gates.EnteredAsync(gate).WaitAsync(Patient);
+        using var giveUp = new CancellationTokenSource();
+        var atA = a.IncrementAsync(giveUp.Token);
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 1);
+        var atB = await QueueIncrementsAsync(home, b, 2);
+        await Poll.UntilAsync(() => siteA.Counters.Received(MessageKind.Forward) == 1);
+        giveUp.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => atA.WaitAsync(Patient));
+        return (siteB, atB, gate, held);
+    }
+}
