@@ -18,10 +18,11 @@ internal sealed class ExportEntry(object target, DistributedTypeInfo type)
     /// <summary>Live tickets for the entity: while any is live it stays exported, weight or not.</summary>
     public int Pins { get; set; }
 
-    public DateTimeOffset LeaseExpiry { get; set; }
+    /// <summary>A stamp of the site's monotonic clock (<c>CoarseClock</c>): a stepped wall clock must not move leases.</summary>
+    public long LeaseExpiry { get; set; }
 
     /// <summary>Nothing refers to the entity from outside any more: all weight is home and no ticket is live.</summary>
     public bool IsUnreferenced => Pins == 0 && Outstanding.IsZero;
 
-    public bool IsLeaseExpired(DateTimeOffset now) => Pins == 0 && now >= LeaseExpiry;
+    public bool IsLeaseExpired(long now) => Pins == 0 && now >= LeaseExpiry;
 }

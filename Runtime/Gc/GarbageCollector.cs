@@ -27,7 +27,8 @@ internal sealed class GarbageCollector
     private readonly WeightReturns _returns = new();
     private readonly IGcTable?[] _tables = new IGcTable?[Enum.GetValues<EntityTable>().Length];
     private readonly ITimer _timer;
-    private DateTimeOffset _nextRenewal;
+    private readonly CoarseClock _clock;
+    private long _nextRenewal;
     private long _proxies;
     private int _ticking;
     private int _flushQueued;
@@ -41,7 +42,8 @@ internal sealed class GarbageCollector
         _time = site.Options.TimeProvider;
         _logger = logger;
         _tables[(int)EntityTable.Objects] = references;
-        _nextRenewal = _time.GetUtcNow() + _options.LeaseRenewalInterval;
+        _clock = new CoarseClock(_time);
+        _nextRenewal = _clock.Now + _clock.StampsIn(_options.LeaseRenewalInterval);
         _timer = _time.CreateTimer(static state => ((GarbageCollector)state!).Tick(), this, _options.WeightReturnDelay, _options.WeightReturnDelay);
         GcMetrics.Register(this, site.Identity);
     }
@@ -113,10 +115,10 @@ internal sealed class GarbageCollector
         try
         {
             _ = Flush();
-            var now = _time.GetUtcNow();
+            var now = _clock.Now;
             if (now >= _nextRenewal)
             {
-                _nextRenewal = now + _options.LeaseRenewalInterval;
+                _nextRenewal = now + _clock.StampsIn(_options.LeaseRenewalInterval);
                 RenewHeldLeases();
             }
             foreach (var (table, entries) in Tables())

@@ -27,7 +27,15 @@ internal sealed class ReferenceTable : IGcTable
     private const int ShrinkAbove = 256;
     private int _pruneAt = InitialPruneThreshold;
 
-    public ReferenceTable(Site site) => _site = site;
+    private readonly CoarseClock _clock;
+    private readonly long _leaseStamps;
+
+    public ReferenceTable(Site site)
+    {
+        _site = site;
+        _clock = new CoarseClock(site.Options.TimeProvider);
+        _leaseStamps = _clock.StampsIn(site.Options.Gc.LeaseDuration);
+    }
 
     /// <summary>An export was dropped; raised outside the table's lock.</summary>
     public event Action<ulong>? Unexported;
@@ -224,7 +232,7 @@ internal sealed class ReferenceTable : IGcTable
     /// <summary>Drops every export whose lease ran out: weight still outstanding belongs to holders that went silent.</summary>
     public List<ulong> ReclaimExpiredLeases()
     {
-        var now = _site.Options.TimeProvider.GetUtcNow();
+        var now = _clock.Now;
         var reclaimed = new List<ulong>();
         lock (_gate)
         {
@@ -281,7 +289,7 @@ internal sealed class ReferenceTable : IGcTable
 
     private void RenewLocked(ExportEntry entry)
     {
-        var expiry = _site.Options.TimeProvider.GetUtcNow() + _site.Options.Gc.LeaseDuration;
+        var expiry = _clock.Now + _leaseStamps;
         if (expiry > entry.LeaseExpiry) entry.LeaseExpiry = expiry;
     }
 

@@ -25,7 +25,8 @@ internal abstract class ExportedVariable(VariableTable table)
 
     public WeightLedger Outstanding { get; private set; } = new();
 
-    public DateTimeOffset LeaseExpiry { get; set; }
+    /// <summary>A stamp of the site's monotonic clock (<c>CoarseClock</c>): a stepped wall clock must not move leases.</summary>
+    public long LeaseExpiry { get; set; }
 
     /// <summary>Proxy sites to tell of the outcome; null once they were told, and a site that registers later is told at once.</summary>
     public List<PeerConnection>? Registered { get; set; } = new();
@@ -34,7 +35,7 @@ internal abstract class ExportedVariable(VariableTable table)
 
     public bool IsUnreferenced => Outstanding.IsZero;
 
-    public bool IsLeaseExpired(DateTimeOffset now) => now >= LeaseExpiry;
+    public bool IsLeaseExpired(long now) => now >= LeaseExpiry;
 
     public void Export(ulong key) => Key = key;
 

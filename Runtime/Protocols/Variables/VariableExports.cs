@@ -20,7 +20,15 @@ internal sealed class VariableExports
     private readonly Dictionary<ulong, ExportedVariable> _byKey = new();
     private readonly VariableTable _table;
 
-    public VariableExports(VariableTable table) => _table = table;
+    private readonly CoarseClock _clock;
+    private readonly long _leaseStamps;
+
+    public VariableExports(VariableTable table)
+    {
+        _table = table;
+        _clock = new CoarseClock(table.Site.Options.TimeProvider);
+        _leaseStamps = _clock.StampsIn(table.Site.Options.Gc.LeaseDuration);
+    }
 
     public int Count
     {
@@ -127,7 +135,7 @@ internal sealed class VariableExports
     /// <summary>Drops every export whose lease ran out: the weight still outstanding belongs to holders that went silent.</summary>
     public List<ulong> ReclaimExpiredLeases()
     {
-        var now = _table.Site.Options.TimeProvider.GetUtcNow();
+        var now = _clock.Now;
         var reclaimed = new List<ulong>();
         lock (_gate)
         {
@@ -148,7 +156,7 @@ internal sealed class VariableExports
 
     private void RenewLocked(ExportedVariable export)
     {
-        var expiry = _table.Site.Options.TimeProvider.GetUtcNow() + _table.Site.Options.Gc.LeaseDuration;
+        var expiry = _clock.Now + _leaseStamps;
         if (expiry > export.LeaseExpiry) export.LeaseExpiry = expiry;
     }
 

@@ -50,6 +50,25 @@ public sealed class LeaseTests
         Assert.Equal("hello still", greeter.Greet("still"));
     }
 
+    [Theory]
+    [InlineData(60, 0)]
+    [InlineData(0, -60)]
+    public async Task A_wall_clock_stepped_at_home_or_at_the_holder_moves_no_lease(int homeStepMinutes, int holderStepMinutes)
+    {
+        var time = new FakeTimeProvider();
+        await using var harness = new SiteHarness();
+        var (homeClock, holderClock) = (new SteppableWallClock(time), new SteppableWallClock(time));
+        var home = await GcSites.StartAsync(harness, homeClock, Leases);
+        var holder = await GcSites.StartAsync(harness, holderClock, Leases);
+        var greeter = await Greeter.TakeAsync(holder, new Greeter().Offer(home));
+
+        (homeClock.Step, holderClock.Step) = (TimeSpan.FromMinutes(homeStepMinutes), TimeSpan.FromMinutes(holderStepMinutes));
+        await AdvanceAsync(time, Leases.LeaseDuration * 2, home, holder);
+
+        Assert.Equal(1, home.ExportedCount);
+        Assert.Equal("hello still", greeter.Greet("still"));
+    }
+
     [Fact]
     public async Task A_crashed_holders_variable_is_reclaimed_after_the_lease_expires_and_not_before()
     {
