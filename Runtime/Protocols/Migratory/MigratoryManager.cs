@@ -69,10 +69,16 @@ internal sealed class MigratoryManager
         (Requester Entry, Requester Previous)? placed = null;
         lock (_gate)
         {
+            // The chain drops every entry up to lastHop as served: a hop never issued would drop sites that never had the
+            // state. -1 is a site that never had it.
+            if (lastHop < -1 || lastHop >= _nextHop)
+                throw new ProtocolViolationException($"Site {requester.Site} asked for the state of object #{_home.Key:x16} as its holder since hop {lastHop}, a hop this home never gave.");
             lost = _lostReason;
             if (lost is null && _repairing)
             {
-                // Placed once the dead site is skipped, so no FORWARD names a site about to leave the chain.
+                // Placed once the dead site is skipped, so no FORWARD names a site about to leave the chain. A site has one
+                // request at a time (a GET sent again replaces the first), which bounds what waits here.
+                _held.RemoveAll(h => h.Requester.Site == requester.Site);
                 _held.Add((requester, lastHop));
                 return;
             }

@@ -245,4 +245,33 @@ public sealed class MigratoryFaultTests
     }
 
     private sealed record QuietSites(Site Home, Counter Counter, MigratoryManager Manager, Site SiteD, Counter D, Counter E, SilenceableTransport Quiet, Site SiteE);
+
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(-2L)]
+    public async Task A_request_claiming_a_hop_this_home_never_gave_is_refused_and_the_chain_kept(long lastHop)
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, others) = await MigratorySites.ShareAsync(harness, 2, callTimeout: TimeSpan.FromSeconds(15));
+        var (a, b) = (others[0], others[1]);
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        Assert.Equal(1, a.Increment());
+        var gate = Gates.New();
+        var held = a.HoldAsync(gate);
+        await Gates.EnteredAsync(gate).WaitAsync(TimeSpan.FromSeconds(10));
+        var atB = b.IncrementAsync();
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 2 && harness.Sites[1].Counters.Received(MessageKind.Forward) == 1);
+        Assert.Equal(3, manager.ChainLength);
+        var peer = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
+        await peer.HandshakeAsync();
+
+        var forged = new StateRequest { ObjectKey = Tessera.Sites.ReferenceTable.HandleOf(b)!.ObjectKey, LastHop = lastHop };
+        await peer.Connection.SendAsync(WireCodec.Encode(forged), CancellationToken.None);
+
+        await peer.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, manager.ChainLength);
+        Gates.Release(gate);
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, await atB.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
