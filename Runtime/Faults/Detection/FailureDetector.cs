@@ -46,7 +46,11 @@ internal sealed class FailureDetector : IDisposable
         _sweep = time.CreateTimer(static state => ((FailureDetector)state!).Sweep(), this, _period, _period);
     }
 
-    public void OnHeartbeat(PeerConnection connection, Heartbeat heartbeat) => connection.Post(new HeartbeatAck { EchoedSentAt = heartbeat.SentAt });
+    /// <remarks>
+    /// Only if the send queue has room: a peer that sends heartbeats and reads nothing would otherwise leave a blocked
+    /// send here for each one, without bound. A full queue has frames on their way to the peer, which count as traffic.
+    /// </remarks>
+    public void OnHeartbeat(PeerConnection connection, Heartbeat heartbeat) => connection.TryPostNow(new HeartbeatAck { EchoedSentAt = heartbeat.SentAt });
 
     public void OnHeartbeatAck(PeerConnection connection, HeartbeatAck ack)
     {
@@ -93,7 +97,8 @@ internal sealed class FailureDetector : IDisposable
     private void Watch(PeerConnection connection, bool paused)
     {
         var link = connection.Link;
-        if (link.IsIdle(_options.HeartbeatInterval)) connection.Post(new Heartbeat { SentAt = _time.GetTimestamp() });
+        // An idle link whose queue is full is stalled, not idle: one more heartbeat each sweep would only wait there.
+        if (link.IsIdle(_options.HeartbeatInterval)) connection.TryPostNow(new Heartbeat { SentAt = _time.GetTimestamp() });
         if (paused) return;
         if (link.TryDeclareSilent(_options))
             _health.Suspect(connection.Peer, $"silent for {link.SinceReceived.TotalMilliseconds:0} ms, past its bound of {link.SilenceBound(_options).TotalMilliseconds:0} ms");

@@ -139,22 +139,14 @@ internal sealed class StationaryCaller
         var other => throw new ProtocolViolationException($"Site {handle.Home} answered a call with {other.Kind}."),
     };
 
-    /// <summary>Tells home the caller gave up, so a method that honours its token can stop.</summary>
+    /// <summary>
+    /// Tells home the caller gave up, so a method that honours its token can stop; best effort, and only if the send
+    /// queue has room, since a link stalled long enough for calls to give up would keep a blocked send per call.
+    /// </summary>
     private static void Abandon(PeerConnection? connection, long callId)
     {
         if (connection is null || callId == 0 || connection.IsClosed) return;
-        _ = SendCancelAsync(connection, callId);
-    }
-
-    private static async Task SendCancelAsync(PeerConnection connection, long callId)
-    {
-        try
-        {
-            await connection.SendAsync(new CancelCall { CallId = callId }, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (TesseraException)
-        {
-        }
+        connection.TryPostNow(new CancelCall { CallId = callId });
     }
 
     private static Exception ToException(CallFault fault, ProxyHandle handle, uint methodId) => fault.Code switch
