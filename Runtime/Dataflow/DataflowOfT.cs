@@ -136,9 +136,7 @@ public sealed class Dataflow<T>
         ArgumentNullException.ThrowIfNull(error);
         if (Proxy is { } proxy)
         {
-            if (IsDetermined) return false;
-            proxy.RequestFail(this, error);
-            return IsFaulted;
+            return !IsDetermined && proxy.RequestFail(this, error);
         }
         return BindCounter.Fault(TrySetFault(error));
     }

@@ -40,8 +40,8 @@ internal sealed class VariableProxy<T> : IImportedVariable
     private readonly HeldWeight _weight;
 
     // The encoded value the manager announced, kept only while a bind from here waits: it won if it sent these bytes.
-    private byte[]? _boundValue;
-    private int _bindsWaiting;
+    private VariableOutcome? _decided;
+    private int _requestsWaiting;
 
     public VariableProxy(VariableTable table, Dataflow<T> variable, SiteIdentity manager, ImmutableArray<string> hints, ulong key, DataflowCodec<T> codec, Credit credit)
     {
@@ -88,26 +88,36 @@ internal sealed class VariableProxy<T> : IImportedVariable
     public bool RequestBind(Dataflow<T> variable, T value)
         => RequestBindAsync(variable, value, CancellationToken.None).GetAwaiter().GetResult();
 
-    public void RequestFail(Dataflow<T> variable, Exception error)
-        => RequestAndWaitAsync(variable, () => VariableOutcomes.Fault(error), CancellationToken.None).GetAwaiter().GetResult();
+    /// <summary>As <see cref="RequestBind"/> for a fault: true if the manager's outcome is this fault (its type, message and stack trace).</summary>
+    public bool RequestFail(Dataflow<T> variable, Exception error)
+        => RequestOutcomeAsync(variable, () => VariableOutcomes.Fault(error), CancellationToken.None).GetAwaiter().GetResult();
 
-    public async Task<bool> RequestBindAsync(Dataflow<T> variable, T value, CancellationToken cancellationToken)
+    public Task<bool> RequestBindAsync(Dataflow<T> variable, T value, CancellationToken cancellationToken)
+        => RequestOutcomeAsync(variable, () => VariableOutcomes.Value(_table.Site, value, _codec), cancellationToken);
+
+    /// <summary>Whether the outcome the manager decided is the one this site sent, as seen by the requests waiting now.</summary>
+    private async Task<bool> RequestOutcomeAsync(Dataflow<T> variable, Func<VariableOutcome> encode, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _bindsWaiting);
+        Interlocked.Increment(ref _requestsWaiting);
         try
         {
-            var sent = await RequestAndWaitAsync(variable, () => VariableOutcomes.Value(_table.Site, value, _codec), cancellationToken).ConfigureAwait(false);
-            return sent is not null && Volatile.Read(ref _boundValue) is { } bound && bound.AsSpan().SequenceEqual(sent.Value);
+            var sent = await RequestAndWaitAsync(variable, encode, cancellationToken).ConfigureAwait(false);
+            return sent is not null && Volatile.Read(ref _decided) is { } decided && IsSame(decided, sent);
         }
         finally
         {
-            if (Interlocked.Decrement(ref _bindsWaiting) == 0) Volatile.Write(ref _boundValue, null);
+            if (Interlocked.Decrement(ref _requestsWaiting) == 0) Volatile.Write(ref _decided, null);
         }
     }
 
+    private static bool IsSame(VariableOutcome decided, VariableOutcome sent)
+        => decided.IsFault == sent.IsFault && (decided.IsFault
+            ? decided.FaultType == sent.FaultType && decided.FaultMessage == sent.FaultMessage && decided.FaultStackTrace == sent.FaultStackTrace
+            : decided.Value.AsSpan().SequenceEqual(sent.Value));
+
     public void OnBound(VariableOutcome outcome)
     {
-        if (!outcome.IsFault && Volatile.Read(ref _bindsWaiting) > 0) Volatile.Write(ref _boundValue, outcome.Value);
+        if (Volatile.Read(ref _requestsWaiting) > 0) Volatile.Write(ref _decided, outcome);
         try
         {
             VariableOutcomes.Apply(_table.Site, Variable, outcome, _codec, Manager);

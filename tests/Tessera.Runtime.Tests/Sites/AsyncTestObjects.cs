@@ -78,6 +78,8 @@ public partial class VariableKeeper
 
     public virtual bool TryBind(int value) => _variable!.TryBind(value);
 
+    public virtual bool TryFail(string why) => _variable!.TryFail(new InvalidOperationException(why));
+
     public virtual int Read() => _variable!.Value;
 
     public virtual Dataflow<int> Fresh() => _variable = new Dataflow<int>();

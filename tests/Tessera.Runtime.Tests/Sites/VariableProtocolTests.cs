@@ -73,6 +73,28 @@ public sealed class VariableProtocolTests
     }
 
     [Fact]
+    public async Task Conflicting_faults_from_two_sites_leave_one_winner_and_only_its_site_is_told_it_won()
+    {
+        await using var harness = new SiteHarness();
+        var manager = await harness.StartSiteAsync();
+        var (first, second) = (await harness.StartSiteAsync(), await harness.StartSiteAsync());
+        var keeper1 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(first));
+        var keeper2 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(second));
+        var variable = new Dataflow<int>();
+        keeper1.Keep(variable);
+        keeper2.Keep(variable);
+
+        using var start = new Barrier(2);
+        var fail1 = Task.Run(() => { start.SignalAndWait(); return keeper1.TryFail("first"); });
+        var fail2 = Task.Run(() => { start.SignalAndWait(); return keeper2.TryFail("second"); });
+        var won = await Task.WhenAll(fail1, fail2).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Single(won, w => w);
+        var fault = Assert.Throws<RemoteException>(() => variable.GetValue(TimeSpan.FromSeconds(10)));
+        Assert.Contains(won[0] ? "first" : "second", fault.Message);
+    }
+
+    [Fact]
     public async Task A_bind_at_the_manager_and_a_remote_bind_conflict_cleanly()
     {
         await using var harness = new SiteHarness();
