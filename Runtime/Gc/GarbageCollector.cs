@@ -91,7 +91,7 @@ internal sealed class GarbageCollector
         }
     }
 
-    public void OnLeaseRenewal(PeerConnection from, LeaseRenewal message) => TableFor(message.Table, from).RenewLeases(message.Keys);
+    public void OnLeaseRenewal(PeerConnection from, LeaseRenewal message) => TableFor(message.Table, from).RenewLeases(from, message.Keys);
 
     /// <summary>Stops the timer and sends the weight still waiting, so a site that stops cleanly leaks nothing at its peers.</summary>
     public async Task StopAsync()

@@ -12,7 +12,8 @@ internal interface IGcTable
 {
     void OnWeightReturned(ulong key, ReadOnlySpan<Credit> credits);
 
-    void RenewLeases(ReadOnlySpan<ulong> keys);
+    /// <summary><paramref name="holder"/> renews its leases on <paramref name="keys"/>.</summary>
+    void RenewLeases(Sites.PeerConnection holder, ReadOnlySpan<ulong> keys);
 
     /// <summary>Drops every entry whose lease ran out; returns their keys.</summary>
     List<ulong> ReclaimExpiredLeases();

@@ -218,7 +218,8 @@ internal sealed class ReferenceTable : IGcTable
         RaiseUnexported(dropped);
     }
 
-    public void RenewLeases(ReadOnlySpan<ulong> keys)
+    /// <remarks>A key no longer exported is left alone: the holder learns it at its next call.</remarks>
+    public void RenewLeases(PeerConnection holder, ReadOnlySpan<ulong> keys)
     {
         lock (_gate)
         {

@@ -121,15 +121,19 @@ internal sealed class VariableExports
         }
     }
 
-    public void RenewLeases(ReadOnlySpan<ulong> keys)
+    /// <returns>The keys this site does not export, or null if there are none.</returns>
+    public List<ulong>? RenewLeases(ReadOnlySpan<ulong> keys)
     {
+        List<ulong>? unknown = null;
         lock (_gate)
         {
             foreach (var key in keys)
             {
                 if (_byKey.TryGetValue(key, out var export)) RenewLocked(export);
+                else (unknown ??= new List<ulong>()).Add(key);
             }
         }
+        return unknown;
     }
 
     /// <summary>Drops every export whose lease ran out: the weight still outstanding belongs to holders that went silent.</summary>

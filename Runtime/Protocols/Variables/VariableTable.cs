@@ -78,14 +78,16 @@ internal sealed class VariableTable : IGcTable
             // A proxy that was determined meanwhile ignores this; one that is not (its lease ran out while it was cut
             // off) would otherwise wait for an outcome nobody will send.
             Logger.LogDebug("Site {Peer} registered for variable #{Key:x16}, which this site no longer exports.", proxySite.Peer, register.Key);
-            var unknown = new EntityNotFoundException($"Site {Site.Identity} no longer manages dataflow variable #{register.Key:x16}: its lease ran out or every reference was released.");
-            SendOutcome(proxySite, register.Key, VariableOutcomes.Fault(unknown));
+            SendOutcome(proxySite, register.Key, VariableOutcomes.Fault(NoLongerManaged(register.Key)));
         }
         else if (decided)
         {
             exported.Tell(proxySite, register.Key);
         }
     }
+
+    private EntityNotFoundException NoLongerManaged(ulong key)
+        => new($"Site {Site.Identity} no longer manages dataflow variable #{key:x16}: its lease ran out or every reference was released.");
 
     public void OnBind(PeerConnection binder, VariableBind bind)
     {
@@ -139,7 +141,16 @@ internal sealed class VariableTable : IGcTable
 
     public void OnWeightReturned(ulong key, ReadOnlySpan<Credit> credits) => Exports.OnWeightReturned(key, credits);
 
-    public void RenewLeases(ReadOnlySpan<ulong> keys) => Exports.RenewLeases(keys);
+    /// <summary>
+    /// A renewal for a variable no longer exported comes from a proxy whose lease ran out while its connection stayed
+    /// up (a silent partition, a paused process): it re-registers only on a new connection, so it is told here, or it
+    /// would wait for an outcome nobody sends. Only if the queue has room; the next renewal tries again.
+    /// </summary>
+    public void RenewLeases(PeerConnection holder, ReadOnlySpan<ulong> keys)
+    {
+        if (Exports.RenewLeases(keys) is not { } unknown) return;
+        foreach (var key in unknown) holder.TryPostNow(new VariableBound { Key = key, Outcome = VariableOutcomes.Fault(NoLongerManaged(key)) });
+    }
 
     public List<ulong> ReclaimExpiredLeases() => Exports.ReclaimExpiredLeases();
 

@@ -103,6 +103,29 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task A_holder_whose_variable_lease_ran_out_while_its_connection_stayed_up_is_told_at_its_next_renewal()
+    {
+        var time = new FakeTimeProvider();
+        await using var harness = new SiteHarness();
+        var manager = await GcSites.StartAsync(harness, time, Leases);
+        var holder = await GcSites.StartAsync(harness, time, Leases);
+        var atHolder = new VariableRelay();
+        var relay = await VariableRelay.TakeAsync(manager, atHolder.Offer(holder));
+        await relay.HoldAsync(1, new Dataflow<int>());
+        await Poll.UntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 1);
+
+        // One jump past the lease: the manager's tick reclaims the variable before the holder's renewal arrives, and
+        // the connection stays up, as in a silent partition, so the holder never registers again.
+        time.Advance(Leases.LeaseDuration + TimeSpan.FromSeconds(5));
+        await TimersDueNowRanAsync(time);
+
+        var told = await Assert.ThrowsAsync<RemoteException>(() => atHolder.ReadAsync(1).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(typeof(EntityNotFoundException).FullName, told.RemoteTypeName);
+        Assert.Equal(0, manager.Variables.ExportCount);
+        Assert.Equal(1, manager.ConnectionCount);
+    }
+
+    [Fact]
     public async Task A_ticket_outlives_any_lease()
     {
         var time = new FakeTimeProvider();
