@@ -50,13 +50,7 @@ public sealed class VariableProtocolTests
     public async Task Conflicting_binds_from_two_sites_leave_one_winner_everywhere_and_exactly_one_failure()
     {
         await using var harness = new SiteHarness();
-        var manager = await harness.StartSiteAsync();
-        var (first, second) = (await harness.StartSiteAsync(), await harness.StartSiteAsync());
-        var keeper1 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(first));
-        var keeper2 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(second));
-        var variable = new Dataflow<int>();
-        keeper1.Keep(variable);
-        keeper2.Keep(variable);
+        var (variable, keeper1, keeper2) = await KeptAtTwoOtherSitesAsync(harness);
 
         using var start = new Barrier(2);
         var bind1 = Task.Run(() => Outcome(() => { start.SignalAndWait(); keeper1.Bind(1); }));
@@ -76,13 +70,7 @@ public sealed class VariableProtocolTests
     public async Task Conflicting_faults_from_two_sites_leave_one_winner_and_only_its_site_is_told_it_won()
     {
         await using var harness = new SiteHarness();
-        var manager = await harness.StartSiteAsync();
-        var (first, second) = (await harness.StartSiteAsync(), await harness.StartSiteAsync());
-        var keeper1 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(first));
-        var keeper2 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(second));
-        var variable = new Dataflow<int>();
-        keeper1.Keep(variable);
-        keeper2.Keep(variable);
+        var (variable, keeper1, keeper2) = await KeptAtTwoOtherSitesAsync(harness);
 
         using var start = new Barrier(2);
         var fail1 = Task.Run(() => { start.SignalAndWait(); return keeper1.TryFail("first"); });
@@ -206,6 +194,19 @@ public sealed class VariableProtocolTests
         Assert.Equal(1, cutters[1].Cuts);
         Assert.Equal(2, binder.Counters.Sent(MessageKind.VariableBind));
         Assert.Equal(1, manager.Counters.Received(MessageKind.VariableBind));
+    }
+
+    /// <summary>A variable managed at one site and kept by a keeper at each of two others.</summary>
+    private static async Task<(Dataflow<int> Variable, VariableKeeper Keeper1, VariableKeeper Keeper2)> KeptAtTwoOtherSitesAsync(SiteHarness harness)
+    {
+        var manager = await harness.StartSiteAsync();
+        var (first, second) = (await harness.StartSiteAsync(), await harness.StartSiteAsync());
+        var keeper1 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(first));
+        var keeper2 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(second));
+        var variable = new Dataflow<int>();
+        keeper1.Keep(variable);
+        keeper2.Keep(variable);
+        return (variable, keeper1, keeper2);
     }
 
     private static Exception? Outcome(Action bind)
