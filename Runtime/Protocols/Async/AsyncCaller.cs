@@ -146,7 +146,11 @@ internal sealed class AsyncCaller
 
     private void WaitForRoom(ValueTask send, CancellationTokenSource giveUp, PeerConnection connection, long deadline, CancellationToken cancellationToken)
     {
-        using var expiry = _site.Options.TimeProvider.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), giveUp, _clock.Until(deadline), Timeout.InfiniteTimeSpan);
+        // Both reach giveUp through registrations, whose disposal waits out a callback already running: a timer's own
+        // callback may still run after the timer is disposed, and would cancel (or find disposed) the source the thread
+        // reuses for its next send.
+        using var expiry = new CancellationTokenSource(_clock.Until(deadline), _site.Options.TimeProvider);
+        using var onExpiry = expiry.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), giveUp);
         using var cancellation = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), giveUp);
         try
         {
