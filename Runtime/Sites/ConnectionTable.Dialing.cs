@@ -43,9 +43,11 @@ internal sealed partial class ConnectionTable
                 }
             }
             var tried = failures.Count == 0 ? "the reference names no address" : string.Join("; ", failures);
+            // False when the peer's own connection took the slot meanwhile: it is reachable, whatever the hints said.
+            if (!TryFail(peer, slot, new SiteUnreachableException($"Site {peer} is unreachable ({tried})."))) return;
             // Epochs: no hint reached the peer, and another site or incarnation now listens where it did.
             if (answeredInstead is { } successor) OnRestarted(peer, successor);
-            if (TryFail(peer, slot, new SiteUnreachableException($"Site {peer} is unreachable ({tried})."))) DialFailed?.Invoke(peer, $"no address answered ({tried})");
+            DialFailed?.Invoke(peer, $"no address answered ({tried})");
         }
         catch (Exception ex)
         {

@@ -27,16 +27,20 @@ public sealed class ConnectionTableTests
         Assert.Contains(connection, site.Connections.Established());
     }
 
-    [Fact]
-    public async Task A_dial_that_fails_after_the_peers_own_connection_took_the_slot_leaves_the_peer_reachable()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_dial_that_fails_after_the_peers_own_connection_took_the_slot_leaves_the_peer_reachable(bool anotherSiteAnswers)
     {
         await using var harness = new SiteHarness();
         var connectMayFail = new TaskCompletionSource();
+        // The dial fails to connect, or (a stale hint) reaches another site, which would read as the peer's restart.
+        var hint = anotherSiteAnswers ? (await harness.StartSiteAsync()).Address : "mem:unreachable";
         // The peer's id is the smaller, so this site yields to the peer's connection while its own dial is out.
-        var site = await harness.StartSiteAsync(id: new Guid("7fffffff-ffff-ffff-ffff-ffffffffffff"), wrapTransport: inner => new GatedTransport(inner, connectMayFail.Task, fail: true));
+        var site = await harness.StartSiteAsync(id: new Guid("7fffffff-ffff-ffff-ffff-ffffffffffff"), wrapTransport: inner => new GatedTransport(inner, connectMayFail.Task, fail: !anotherSiteAnswers));
         var peer = SiteIdentity.NewIncarnation(new Guid("00000000-0000-0000-0000-000000000001"));
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var waiting = site.Connections.GetAsync(peer, ["mem:unreachable"], cancellation.Token).AsTask();
+        var waiting = site.Connections.GetAsync(peer, [hint], cancellation.Token).AsTask();
 
         var raw = new SilentConnection(onSend: () => { });
         var inbound = PeerConnection.ForAcceptor(raw, site.Connections);
@@ -49,7 +53,7 @@ public sealed class ConnectionTableTests
 
         // The failed dial must neither make the reachable peer suspect nor hand its stale error to later callers.
         Assert.Equal(FaultState.Ok, site.Health.StateOf(peer));
-        Assert.Same(inbound, await site.Connections.GetAsync(peer, ["mem:unreachable"], cancellation.Token));
+        Assert.Same(inbound, await site.Connections.GetAsync(peer, [hint], cancellation.Token));
         Assert.Contains(inbound, site.Connections.Established());
     }
 
