@@ -124,13 +124,17 @@ public sealed class Dataflow<T>
         if (!won && !Matches(value)) throw Refusal(value);
     }
 
-    /// <summary>Ends the variable in a fault, rethrown wherever the value is used. Throws if it is already bound or faulted.</summary>
+    /// <summary>Ends the variable in a fault, rethrown wherever the value is used. Throws if it is already bound, or faulted with another fault.</summary>
     public void Fail(Exception error)
     {
         if (!TryFail(error)) throw new DataflowBindingConflictException("a fault (" + error.Message + ")", Describe());
     }
 
-    /// <summary>Ends the variable in a fault unless it is already determined; returns whether this fault ended it.</summary>
+    /// <summary>
+    /// Ends the variable in a fault unless it is already determined; returns whether it ended with this fault. A fault
+    /// equal to the one that ended it (same type and message) counts as this one, as an equal value does
+    /// for <see cref="TryBind"/>: at the manager, or when sites fail the variable at once.
+    /// </summary>
     public bool TryFail(Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -138,7 +142,7 @@ public sealed class Dataflow<T>
         {
             return !IsDetermined && proxy.RequestFail(this, error);
         }
-        return BindCounter.Fault(TrySetFault(error));
+        return BindCounter.Fault(TrySetFault(error)) || MatchesFault(error);
     }
 
     /// <summary>Runs <paramref name="callback"/> once the variable is determined (at once, on the thread pool, if it already is).</summary>
@@ -186,6 +190,9 @@ public sealed class Dataflow<T>
     internal Exception? Fault => IsFaulted ? _fault!.SourceException : null;
 
     private bool Matches(T value) => TryGetValue(out var existing) && EqualityComparer<T>.Default.Equals(existing, value);
+
+    private bool MatchesFault(Exception error)
+        => Fault is { } held && held.GetType() == error.GetType() && held.Message == error.Message;
 
     private DataflowBindingConflictException Conflict(T value) => new(value?.ToString() ?? "null", Describe());
 

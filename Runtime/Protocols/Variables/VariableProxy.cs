@@ -88,7 +88,7 @@ internal sealed class VariableProxy<T> : IImportedVariable
     public bool RequestBind(Dataflow<T> variable, T value)
         => RequestBindAsync(variable, value, CancellationToken.None).GetAwaiter().GetResult();
 
-    /// <summary>As <see cref="RequestBind"/> for a fault: true if the manager's outcome is this fault (its type, message and stack trace).</summary>
+    /// <summary>As <see cref="RequestBind"/> for a fault: true if the manager's outcome is this fault or an equal one (same type and message).</summary>
     public bool RequestFail(Dataflow<T> variable, Exception error)
         => RequestOutcomeAsync(variable, () => VariableOutcomes.Fault(error), CancellationToken.None).GetAwaiter().GetResult();
 
@@ -112,7 +112,7 @@ internal sealed class VariableProxy<T> : IImportedVariable
 
     private static bool IsSame(VariableOutcome decided, VariableOutcome sent)
         => decided.IsFault == sent.IsFault && (decided.IsFault
-            ? decided.FaultType == sent.FaultType && decided.FaultMessage == sent.FaultMessage && decided.FaultStackTrace == sent.FaultStackTrace
+            ? decided.FaultType == sent.FaultType && decided.FaultMessage == sent.FaultMessage
             : decided.Value.AsSpan().SequenceEqual(sent.Value));
 
     public void OnBound(VariableOutcome outcome)

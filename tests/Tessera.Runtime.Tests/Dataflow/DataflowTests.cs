@@ -47,6 +47,8 @@ public sealed class DataflowTests
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await variable);
         Assert.Throws<DataflowBindingConflictException>(() => variable.Bind(1));
         Assert.False(variable.TryFail(new InvalidOperationException("again")));
+        Assert.True(variable.TryFail(new InvalidOperationException("no value")));
+        variable.Fail(new InvalidOperationException("no value"));
     }
 
     [Fact]
