@@ -18,7 +18,7 @@ internal sealed class ExportEntry(object target, DistributedTypeInfo type)
     /// <summary>Live tickets for the entity: while any is live it stays exported, weight or not.</summary>
     public int Pins { get; set; }
 
-    /// <summary>A stamp of the site's monotonic clock (<c>CoarseClock</c>): a stepped wall clock must not move leases.</summary>
+    /// <summary>A stamp of the site's <see cref="LeaseClock"/>.</summary>
     public long LeaseExpiry { get; set; }
 
     /// <summary>Nothing refers to the entity from outside any more: all weight is home and no ticket is live.</summary>

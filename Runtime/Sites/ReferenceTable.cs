@@ -27,14 +27,12 @@ internal sealed class ReferenceTable : IGcTable
     private const int ShrinkAbove = 256;
     private int _pruneAt = InitialPruneThreshold;
 
-    private readonly CoarseClock _clock;
-    private readonly long _leaseStamps;
+    private readonly LeaseClock _leases;
 
     public ReferenceTable(Site site)
     {
         _site = site;
-        _clock = new CoarseClock(site.Options.TimeProvider);
-        _leaseStamps = _clock.StampsIn(site.Options.Gc.LeaseDuration);
+        _leases = new LeaseClock(site.Options);
     }
 
     /// <summary>An export was dropped; raised outside the table's lock.</summary>
@@ -233,7 +231,7 @@ internal sealed class ReferenceTable : IGcTable
     /// <summary>Drops every export whose lease ran out: weight still outstanding belongs to holders that went silent.</summary>
     public List<ulong> ReclaimExpiredLeases()
     {
-        var now = _clock.Now;
+        var now = _leases.Now;
         var reclaimed = new List<ulong>();
         lock (_gate)
         {
@@ -290,7 +288,7 @@ internal sealed class ReferenceTable : IGcTable
 
     private void RenewLocked(ExportEntry entry)
     {
-        var expiry = _clock.Now + _leaseStamps;
+        var expiry = _leases.ExpiryFromNow;
         if (expiry > entry.LeaseExpiry) entry.LeaseExpiry = expiry;
     }
 

@@ -25,7 +25,7 @@ internal abstract class ExportedVariable(VariableTable table)
 
     public WeightLedger Outstanding { get; private set; } = new();
 
-    /// <summary>A stamp of the site's monotonic clock (<c>CoarseClock</c>): a stepped wall clock must not move leases.</summary>
+    /// <summary>A stamp of the site's <see cref="Gc.LeaseClock"/>.</summary>
     public long LeaseExpiry { get; set; }
 
     /// <summary>Proxy sites to tell of the outcome; null once they were told, and a site that registers later is told at once.</summary>

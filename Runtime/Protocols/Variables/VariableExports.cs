@@ -20,14 +20,12 @@ internal sealed class VariableExports
     private readonly Dictionary<ulong, ExportedVariable> _byKey = new();
     private readonly VariableTable _table;
 
-    private readonly CoarseClock _clock;
-    private readonly long _leaseStamps;
+    private readonly LeaseClock _leases;
 
     public VariableExports(VariableTable table)
     {
         _table = table;
-        _clock = new CoarseClock(table.Site.Options.TimeProvider);
-        _leaseStamps = _clock.StampsIn(table.Site.Options.Gc.LeaseDuration);
+        _leases = new LeaseClock(table.Site.Options);
     }
 
     public int Count
@@ -139,7 +137,7 @@ internal sealed class VariableExports
     /// <summary>Drops every export whose lease ran out: the weight still outstanding belongs to holders that went silent.</summary>
     public List<ulong> ReclaimExpiredLeases()
     {
-        var now = _clock.Now;
+        var now = _leases.Now;
         var reclaimed = new List<ulong>();
         lock (_gate)
         {
@@ -160,7 +158,7 @@ internal sealed class VariableExports
 
     private void RenewLocked(ExportedVariable export)
     {
-        var expiry = _clock.Now + _leaseStamps;
+        var expiry = _leases.ExpiryFromNow;
         if (expiry > export.LeaseExpiry) export.LeaseExpiry = expiry;
     }
 
