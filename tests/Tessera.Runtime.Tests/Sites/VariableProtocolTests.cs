@@ -27,13 +27,8 @@ public sealed class VariableProtocolTests
     public async Task A_remote_bind_is_one_message_to_the_manager_and_one_to_each_registered_proxy()
     {
         await using var harness = new SiteHarness();
-        var manager = await harness.StartSiteAsync();
-        var (first, second) = (await harness.StartSiteAsync(), await harness.StartSiteAsync());
-        var keeper1 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(first));
-        var keeper2 = await VariableKeeper.TakeAsync(manager, new VariableKeeper().Offer(second));
-        var variable = new Dataflow<int>();
-        keeper1.Keep(variable);
-        keeper2.Keep(variable);
+        var (variable, keeper1, keeper2) = await KeptAtTwoOtherSitesAsync(harness);
+        var (manager, first, second) = (harness.Sites[0], harness.Sites[1], harness.Sites[2]);
         await WaitUntilAsync(() => manager.Counters.Received(MessageKind.VariableRegister) == 2);
 
         keeper1.Bind(7);
@@ -196,7 +191,7 @@ public sealed class VariableProtocolTests
         Assert.Equal(1, manager.Counters.Received(MessageKind.VariableBind));
     }
 
-    /// <summary>A variable managed at one site and kept by a keeper at each of two others.</summary>
+    /// <summary>A variable managed at one site and kept by a keeper at each of two others: the harness's first three sites, in that order.</summary>
     private static async Task<(Dataflow<int> Variable, VariableKeeper Keeper1, VariableKeeper Keeper2)> KeptAtTwoOtherSitesAsync(SiteHarness harness)
     {
         var manager = await harness.StartSiteAsync();
