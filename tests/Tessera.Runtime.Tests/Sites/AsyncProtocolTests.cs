@@ -47,8 +47,7 @@ public sealed class AsyncProtocolTests
     public async Task A_call_that_times_out_in_a_full_send_queue_never_goes_out_and_says_it_did_not_run()
     {
         await using var harness = new SiteHarness();
-        TaskCompletionSource? held = null;
-        harness.Network.DeliveryDelay = () => Volatile.Read(ref held) is { } gate ? new ValueTask(gate.Task) : default;
+        var link = new HeldLink(harness.Network);
         // A small frame limit at home keeps the link's buffer small (it must admit one whole frame), so it fills fast.
         var home = await harness.StartSiteAsync(transportOptions: new TransportOptions { MaxFrameSize = 4096 });
         var caller = await harness.StartSiteAsync(TimeSpan.FromSeconds(1), transportOptions: new TransportOptions { SendQueueCapacity = 2 });
@@ -56,7 +55,7 @@ public sealed class AsyncProtocolTests
         Assert.Equal(0, await sequencer.Count().AsTask().WaitAsync(TestTimeouts.Default));
 
         // Nothing reaches home: the link's buffer fills, then the send queue, then a send waits out its deadline.
-        Volatile.Write(ref held, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        link.Hold();
         var (queued, timeout) = await Task.Run(() =>
         {
             for (var sent = 0; ; sent++)
@@ -73,8 +72,7 @@ public sealed class AsyncProtocolTests
         }).WaitAsync(TestTimeouts.Default);
         Assert.False(timeout.MayHaveRun);
         Assert.Contains("did not run", timeout.Message);
-        Volatile.Read(ref held)!.SetResult();
-        Volatile.Write(ref held, null);
+        link.Open();
 
         // Count goes out behind every note that was queued, and would count the timed-out one had it gone too.
         Assert.Equal(queued, await sequencer.Count().AsTask().WaitAsync(TestTimeouts.Default));

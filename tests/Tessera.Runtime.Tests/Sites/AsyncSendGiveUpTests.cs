@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Tessera.Runtime.Tests.Transport;
 using Tessera.Transport;
-using Tessera.Transport.InMemory;
 using Xunit;
 
 namespace Tessera.Runtime.Tests.Sites;
@@ -151,17 +150,5 @@ public sealed class AsyncSendGiveUpTests
             if (Environment.CurrentManagedThreadId == Volatile.Read(ref _watched) && state is CancellationTokenSource) Deadlines.Push((callback, state));
             return System.CreateTimer(callback, state, dueTime, period);
         }
-    }
-
-    /// <summary>Holds every byte on the network's links made afterwards until opened.</summary>
-    private sealed class HeldLink
-    {
-        private TaskCompletionSource? _held;
-
-        public HeldLink(InMemoryNetwork network) => network.DeliveryDelay = () => Volatile.Read(ref _held) is { } held ? new ValueTask(held.Task) : default;
-
-        public void Hold() => Volatile.Write(ref _held, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-
-        public void Open() => Interlocked.Exchange(ref _held, null)?.TrySetResult();
     }
 }
