@@ -15,7 +15,7 @@ internal readonly struct RequestReply
     /// <summary>A decoded reply; a <see cref="CallReply"/> (from a frame MemoryPack read) is kept as its result bytes, as if read by hand.</summary>
     public RequestReply(WireMessage message)
     {
-        if (message is CallReply reply) _callResult = EncodedBytes.Of(reply.Result ?? throw CallFrames.MissingArray(nameof(CallReply), "its result is null"));
+        if (message is CallReply reply) _callResult = EncodedBytes.Of(reply.Result);
         else _message = message;
     }
 

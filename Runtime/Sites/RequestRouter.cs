@@ -36,7 +36,7 @@ internal sealed class RequestRouter : IMessageHandler
     public void RegisterAsyncReplies(Action<PeerConnection, long, EncodedBytes> handler)
     {
         _asyncReplies = handler;
-        Register<AsyncReply>((connection, reply) => handler(connection, reply.CallId, EncodedBytes.Of(reply.Result ?? throw CallFrames.MissingArray(nameof(AsyncReply), "its result is null"))));
+        Register<AsyncReply>((connection, reply) => handler(connection, reply.CallId, EncodedBytes.Of(reply.Result)));
     }
 
     public void OnRequest(PeerConnection connection, WireMessage message)

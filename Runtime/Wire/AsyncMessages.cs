@@ -25,6 +25,8 @@ public sealed partial class AsyncCall : WireMessage
     public byte[]? TraceContext { get; init; }
 
     public override MessageKind Kind => MessageKind.AsyncCall;
+
+    internal override string? FindNullField() => NullIn(nameof(Arguments), Arguments);
 }
 
 /// <summary>Binds an async call's reply variable: the encoded result (empty for a completion).</summary>
@@ -36,6 +38,8 @@ public sealed partial class AsyncReply : WireMessage
     public byte[] Result { get; init; } = Array.Empty<byte>();
 
     public override MessageKind Kind => MessageKind.AsyncReply;
+
+    internal override string? FindNullField() => NullIn(nameof(Result), Result);
 }
 
 /// <summary>Fails an async call's reply variable. Counted as a reply: a call is still one message each way.</summary>
@@ -53,6 +57,8 @@ public sealed partial class AsyncFault : WireMessage
     public string? StackTrace { get; init; }
 
     public override MessageKind Kind => MessageKind.AsyncReply;
+
+    internal override string? FindNullField() => NullIn(nameof(ExceptionType), ExceptionType) ?? NullIn(nameof(Message), Message);
 }
 
 /// <summary>Why an async call ended without a result.</summary>

@@ -75,7 +75,7 @@ internal static class CallFrames
         var objectKey = (ulong)reader.Int64();
         var methodId = (uint)reader.Int32();
         var timeoutMilliseconds = reader.Int64();
-        var arguments = reader.RequiredArray("its arguments are null");
+        var arguments = reader.RequiredArray($"its {nameof(CallRequest.Arguments)} is null");
         var traceContext = reader.Array();
         reader.EnsureEnd();
         call = new ReceivedCall(callId, objectKey, methodId, timeoutMilliseconds, EncodedBytes.CopyOf(arguments), traceContext);
@@ -92,7 +92,7 @@ internal static class CallFrames
         var callId = reader.Int64();
         var objectKey = (ulong)reader.Int64();
         var methodId = (uint)reader.Int32();
-        var arguments = reader.RequiredArray("its arguments are null");
+        var arguments = reader.RequiredArray($"its {nameof(CallRequest.Arguments)} is null");
         var cancellable = reader.Byte();
         if (cancellable > 1) throw reader.Malformed($"its Cancellable flag is {cancellable}");
         var traceContext = reader.Array();
@@ -130,14 +130,11 @@ internal static class CallFrames
         if (!IsMessage(frame, tag, ReplyMembers)) return false;
         var reader = new FrameReader(frame, message);
         callId = reader.Int64();
-        var bytes = reader.RequiredArray("its result is null");
+        var bytes = reader.RequiredArray($"its {nameof(CallReply.Result)} is null");
         reader.EnsureEnd();
         result = EncodedBytes.CopyOf(bytes);
         return true;
     }
-
-    /// <summary>What a message MemoryPack decoded gets for the null array a frame read here is refused for.</summary>
-    internal static ProtocolViolationException MissingArray(string message, string why) => new($"A frame is not a valid Tessera message: it is a {message}, but {why}.");
 
     private static bool IsMessage(ReadOnlySpan<byte> frame, byte tag, byte members) => frame.Length >= 2 && frame[0] == tag && frame[1] == members;
 
@@ -222,12 +219,12 @@ internal static class CallFrames
 internal readonly record struct ReceivedCall(long CallId, ulong ObjectKey, uint MethodId, long TimeoutMilliseconds, EncodedBytes Arguments, byte[]? TraceContext)
 {
     public static ReceivedCall From(CallRequest request)
-        => new(request.CallId, request.ObjectKey, request.MethodId, request.TimeoutMilliseconds, EncodedBytes.Of(request.Arguments ?? throw CallFrames.MissingArray(nameof(CallRequest), "its arguments are null")), request.TraceContext);
+        => new(request.CallId, request.ObjectKey, request.MethodId, request.TimeoutMilliseconds, EncodedBytes.Of(request.Arguments), request.TraceContext);
 }
 
 /// <summary>An <see cref="AsyncCall"/> as home receives it, without the message object. Call id 0 is a one-way send.</summary>
 internal readonly record struct ReceivedAsyncCall(long CallId, ulong ObjectKey, uint MethodId, EncodedBytes Arguments, bool Cancellable, byte[]? TraceContext)
 {
     public static ReceivedAsyncCall From(AsyncCall call)
-        => new(call.CallId, call.ObjectKey, call.MethodId, EncodedBytes.Of(call.Arguments ?? throw CallFrames.MissingArray(nameof(AsyncCall), "its arguments are null")), call.Cancellable, call.TraceContext);
+        => new(call.CallId, call.ObjectKey, call.MethodId, EncodedBytes.Of(call.Arguments), call.Cancellable, call.TraceContext);
 }

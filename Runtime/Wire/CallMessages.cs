@@ -21,6 +21,8 @@ public sealed partial class CallRequest : WireMessage
     public byte[]? TraceContext { get; init; }
 
     public override MessageKind Kind => MessageKind.Call;
+
+    internal override string? FindNullField() => NullIn(nameof(Arguments), Arguments);
 }
 
 /// <summary>The successful end of a call: the MemoryPack-encoded result (empty for void).</summary>
@@ -32,6 +34,8 @@ public sealed partial class CallReply : WireMessage, IReplyMessage
     public byte[] Result { get; init; } = Array.Empty<byte>();
 
     public override MessageKind Kind => MessageKind.Reply;
+
+    internal override string? FindNullField() => NullIn(nameof(Result), Result);
 
     long IReplyMessage.ReplyTo => CallId;
 }
@@ -70,6 +74,8 @@ public sealed partial class CallFault : WireMessage, IReplyMessage
     public string? StackTrace { get; init; }
 
     public override MessageKind Kind => MessageKind.Reply;
+
+    internal override string? FindNullField() => NullIn(nameof(ExceptionType), ExceptionType) ?? NullIn(nameof(Message), Message);
 
     long IReplyMessage.ReplyTo => CallId;
 }

@@ -23,6 +23,9 @@ public sealed partial class WeightReturn : WireMessage
     public EntityTable Table { get; init; }
 
     public override MessageKind Kind => MessageKind.WeightReturn;
+
+    internal override string? FindNullField()
+        => NullIn(nameof(Keys), Keys) ?? NullIn(nameof(Counts), Counts) ?? NullIn(nameof(Levels), Levels) ?? NullIn(nameof(Mantissas), Mantissas);
 }
 
 /// <summary>A holder renews its lease on every entity of the receiving home it still holds a proxy for.</summary>
@@ -35,6 +38,8 @@ public sealed partial class LeaseRenewal : WireMessage
     public EntityTable Table { get; init; }
 
     public override MessageKind Kind => MessageKind.LeaseRenewal;
+
+    internal override string? FindNullField() => NullIn(nameof(Keys), Keys);
 }
 
 /// <summary>

@@ -18,6 +18,8 @@ public sealed partial class StateRequest : WireMessage
     public long LastHop { get; init; }
 
     public override MessageKind Kind => MessageKind.Get;
+
+    internal override string? FindNullField() => NullIn(nameof(RequesterHints), RequesterHints);
 }
 
 /// <summary>FORWARD: from the manager to the last requester, naming the site that gets the state after it.</summary>
@@ -36,6 +38,8 @@ public sealed partial class StateForward : WireMessage
     public long Hop { get; init; }
 
     public override MessageKind Kind => MessageKind.Forward;
+
+    internal override string? FindNullField() => NullIn(nameof(SuccessorHints), SuccessorHints);
 }
 
 /// <summary>TOKEN: the object's state, sent by its holder to the next requester (possibly the home).</summary>
@@ -54,6 +58,8 @@ public sealed partial class StateToken : WireMessage
     public byte[] State { get; init; } = Array.Empty<byte>();
 
     public override MessageKind Kind => MessageKind.Token;
+
+    internal override string? FindNullField() => NullIn(nameof(State), State);
 }
 
 /// <summary>From the manager: the state is gone for everybody; waiting and later calls fail.</summary>
@@ -65,6 +71,8 @@ public sealed partial class StateLost : WireMessage
     public string Reason { get; init; } = "";
 
     public override MessageKind Kind => MessageKind.StateLost;
+
+    internal override string? FindNullField() => NullIn(nameof(Reason), Reason);
 }
 
 /// <summary>Failures only: the manager asks a requester which hop it last received, to learn whether the state outlived a dead site.</summary>
@@ -120,6 +128,8 @@ public sealed partial class StateReroute : WireMessage
     public long SuccessorHop { get; init; }
 
     public override MessageKind Kind => MessageKind.StateReroute;
+
+    internal override string? FindNullField() => NullIn(nameof(SuccessorHints), SuccessorHints);
 }
 
 [MemoryPackable]

@@ -18,6 +18,8 @@ public sealed partial class TakeRequest : WireMessage
     public ulong TypeFingerprint { get; init; }
 
     public override MessageKind Kind => MessageKind.Take;
+
+    internal override string? FindNullField() => NullIn(nameof(Secret), Secret) ?? NullIn(nameof(TypeName), TypeName);
 }
 
 public enum TakeStatus : byte
@@ -49,6 +51,8 @@ public sealed partial class TakeReply : WireMessage, IReplyMessage
     public ulong ActualFingerprint { get; init; }
 
     public override MessageKind Kind => MessageKind.TakeReply;
+
+    internal override string? FindNullField() => NullIn(nameof(ActualTypeName), ActualTypeName);
 
     long IReplyMessage.ReplyTo => RequestId;
 }

@@ -21,6 +21,8 @@ public sealed partial class VariableBind : WireMessage
     public VariableOutcome Outcome { get; init; } = new();
 
     public override MessageKind Kind => MessageKind.VariableBind;
+
+    internal override string? FindNullField() => NullIn(nameof(Outcome), Outcome) ?? Outcome.FindNullField();
 }
 
 /// <summary>The manager tells a registered proxy site how the variable was determined.</summary>
@@ -32,6 +34,8 @@ public sealed partial class VariableBound : WireMessage
     public VariableOutcome Outcome { get; init; } = new();
 
     public override MessageKind Kind => MessageKind.VariableBound;
+
+    internal override string? FindNullField() => NullIn(nameof(Outcome), Outcome) ?? Outcome.FindNullField();
 }
 
 /// <summary>A value (encoded by the variable's codec) or a fault.</summary>
@@ -47,4 +51,9 @@ public sealed partial class VariableOutcome
     public string FaultMessage { get; init; } = "";
 
     public string? FaultStackTrace { get; init; }
+
+    internal string? FindNullField()
+        => WireMessage.NullIn($"{nameof(VariableBind.Outcome)}.{nameof(Value)}", Value)
+            ?? WireMessage.NullIn($"{nameof(VariableBind.Outcome)}.{nameof(FaultType)}", FaultType)
+            ?? WireMessage.NullIn($"{nameof(VariableBind.Outcome)}.{nameof(FaultMessage)}", FaultMessage);
 }

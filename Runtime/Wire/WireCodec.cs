@@ -45,6 +45,8 @@ internal static class WireCodec
         {
             throw new ProtocolViolationException($"A frame of {frame.Length} bytes is not a valid Tessera message: {ex.Message}", ex);
         }
-        return message ?? throw new ProtocolViolationException("A frame decoded to an empty message.");
+        if (message is null) throw new ProtocolViolationException("A frame decoded to an empty message.");
+        if (message.FindNullField() is { } missing) throw new ProtocolViolationException($"A frame of {frame.Length} bytes is not a valid Tessera message: it is a {message.GetType().Name}, but {missing}.");
+        return message;
     }
 }

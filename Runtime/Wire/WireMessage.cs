@@ -1,3 +1,4 @@
+using System;
 using MemoryPack;
 
 namespace Tessera.Wire;
@@ -42,4 +43,16 @@ public abstract partial class WireMessage
 {
     [MemoryPackIgnore]
     public abstract MessageKind Kind { get; }
+
+    /// <summary>
+    /// What is missing from a message that arrived with a required field null, or null if nothing is.
+    /// MemoryPack reads null for any array or string the sender wrote as null, whatever the field's
+    /// annotation says, and a handler that trusted the annotation would fail on a <see cref="NullReferenceException"/>.
+    /// </summary>
+    internal virtual string? FindNullField() => null;
+
+    internal static string? NullIn(string field, object? value) => value is null ? $"its {field} is null" : null;
+
+    internal static string? NullIn(string field, string?[]? values)
+        => values is null ? $"its {field} is null" : Array.IndexOf(values, null) >= 0 ? $"its {field} hold a null" : null;
 }

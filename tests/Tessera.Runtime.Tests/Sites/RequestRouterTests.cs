@@ -37,23 +37,6 @@ public sealed class RequestRouterTests
     }
 
     [Fact]
-    public void Decoded_call_messages_with_a_null_array_are_refused_as_the_frames_read_by_hand_are()
-    {
-        var router = new RequestRouter();
-        router.RegisterCalls((_, _) => Assert.Fail("A call without arguments was run."));
-        router.RegisterAsyncCalls((_, _) => Assert.Fail("An async call without arguments was run."));
-        router.RegisterAsyncReplies((_, _, _) => Assert.Fail("An async reply without a result was taken."));
-
-        var call = Assert.Throws<ProtocolViolationException>(() => router.OnRequest(null!, new CallRequest { CallId = 1, Arguments = null! }));
-        var asyncCall = Assert.Throws<ProtocolViolationException>(() => router.OnRequest(null!, new AsyncCall { CallId = 1, Arguments = null! }));
-        var asyncReply = Assert.Throws<ProtocolViolationException>(() => router.OnRequest(null!, new AsyncReply { CallId = 1, Result = null! }));
-
-        Assert.Contains("CallRequest, but its arguments are null", call.Message);
-        Assert.Contains("AsyncCall, but its arguments are null", asyncCall.Message);
-        Assert.Contains("AsyncReply, but its result is null", asyncReply.Message);
-    }
-
-    [Fact]
     public void A_call_nobody_registered_for_is_a_protocol_violation()
     {
         var router = new RequestRouter();

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Tessera.Runtime.Tests.Transport;
+using Tessera.Runtime.Tests.Wire;
 using Tessera.Sites;
 using Tessera.Transport;
 using Tessera.Wire;
@@ -106,18 +107,22 @@ public sealed class RobustnessTests
         Assert.Equal(FaultState.Ok, caller.Health.StateOf(home.Identity));
     }
 
-    [Fact]
-    public async Task A_take_request_without_a_secret_is_answered_as_a_wrong_secret()
+    [Theory]
+    [MemberData(nameof(WireCodecTests.MessagesWithANullField), MemberType = typeof(WireCodecTests))]
+    public async Task A_message_without_a_required_field_closes_its_connection_as_a_protocol_violation_and_the_site_serves_on(string type, string missing)
     {
         await using var harness = new SiteHarness();
-        var home = await harness.StartSiteAsync();
+        var log = new CapturedLog();
+        var home = await harness.StartSiteAsync(configure: options => options with { LoggerFactory = log });
+        var greeter = await Greeter.TakeAsync(await harness.StartSiteAsync(), new Greeter().OfferUnlimited(home));
         var peer = await RawPeer.ConnectAsync(harness.Network.CreateTransport(), home.Address);
         await peer.HandshakeAsync();
 
-        await peer.Connection.SendAsync(WireCodec.Encode(new TakeRequest { RequestId = 5, ObjectKey = 1, Secret = null!, TypeName = "x" }), CancellationToken.None);
+        await peer.Connection.SendAsync(WireCodec.Encode(WireCodecTests.WithANullField(type)), CancellationToken.None);
 
-        var reply = await peer.ReceiveAsync<TakeReply>().WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(TakeStatus.SecretMismatch, reply.Status);
+        await peer.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains(log.Lines, line => line.Contains("is not a valid Tessera message: it is a " + type + ", but " + missing));
+        Assert.Equal("hello still", greeter.Greet("still"));
     }
 
     [Fact]

@@ -158,7 +158,7 @@ public sealed class CallFramesTests
 
         Assert.Contains($"claims a {int.MaxValue}-byte array", tooLong.Message);
         Assert.Contains("1 bytes follow its last member", extra.Message);
-        Assert.Contains("its arguments are null", missing.Message);
+        Assert.Contains("it is a CallRequest, but its Arguments is null", missing.Message);
         Assert.Contains("its Cancellable flag is 2", flag.Message);
     }
 
