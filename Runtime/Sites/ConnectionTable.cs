@@ -49,6 +49,8 @@ internal sealed partial class ConnectionTable
 
     public TimeProvider Time => _time;
 
+    public int MaxMessagesWaitingForRoom => _transportOptions.MaxMessagesWaitingForRoom;
+
     /// <summary>A connection to a peer became the one in use.</summary>
     public event Action<PeerConnection>? PeerConnected;
 

@@ -30,6 +30,7 @@ internal sealed partial class PeerConnection : IFrameSink
     private readonly SiteIdentity? _expectedPeer;
     private volatile Phase _phase;
     private int _homeCalls;
+    private int _postsWaitingForRoom;
     private Exception? _closeReason;
 
     private PeerConnection(IFrameConnection connection, ConnectionTable table, Phase phase, SiteIdentity? expectedPeer)
@@ -120,8 +121,35 @@ internal sealed partial class PeerConnection : IFrameSink
         // A ValueTask may be consumed once: as a task from here on.
         var sending = send.AsTask();
         if (sending.Exception?.InnerException is FrameTooLargeException tooLarge) return tooLarge;
-        _ = ObserveAsync(new ValueTask(sending));
+        if (sending.IsCompleted) _ = ObserveAsync(new ValueTask(sending));
+        else WaitForRoom(sending);
         return null;
+    }
+
+    /// <summary>
+    /// A post found the send queue full. Posts wait for room without a deadline, since nobody awaits them, so the
+    /// peer's reading is what bounds them: past the limit it reads far slower than it sends, and is cut off.
+    /// </summary>
+    private void WaitForRoom(Task sending)
+    {
+        var waiting = Interlocked.Increment(ref _postsWaitingForRoom);
+        _ = ObserveWaitingAsync(sending);
+        if (waiting != _table.MaxMessagesWaitingForRoom + 1) return;
+        var reason = new PeerNotReadingException($"Site {Peer} did not read: {waiting} messages owed to it waited for room in a full send queue of this connection (TransportOptions.MaxMessagesWaitingForRoom is {_table.MaxMessagesWaitingForRoom}).");
+        _table.Logger.LogWarning("Closing connection {Connection}: {Reason}", this, reason.Message);
+        Abort(reason);
+    }
+
+    private async Task ObserveWaitingAsync(Task sending)
+    {
+        try
+        {
+            await ObserveAsync(new ValueTask(sending)).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _postsWaitingForRoom);
+        }
     }
 
     /// <summary>Sends the request built for a fresh id and waits for the reply that carries that id.</summary>

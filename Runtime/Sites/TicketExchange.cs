@@ -145,8 +145,7 @@ internal sealed class TicketExchange
     {
         try
         {
-            // A null array is what the wire gives for a missing one.
-            if (request.Secret is not { Length: TicketSecret.Size }) return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.SecretMismatch };
+            if (request.Secret.Length != TicketSecret.Size) return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.SecretMismatch };
             var grant = _table.Redeem(request.ObjectKey, new TicketSecret(request.Secret), request.TypeName, request.TypeFingerprint);
             if (!TryResolveAlias(grant.ObjectKey, out var key) || !_site.References.TryGrant(key, out var credit))
                 return new TakeReply { RequestId = request.RequestId, Status = TakeStatus.NotFound };

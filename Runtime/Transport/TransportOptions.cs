@@ -11,6 +11,13 @@ public sealed record TransportOptions
     /// <summary>Frames queued per connection before <see cref="IFrameConnection.SendAsync"/> waits; at most 1,048,576.</summary>
     public int SendQueueCapacity { get; init; } = 1024;
 
+    /// <summary>
+    /// Messages nobody awaits (an <c>[Async]</c> call's result, GC and dataflow messages) that may wait at once for room in
+    /// one connection's full send queue; one more closes the connection with <see cref="PeerNotReadingException"/>. A peer
+    /// that reads keeps this near zero; keep it above the callers' <c>SiteOptions.MaxOutstandingAsyncCalls</c>.
+    /// </summary>
+    public int MaxMessagesWaitingForRoom { get; init; } = 65_536;
+
     /// <summary>How long a dial may take before it fails, and how long an accepted connection may take to say Hello.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -29,6 +36,8 @@ public sealed record TransportOptions
         if (SendQueueCapacity < 1) throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, "The send queue needs room for at least one frame.");
         if (SendQueueCapacity > Framing.SendQueue.MaxCapacity)
             throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, $"The send queue holds at most {Framing.SendQueue.MaxCapacity} frames.");
+        if (MaxMessagesWaitingForRoom < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxMessagesWaitingForRoom), MaxMessagesWaitingForRoom, "At least one message must be allowed to wait for room.");
         if (MaxConnections < 1) throw new ArgumentOutOfRangeException(nameof(MaxConnections), MaxConnections, "A site needs room for at least one connection.");
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "The connect timeout must be positive.");
         Tls?.Validate();
