@@ -57,12 +57,16 @@ internal sealed class ChainInquiries
 
     /// <summary>
     /// The manager asks which hop this site last received. A site that handed the state on is no longer
-    /// active, but its answer is what proves the state got past a dead site, so it is looked up among the imports too.
+    /// active, but its answer is what proves the state got past a dead site, so it is looked up among the imports too,
+    /// and, once its reference is released, in the token it sent, which the outbox keeps at least until it arrived.
     /// </summary>
     public void OnQuery(PeerConnection from, StateQuery query)
     {
-        var proxy = _protocol.Find(new SiteIdentity(query.HomeSiteId, query.HomeIncarnation), query.ObjectKey);
-        _ = ReplyAsync(from, new StateQueryReply { RequestId = query.RequestId, LastHop = proxy?.LastHop ?? -1 });
+        var home = new SiteIdentity(query.HomeSiteId, query.HomeIncarnation);
+        var lastHop = _protocol.Find(home, query.ObjectKey)?.LastHop
+            ?? _protocol.Outbox.Find(new ParcelKey(home, query.ObjectKey, MessageKind.Token))?.SenderLastHop
+            ?? -1;
+        _ = ReplyAsync(from, new StateQueryReply { RequestId = query.RequestId, LastHop = lastHop });
     }
 
     public void OnReroute(PeerConnection from, StateReroute reroute)
@@ -87,8 +91,16 @@ internal sealed class ChainInquiries
             _protocol.SendToken(home, key, next, token.State);
             return true;
         }
-        _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}; it stays here.", key, home, deadHop);
-        return proxy is not null && _protocol.Accept(proxy, successor?.Hop ?? deadHop, token.State);
+        var hop = successor?.Hop ?? deadHop;
+        if (proxy is not null)
+        {
+            _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}; it stays here.", key, home, deadHop);
+            return _protocol.Accept(proxy, hop, token.State);
+        }
+        // This site's reference was released after it handed the state on, so nothing here can hold it: home always can.
+        _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}, and this site no longer references the object; it goes home.", key, home, deadHop);
+        _protocol.SendToken(home, key, new Requester(home, ImmutableArray<string>.Empty, hop), token.State);
+        return true;
     }
 
     /// <summary>Sends a request and waits for its reply, within the call deadline. A request that could not be sent is tried again; null if there is no answer.</summary>

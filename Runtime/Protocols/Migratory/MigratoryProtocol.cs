@@ -172,13 +172,14 @@ internal sealed class MigratoryProtocol
     public void ForgetForward(ulong key, long hop) => Outbox.Forget(new ParcelKey(Self, key, MessageKind.Forward, hop));
 
     /// <summary>Registers the state leaving for <paramref name="successor"/>; <see cref="SendToken(MigratoryProxy, Parcel)"/> sends it.</summary>
-    public Parcel HoldToken(MigratoryProxy proxy, Requester successor, byte[] state) => HoldToken(proxy.Home, proxy.Key, successor, state);
+    public Parcel HoldToken(MigratoryProxy proxy, Requester successor, byte[] state) => HoldToken(proxy.Home, proxy.Key, successor, state, proxy.LastHop);
 
-    public Parcel HoldToken(SiteIdentity home, ulong key, Requester successor, byte[] state)
+    public Parcel HoldToken(SiteIdentity home, ulong key, Requester successor, byte[] state, long senderLastHop = -1)
     {
         var token = new StateToken { HomeSiteId = home.Id, HomeIncarnation = home.Incarnation, ObjectKey = key, Hop = successor.Hop, State = state };
         _logger.LogDebug("Handing the state of object #{Key:x16} of {Home} to {Successor} (hop {Hop}).", key, home, successor.Site, successor.Hop);
-        return Outbox.Hold(new ParcelKey(home, key, MessageKind.Token), new Parcel(successor.Site, successor.Hints, token, keepIfStranded: true));
+        var parcel = new Parcel(successor.Site, successor.Hints, token, keepIfStranded: true, senderLastHop);
+        return Outbox.Hold(new ParcelKey(home, key, MessageKind.Token), parcel);
     }
 
     public void SendToken(MigratoryProxy proxy, Parcel token) => Outbox.Deliver(new ParcelKey(proxy.Home, proxy.Key, MessageKind.Token), token);

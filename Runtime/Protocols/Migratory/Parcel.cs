@@ -22,12 +22,13 @@ internal sealed class Parcel
     private bool _queuedOnce;
     private int _attempt;
 
-    public Parcel(SiteIdentity to, ImmutableArray<string> hints, WireMessage message, bool keepIfStranded)
+    public Parcel(SiteIdentity to, ImmutableArray<string> hints, WireMessage message, bool keepIfStranded, long senderLastHop = -1)
     {
         To = to;
         Hints = hints.IsDefault ? ImmutableArray<string>.Empty : hints;
         Message = message;
         KeepIfStranded = keepIfStranded;
+        SenderLastHop = senderLastHop;
     }
 
     public SiteIdentity To { get; }
@@ -35,6 +36,13 @@ internal sealed class Parcel
     public ImmutableArray<string> Hints { get; }
 
     public WireMessage Message { get; }
+
+    /// <summary>
+    /// For a token: the hop at which this site last received the state it hands on, or -1 if it never held it (a
+    /// reroute). The sender's reference may be released while the token is on its way, and the manager may still ask
+    /// this site how far the state got.
+    /// </summary>
+    public long SenderLastHop { get; }
 
     /// <summary>Kept when its peer fails before it was ever queued, so the manager can send it elsewhere (tokens).</summary>
     public bool KeepIfStranded { get; }

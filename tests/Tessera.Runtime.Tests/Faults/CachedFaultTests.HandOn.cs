@@ -1,3 +1,5 @@
+using Tessera.Infrastructure;
+using Tessera.Protocols.Migratory;
 using Tessera.Runtime.Tests.Sites;
 using Tessera.Wire;
 using Xunit;
@@ -17,7 +19,7 @@ public sealed partial class CachedFaultTests
         var cutters = new List<ConnectionCutter>();
         var (home, counter, ticket) = await ShareAsync(harness, Transient);
         var siteA = await StartAsync(harness, faults: Transient, wrap: t => Cutter(cutters, t));
-        var (_, atB, gate, held) = await ForwardedWithNobodyWaitingAsync(harness, home, counter, ticket, siteA, Transient);
+        var (_, _, atB, gate, held) = await ForwardedWithNobodyWaitingAsync(harness, home, counter, ticket, siteA, Transient);
         cutters[0].CutNext(MessageKind.Token);
 
         Gates.Release(gate);
@@ -33,7 +35,7 @@ public sealed partial class CachedFaultTests
         await using var harness = new SiteHarness();
         var (home, counter, ticket) = await ShareAsync(harness, Unhurried);
         var siteA = await StartAsync(harness, faults: Unhurried);
-        var (siteB, atB, gate, held) = await ForwardedWithNobodyWaitingAsync(harness, home, counter, ticket, siteA, Steady);
+        var (_, siteB, atB, gate, held) = await ForwardedWithNobodyWaitingAsync(harness, home, counter, ticket, siteA, Steady);
         Assert.True(harness.Network.KillTransport(siteB.Address));
         Gates.Release(gate);
         await held.WaitAsync(Patient);
@@ -47,12 +49,54 @@ public sealed partial class CachedFaultTests
         foreach (var call in atB) Assert.Equal(FaultState.PermFail, (await Assert.ThrowsAsync<EntityFaultException>(() => call.WaitAsync(Patient))).State);
     }
 
+    [Fact]
+    public async Task A_state_that_never_left_a_holder_which_released_its_reference_goes_home_when_the_next_site_dies()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, ticket) = await ShareAsync(harness, Unhurried);
+        var siteA = await StartAsync(harness, faults: Unhurried);
+        var (a, siteB, atB, gate, held) = await ForwardedWithNobodyWaitingAsync(harness, home, counter, ticket, siteA, Steady);
+        Assert.True(harness.Network.KillTransport(siteB.Address));
+        Gates.Release(gate);
+        await held.WaitAsync(Patient);
+        await Poll.UntilAsync(() => siteA.Counters.Received(MessageKind.Token) == 1);
+        // A handed the state on as it came, so nothing here holds or awaits it: its reference may go.
+        RemoteReference.Release(a);
+
+        home.Health.Fail(siteB.Identity, "the test's verdict");
+
+        // Nobody at A can hold the state any more; home always can.
+        Assert.Equal(1, await Task.Run(() => counter.Increment()).WaitAsync(Patient));
+        Assert.Equal(1, siteA.Counters.Sent(MessageKind.Token));
+        foreach (var call in atB) Assert.Equal(FaultState.PermFail, (await Assert.ThrowsAsync<EntityFaultException>(() => call.WaitAsync(Patient))).State);
+    }
+
+    [Fact]
+    public async Task A_holder_that_released_its_reference_after_handing_the_state_on_still_says_how_far_the_state_got()
+    {
+        await using var harness = new SiteHarness();
+        var (home, _, ticket) = await ShareAsync(harness, Steady);
+        var (siteA, siteB) = (await StartAsync(harness, faults: Steady), await StartAsync(harness, faults: Steady));
+        var (a, b) = (await Counter.TakeAsync(siteA, ticket), await Counter.TakeAsync(siteB, ticket));
+        Assert.Equal(1, await Task.Run(() => a.Increment()).WaitAsync(Patient));
+        Assert.Equal(2, await Task.Run(() => b.Increment()).WaitAsync(Patient));
+        var heldAtA = ((ICachedObject)a).TesseraState;
+        var (key, lastHop) = (heldAtA.Key, heldAtA.LastHop);
+        RemoteReference.Release(a);
+
+        // What the manager asks, after a site dies, to learn whether the state got past it.
+        var answer = await home.Migratory.Inquiries.QueryLastHopAsync(new Requester(siteA.Identity, siteA.EndpointHints, 0), key).WaitAsync(Patient);
+
+        Assert.True(lastHop > 0);
+        Assert.Equal(lastHop, answer);
+    }
+
     /// <summary>
     /// Home holds the state until the returned gate opens. A call on <paramref name="siteA"/> asks for it, B's calls
     /// queue after A's request, and once the FORWARD to B has reached A, A's call gives up: nobody at A waits when
     /// the state comes.
     /// </summary>
-    private static async Task<(Site SiteB, List<Task<int>> AtB, string Gate, Task Held)> ForwardedWithNobodyWaitingAsync(
+    private static async Task<(Counter A, Site SiteB, List<Task<int>> AtB, string Gate, Task Held)> ForwardedWithNobodyWaitingAsync(
         SiteHarness harness, Site home, Counter counter, string ticket, Site siteA, FaultOptions faults)
     {
         var siteB = await StartAsync(harness, faults: faults);
@@ -67,6 +111,6 @@ public sealed partial class CachedFaultTests
         await Poll.UntilAsync(() => siteA.Counters.Received(MessageKind.Forward) == 1);
         giveUp.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => atA.WaitAsync(Patient));
-        return (siteB, atB, gate, held);
+        return (a, siteB, atB, gate, held);
     }
 }
