@@ -54,5 +54,5 @@ public abstract partial class WireMessage
     internal static string? NullIn(string field, object? value) => value is null ? $"its {field} is null" : null;
 
     internal static string? NullIn(string field, string?[]? values)
-        => values is null ? $"its {field} is null" : Array.IndexOf(values, null) >= 0 ? $"its {field} hold a null" : null;
+        => values is null ? $"its {field} is null" : Array.IndexOf(values, null) >= 0 ? $"its {field} holds a null" : null;
 }

@@ -168,7 +168,7 @@ internal sealed class AsyncServer
                     MemoryPackSerializationException => AsyncFaultCode.BadArguments,
                     _ => AsyncFaultCode.MethodThrew,
                 };
-                fault = new AsyncFault { CallId = call.CallId, Code = code, ExceptionType = ex.GetType().FullName ?? ex.GetType().Name, Message = ex.Message, StackTrace = ex.StackTrace };
+                fault = new AsyncFault { CallId = call.CallId, Code = code, ExceptionType = ex.GetType().FullName ?? ex.GetType().Name, Message = ex.Message ?? "", StackTrace = ex.StackTrace };
             }
             finally
             {

@@ -143,7 +143,8 @@ internal sealed class StationaryServer
                     CallId = request.CallId,
                     Code = CallFaultCode.MethodThrew,
                     ExceptionType = ex.GetType().FullName ?? ex.GetType().Name,
-                    Message = ex.Message,
+                    // An exception may override Message to return null, which the wire refuses.
+                    Message = ex.Message ?? "",
                     StackTrace = ex.StackTrace,
                 };
             }
@@ -204,6 +205,6 @@ internal sealed class StationaryServer
         return frame;
     }
 
-    private static CallFault Fault(long callId, CallFaultCode code, string type, string message)
-        => new() { CallId = callId, Code = code, ExceptionType = type, Message = message };
+    private static CallFault Fault(long callId, CallFaultCode code, string type, string? message)
+        => new() { CallId = callId, Code = code, ExceptionType = type, Message = message ?? "" };
 }

@@ -14,7 +14,7 @@ internal static class VariableOutcomes
 
     public static VariableOutcome Fault(Exception error) => error is RemoteException remote
         ? new VariableOutcome { IsFault = true, FaultType = remote.RemoteTypeName, FaultMessage = remote.RemoteMessage, FaultStackTrace = remote.RemoteStackTrace }
-        : new VariableOutcome { IsFault = true, FaultType = error.GetType().FullName ?? error.GetType().Name, FaultMessage = error.Message, FaultStackTrace = error.StackTrace };
+        : new VariableOutcome { IsFault = true, FaultType = error.GetType().FullName ?? error.GetType().Name, FaultMessage = error.Message ?? "", FaultStackTrace = error.StackTrace };
 
     /// <summary>Determines <paramref name="variable"/> from an outcome decided at <paramref name="origin"/>; false if it already was.</summary>
     public static bool Apply<T>(Site site, Dataflow<T> variable, VariableOutcome outcome, DataflowCodec<T> codec, SiteIdentity origin)

@@ -22,11 +22,11 @@ public sealed class WireCodecTests
         { nameof(TakeReply), "its ActualTypeName is null" },
         { nameof(WeightReturn), "its Mantissas is null" },
         { nameof(LeaseRenewal), "its Keys is null" },
-        { nameof(StateRequest), "its RequesterHints hold a null" },
+        { nameof(StateRequest), "its RequesterHints holds a null" },
         { nameof(StateForward), "its SuccessorHints is null" },
         { nameof(StateToken), "its State is null" },
         { nameof(StateLost), "its Reason is null" },
-        { nameof(StateReroute), "its SuccessorHints hold a null" },
+        { nameof(StateReroute), "its SuccessorHints holds a null" },
         { nameof(VariableBind), "its Outcome is null" },
         { nameof(VariableBound), "its Outcome.FaultMessage is null" },
     };
