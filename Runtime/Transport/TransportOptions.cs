@@ -14,7 +14,8 @@ public sealed record TransportOptions
     /// <summary>
     /// Messages nobody awaits (an <c>[Async]</c> call's result, GC and dataflow messages) that may wait at once for room in
     /// one connection's full send queue; one more closes the connection with <see cref="PeerNotReadingException"/>. A peer
-    /// that reads keeps this near zero; keep it above the callers' <c>SiteOptions.MaxOutstandingAsyncCalls</c>.
+    /// that reads keeps this near zero; keep it above the callers' <c>SiteOptions.MaxOutstandingAsyncCalls</c>, and above
+    /// the number of shared variables a program binds at once for one peer.
     /// </summary>
     public int MaxMessagesWaitingForRoom { get; init; } = 65_536;
 

@@ -81,26 +81,22 @@ internal sealed class ChainInquiries
     private bool RerouteHere(SiteIdentity home, ulong key, long deadHop, Requester? successor)
     {
         var proxy = _protocol.Find(home, key);
+        // Keeping the state here needs a reference to hold it: a site that released its own after handing the state on
+        // says no, and the manager asks again with home as the successor.
+        if (successor is null && proxy is null) return false;
         // A token that never left for the dead site is still this site's to place, whatever its forwards say (an
         // earlier skip may have sent it on from here without this site ever holding it again).
-        if (!_protocol.Outbox.TryTakeStranded(new ParcelKey(home, key, MessageKind.Token), deadHop, out var token))
+        if (!_protocol.Outbox.TryTakeStranded(new ParcelKey(home, key, MessageKind.Token), deadHop, out var stranded))
             return (proxy?.Reroute(deadHop, successor) ?? RerouteOutcome.Absent) == RerouteOutcome.Rerouted;
+        var state = ((StateToken)stranded.Message).State;
         if (successor is { } next && next.Site != _protocol.Self)
         {
             _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}; it goes to {Next} instead.", key, home, deadHop, next.Site);
-            _protocol.SendToken(home, key, next, token.State);
+            _protocol.SendToken(home, key, next, state, stranded.SenderLastHop);
             return true;
         }
-        var hop = successor?.Hop ?? deadHop;
-        if (proxy is not null)
-        {
-            _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}; it stays here.", key, home, deadHop);
-            return _protocol.Accept(proxy, hop, token.State);
-        }
-        // This site's reference was released after it handed the state on, so nothing here can hold it: home always can.
-        _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}, and this site no longer references the object; it goes home.", key, home, deadHop);
-        _protocol.SendToken(home, key, new Requester(home, ImmutableArray<string>.Empty, hop), token.State);
-        return true;
+        _logger.LogInformation("The state of object #{Key:x16} of {Home} never left for the dead requester at hop {Hop}; it stays here.", key, home, deadHop);
+        return proxy is not null && _protocol.Accept(proxy, successor?.Hop ?? deadHop, state);
     }
 
     /// <summary>Sends a request and waits for its reply, within the call deadline. A request that could not be sent is tried again; null if there is no answer.</summary>

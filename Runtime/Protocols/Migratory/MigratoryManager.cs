@@ -31,6 +31,7 @@ internal sealed class MigratoryManager
     // One recheck waits per dead site and silent site: every repair that finds the pair undecided again would
     // otherwise start another, and each would run its own repair when the silent site's health changes.
     private readonly HashSet<(SiteIdentity Dead, SiteIdentity Silent)> _rechecks = new();
+    private readonly Requester _homeSite;
     private Requester _tail;
     private long _nextHop = 1;
     private string? _lostReason;
@@ -40,6 +41,7 @@ internal sealed class MigratoryManager
     {
         _home = home;
         _protocol = protocol;
+        _homeSite = homeSite;
         _tail = homeSite;
         _chain.Add(new ChainEntry(homeSite, homeSite));
     }
@@ -273,6 +275,17 @@ internal sealed class MigratoryManager
                 Skip(failed);
                 continue;
             }
+            // Nobody follows the dead site, so the state would stay with its predecessor, which can say no only because
+            // it released its reference after handing the state on: the state comes home instead, in the dead site's place.
+            if (rerouted == false && successor is null && failed.From.Site != _protocol.Self)
+            {
+                var home = _homeSite with { Hop = failed.Requester.Hop };
+                if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, home).ConfigureAwait(false) == true)
+                {
+                    Skip(failed, home);
+                    continue;
+                }
+            }
             judged.Add(failed.Requester.Hop);
             // The predecessor, alive, did not answer: it may still hold the state it was to hand the dead site.
             if (rerouted is null && !_protocol.IsPermFail(failed.From.Site))
@@ -352,14 +365,17 @@ internal sealed class MigratoryManager
         return true;
     }
 
-    private void Skip(ChainEntry failed)
+    /// <summary>Takes <paramref name="failed"/> out of the chain, or puts home in its place when the state goes there instead.</summary>
+    private void Skip(ChainEntry failed, Requester? home = null)
     {
         lock (_gate)
         {
-            _chain.RemoveAll(e => e.Is(failed.Requester));
+            var at = _chain.FindIndex(e => e.Is(failed.Requester));
+            if (home is { } instead && at >= 0) _chain[at] = new ChainEntry(instead, failed.From);
+            else _chain.RemoveAll(e => e.Is(failed.Requester));
             var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
-            if (next >= 0) _chain[next] = _chain[next] with { From = failed.From };
-            if (failed.Is(_tail)) _tail = failed.From;
+            if (next >= 0) _chain[next] = _chain[next] with { From = home ?? failed.From };
+            if (failed.Is(_tail)) _tail = home ?? failed.From;
         }
         _protocol.ForgetForward(_home.Key, failed.Requester.Hop);
         _protocol.OnSkipped(_home, failed.Requester, failed.From);

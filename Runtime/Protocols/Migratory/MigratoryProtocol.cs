@@ -184,8 +184,8 @@ internal sealed class MigratoryProtocol
 
     public void SendToken(MigratoryProxy proxy, Parcel token) => Outbox.Deliver(new ParcelKey(proxy.Home, proxy.Key, MessageKind.Token), token);
 
-    public void SendToken(SiteIdentity home, ulong key, Requester successor, byte[] state)
-        => Outbox.Deliver(new ParcelKey(home, key, MessageKind.Token), HoldToken(home, key, successor, state));
+    public void SendToken(SiteIdentity home, ulong key, Requester successor, byte[] state, long senderLastHop)
+        => Outbox.Deliver(new ParcelKey(home, key, MessageKind.Token), HoldToken(home, key, successor, state, senderLastHop));
 
     /// <summary>Sent once: a requester that misses it asks again when its GET goes out again, and gets the same answer.</summary>
     public void SendLost(Requester requester, ulong key, string reason) => _ = SendLostAsync(requester, new StateLost { ObjectKey = key, Reason = reason });

@@ -63,13 +63,13 @@ internal sealed class Outbox
     }
 
     /// <summary>Takes back a token sent at <paramref name="hop"/> that never left for its (dead) peer, so it can go elsewhere.</summary>
-    public bool TryTakeStranded(ParcelKey key, long hop, out StateToken token)
+    public bool TryTakeStranded(ParcelKey key, long hop, out Parcel stranded)
     {
-        token = null!;
-        if (!_parcels.TryGetValue(key, out var parcel) || parcel.Message is not StateToken { } stranded || stranded.Hop != hop) return false;
+        stranded = null!;
+        if (!_parcels.TryGetValue(key, out var parcel) || parcel.Message is not StateToken { } token || token.Hop != hop) return false;
         if (!parcel.TryWithdraw()) return false;
         _parcels.TryRemove(new(key, parcel));
-        token = stranded;
+        stranded = parcel;
         return true;
     }
 
