@@ -30,6 +30,9 @@ public sealed class Dataflow
         {
             if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The default timeout must be positive (or infinite, explicitly).");
+            // Every wait would otherwise throw later, where the value is used, far from this setting.
+            if (value.TotalMilliseconds > int.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The default timeout can be at most int.MaxValue milliseconds (about 24.8 days), or infinite.");
             s_defaultTimeout = value;
         }
     }

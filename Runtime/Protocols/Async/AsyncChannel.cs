@@ -32,7 +32,8 @@ internal sealed class AsyncChannel : IDisposable
         _window = new Slots(window);
         _pending = new PendingCallTable(window);
         _clock = new CoarseClock(time);
-        var period = timeout / 8;
+        // A timer rounds its period down to whole milliseconds, and one of 0 fires once and never again.
+        var period = TimeSpan.FromTicks(Math.Max(timeout.Ticks / 8, TimeSpan.TicksPerMillisecond));
         _sweep = time.CreateTimer(static state => ((AsyncChannel)state!).Sweep(), this, period, period);
     }
 

@@ -87,6 +87,11 @@ internal sealed class HeldAsyncCalls
         _logger.LogInformation("Holding async calls to {Home} until it is reachable again.", home);
         while (true)
         {
+            if (_site.IsStopped)
+            {
+                FailAll(home, queue);
+                return;
+            }
             var state = health.State;
             if (state == FaultState.TempFail && !_site.Connections.IsEstablished(home))
             {
@@ -111,6 +116,21 @@ internal sealed class HeldAsyncCalls
                 Monitor.PulseAll(queue);
             }
             return;
+        }
+    }
+
+    /// <summary>This site stopped: nothing it holds will ever go out, and a stopped site's failure detector no longer tells the drain so.</summary>
+    private void FailAll(SiteIdentity home, Queue<PendingAsyncCall> queue)
+    {
+        lock (queue)
+        {
+            while (queue.TryDequeue(out var held))
+            {
+                held.ReturnArguments();
+                held.Fail(new ConnectionClosedException($"This site stopped while an async call of method 0x{held.MethodId:x8} on {held.Handle} was held for {home}; it was never sent."));
+            }
+            _queues.TryRemove(new KeyValuePair<SiteIdentity, Queue<PendingAsyncCall>>(home, queue));
+            Monitor.PulseAll(queue);
         }
     }
 

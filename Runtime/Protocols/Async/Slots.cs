@@ -49,7 +49,7 @@ internal sealed class Slots
             while (!TryTake())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (time.GetElapsedTime(started) >= timeout) return false;
+                if (timeout != System.Threading.Timeout.InfiniteTimeSpan && time.GetElapsedTime(started) >= timeout) return false;
                 // Checked under the gate that Release pulses under, so no wake-up falls between check and wait.
                 lock (_gate)
                 {
