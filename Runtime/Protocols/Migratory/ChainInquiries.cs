@@ -63,9 +63,10 @@ internal sealed class ChainInquiries
     public void OnQuery(PeerConnection from, StateQuery query)
     {
         var home = new SiteIdentity(query.HomeSiteId, query.HomeIncarnation);
-        var lastHop = _protocol.Find(home, query.ObjectKey)?.LastHop
-            ?? _protocol.Outbox.Find(new ParcelKey(home, query.ObjectKey, MessageKind.Token))?.SenderLastHop
-            ?? -1;
+        // A proxy made afresh after the release knows nothing of what the old one held.
+        var lastHop = Math.Max(
+            _protocol.Find(home, query.ObjectKey)?.LastHop ?? -1,
+            _protocol.Outbox.Find(new ParcelKey(home, query.ObjectKey, MessageKind.Token))?.SenderLastHop ?? -1);
         _ = ReplyAsync(from, new StateQueryReply { RequestId = query.RequestId, LastHop = lastHop });
     }
 
@@ -84,9 +85,13 @@ internal sealed class ChainInquiries
         // Keeping the state here needs a reference to hold it: a site that released its own after handing the state on
         // says no, and the manager asks again with home as the successor.
         if (successor is null && proxy is null) return false;
+        var tokenKey = new ParcelKey(home, key, MessageKind.Token);
+        // Asked again, the first answer unheard: the state is already on its way to the successor named.
+        if (successor is { } named && _protocol.Outbox.Find(tokenKey) is { Message: StateToken { } sent } onItsWay && sent.Hop == named.Hop && onItsWay.To == named.Site)
+            return true;
         // A token that never left for the dead site is still this site's to place, whatever its forwards say (an
         // earlier skip may have sent it on from here without this site ever holding it again).
-        if (!_protocol.Outbox.TryTakeStranded(new ParcelKey(home, key, MessageKind.Token), deadHop, out var stranded))
+        if (!_protocol.Outbox.TryTakeStranded(tokenKey, deadHop, out var stranded))
             return (proxy?.Reroute(deadHop, successor) ?? RerouteOutcome.Absent) == RerouteOutcome.Rerouted;
         var state = ((StateToken)stranded.Message).State;
         if (successor is { } next && next.Site != _protocol.Self)

@@ -50,8 +50,12 @@ internal sealed class ForwardSlot
         return successor;
     }
 
-    /// <summary>Skips the requester at <paramref name="deadHop"/>: the state goes to <paramref name="successor"/>, or stays if null.</summary>
-    public RerouteOutcome Reroute(long deadHop, Requester? successor)
+    /// <summary>
+    /// Skips the requester at <paramref name="deadHop"/>: the state goes to <paramref name="successor"/>, or stays if null.
+    /// <paramref name="mayGetState"/> says whether this site holds the state or awaits it: only then can a forward that
+    /// never arrived be voided.
+    /// </summary>
+    public RerouteOutcome Reroute(long deadHop, Requester? successor, bool mayGetState)
     {
         if (_skipped != 0 && deadHop == _skipped)
         {
@@ -66,7 +70,8 @@ internal sealed class ForwardSlot
             return RerouteOutcome.Rerouted;
         }
         if (_floor >= deadHop) return RerouteOutcome.HandedOn;
-        if (Next is not null) return RerouteOutcome.Absent;
+        // A proxy made afresh after this site's reference went (released, or collected) starts at floor 0 and has nothing.
+        if (Next is not null || !mayGetState) return RerouteOutcome.Absent;
         // The forward naming the dead site never arrived (its connection dropped): void it before it does.
         Skip(deadHop, successor);
         return RerouteOutcome.Rerouted;

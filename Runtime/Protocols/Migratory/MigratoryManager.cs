@@ -280,7 +280,9 @@ internal sealed class MigratoryManager
             if (rerouted == false && successor is null && failed.From.Site != _protocol.Self)
             {
                 var home = _homeSite with { Hop = failed.Requester.Hop };
-                if (await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, home).ConfigureAwait(false) == true)
+                // Already here: an earlier repair asked, and its answer was lost.
+                rerouted = _home.LastHop == home.Hop ? true : await _protocol.Inquiries.RerouteAsync(_home, failed.From, home.Hop, home).ConfigureAwait(false);
+                if (rerouted == true)
                 {
                     Skip(failed, home);
                     continue;

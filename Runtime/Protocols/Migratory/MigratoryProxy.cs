@@ -158,7 +158,7 @@ public sealed partial class MigratoryProxy
         lock (_gate)
         {
             if (_lostReason is not null) return RerouteOutcome.Absent;
-            outcome = _forward.Reroute(deadHop, successor);
+            outcome = _forward.Reroute(deadHop, successor, mayGetState: _presence != Presence.Empty);
             if (outcome == RerouteOutcome.Rerouted)
             {
                 ActivateLocked();

@@ -39,17 +39,7 @@ public sealed partial class CachedFaultTests
         await using var harness = new SiteHarness();
         var (home, counter, ticket) = await ShareAsync(harness, Unhurried);
         var siteA = await StartAsync(harness, faults: Unhurried);
-        var (a, siteB, atB, gate, held) = await ForwardedWithNobodyWaitingAsync(harness, home, counter, ticket, siteA, Steady);
-        Assert.True(harness.Network.KillTransport(siteB.Address));
-        Gates.Release(gate);
-        await held.WaitAsync(Patient);
-        // A message is counted before it is handled: the token is handed on once A's outbox holds it.
-        var atA = ((ICachedObject)a).TesseraState;
-        await Poll.UntilAsync(() => siteA.Migratory.Outbox.Find(new ParcelKey(home.Identity, atA.Key, MessageKind.Token)) is not null);
-        Assert.Equal(0, siteA.Counters.Sent(MessageKind.Token));
-        var (key, hopAtA) = (atA.Key, atA.LastHop);
-        // A handed the state on as it came, so nothing there holds or awaits it: its reference may go.
-        if (releasedAtA) RemoteReference.Release(a);
+        var (siteB, atB, key, hopAtA) = await StrandedAtAAsync(harness, home, counter, ticket, siteA, releasedAtA);
 
         home.Health.Fail(siteB.Identity, "the test's verdict");
 
@@ -85,6 +75,27 @@ public sealed partial class CachedFaultTests
 
         Assert.True(lastHop > 0);
         Assert.Equal(lastHop, answer);
+    }
+
+    /// <summary>
+    /// B dies before A, which got the state with nobody there waiting, could hand it on: the state is stranded at A, whose
+    /// reference is released if <paramref name="release"/>. Returns B, B's waiting calls, the object's key and A's hop.
+    /// </summary>
+    private static async Task<(Site SiteB, List<Task<int>> AtB, ulong Key, long HopAtA)> StrandedAtAAsync(
+        SiteHarness harness, Site home, Counter counter, string ticket, Site siteA, bool release)
+    {
+        var (a, siteB, atB, gate, held) = await ForwardedWithNobodyWaitingAsync(harness, home, counter, ticket, siteA, Steady);
+        Assert.True(harness.Network.KillTransport(siteB.Address));
+        Gates.Release(gate);
+        await held.WaitAsync(Patient);
+        // A message is counted before it is handled: the token is handed on once A's outbox holds it.
+        var atA = ((ICachedObject)a).TesseraState;
+        await Poll.UntilAsync(() => siteA.Migratory.Outbox.Find(new ParcelKey(home.Identity, atA.Key, MessageKind.Token)) is not null);
+        Assert.Equal(0, siteA.Counters.Sent(MessageKind.Token));
+        var hop = atA.LastHop;
+        // A handed the state on as it came, so nothing there holds or awaits it: its reference may go.
+        if (release) RemoteReference.Release(a);
+        return (siteB, atB, atA.Key, hop);
     }
 
     /// <summary>

@@ -17,14 +17,19 @@ internal sealed class ConnectionCutter(ITransport inner) : ITransport
     // cut and the reset are lost as well, and the link is not yet declared silent.
     private static readonly TimeSpan ResetDelay = TimeSpan.FromMilliseconds(300);
     private int _armed = Disarmed;
+    private int _passBeforeCut;
     private int _cuts;
 
     public int Cuts => Volatile.Read(ref _cuts);
 
     public string? LocalAddress => inner.LocalAddress;
 
-    /// <summary>The next message of <paramref name="kind"/> this site sends is lost with its connection.</summary>
-    public void CutNext(MessageKind kind) => Volatile.Write(ref _armed, (int)kind);
+    /// <summary>The next message of <paramref name="kind"/> this site sends, after <paramref name="letPass"/> more of them, is lost with its connection.</summary>
+    public void CutNext(MessageKind kind, int letPass = 0)
+    {
+        Volatile.Write(ref _passBeforeCut, letPass);
+        Volatile.Write(ref _armed, (int)kind);
+    }
 
     public ValueTask<string> ListenAsync(string address, Action<IFrameConnection> onAccepted, CancellationToken cancellationToken)
         => inner.ListenAsync(address, connection => onAccepted(new Connection(connection, this)), cancellationToken);
@@ -37,7 +42,8 @@ internal sealed class ConnectionCutter(ITransport inner) : ITransport
     private bool TryCut(OutboundFrame frame)
     {
         var armed = Volatile.Read(ref _armed);
-        if (armed == Disarmed || KindOf(frame) != (MessageKind)armed || Interlocked.CompareExchange(ref _armed, Disarmed, armed) != armed) return false;
+        if (armed == Disarmed || KindOf(frame) != (MessageKind)armed || Interlocked.Decrement(ref _passBeforeCut) >= 0) return false;
+        if (Interlocked.CompareExchange(ref _armed, Disarmed, armed) != armed) return false;
         Interlocked.Increment(ref _cuts);
         return true;
     }
