@@ -174,7 +174,7 @@ internal sealed class MigratoryProtocol
     /// <summary>Registers the state leaving for <paramref name="successor"/>; <see cref="SendToken(MigratoryProxy, Parcel)"/> sends it.</summary>
     public Parcel HoldToken(MigratoryProxy proxy, Requester successor, byte[] state) => HoldToken(proxy.Home, proxy.Key, successor, state, proxy.LastHop);
 
-    public Parcel HoldToken(SiteIdentity home, ulong key, Requester successor, byte[] state, long senderLastHop = -1)
+    public Parcel HoldToken(SiteIdentity home, ulong key, Requester successor, byte[] state, long senderLastHop)
     {
         var token = new StateToken { HomeSiteId = home.Id, HomeIncarnation = home.Incarnation, ObjectKey = key, Hop = successor.Hop, State = state };
         _logger.LogDebug("Handing the state of object #{Key:x16} of {Home} to {Successor} (hop {Hop}).", key, home, successor.Site, successor.Hop);
