@@ -31,10 +31,18 @@ public sealed class Dataflow
             if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The default timeout must be positive (or infinite, explicitly).");
             // Every wait would otherwise throw later, where the value is used, far from this setting.
-            if (value.TotalMilliseconds > int.MaxValue)
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The default timeout can be at most int.MaxValue milliseconds (about 24.8 days), or infinite.");
+            ThrowIfNoWaitCanTake(value, nameof(value));
             s_defaultTimeout = value;
         }
+    }
+
+    /// <summary>Refuses a timeout a blocking wait cannot take: negative (other than infinite), or longer than int.MaxValue milliseconds.</summary>
+    internal static void ThrowIfNoWaitCanTake(TimeSpan timeout, string paramName)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(paramName, timeout, "A timeout cannot be negative; use Timeout.InfiniteTimeSpan to wait without one.");
+        if (timeout.TotalMilliseconds > int.MaxValue)
+            throw new ArgumentOutOfRangeException(paramName, timeout, "A timeout can be at most int.MaxValue milliseconds (about 24.8 days), or infinite.");
     }
 
     /// <summary>A variable that is already bound.</summary>

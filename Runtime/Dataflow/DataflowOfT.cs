@@ -67,8 +67,10 @@ public sealed class Dataflow<T>
     internal ExportedVariable<T>? Export { get; set; }
 
     /// <summary>Waits for the value up to <paramref name="timeout"/> or until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than infinite) or longer than int.MaxValue milliseconds, whether or not the variable is bound yet.</exception>
     public T GetValue(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        Dataflow.ThrowIfNoWaitCanTake(timeout, nameof(timeout));
         if (!IsDetermined)
         {
             bool done;

@@ -44,6 +44,22 @@ public sealed class AsyncLimitTests
         Assert.Contains("24.8 days", error.Message);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_wait_longer_than_a_wait_can_take_is_refused_whether_or_not_the_variable_is_bound(bool bound)
+    {
+        var variable = bound ? new Dataflow<int>(1) : new Dataflow<int>();
+
+        var tooLong = Assert.Throws<ArgumentOutOfRangeException>(() => variable.GetValue(TimeSpan.FromDays(30)));
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => variable.GetValue(TimeSpan.FromSeconds(-1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Tessera.Dataflow().Wait(TimeSpan.FromDays(30)));
+
+        Assert.Equal("timeout", tooLong.ParamName);
+        Assert.Contains("24.8 days", tooLong.Message);
+        Assert.Contains("Timeout.InfiniteTimeSpan", negative.Message);
+    }
+
     [Fact]
     public async Task Calls_held_for_an_unreachable_home_fail_when_their_site_stops_not_at_their_deadline()
     {
