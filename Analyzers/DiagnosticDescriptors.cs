@@ -257,4 +257,14 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "A remote reference to a [Stationary] object, and every [Cached] instance, is a generated subclass that overrides the public virtual members. An explicit interface implementation cannot be overridden, so a call through the interface runs the class's own code against the proxy's empty fields, or without the [Cached] state being brought here, and returns a wrong answer instead of failing.",
         helpLinkUri: HelpBase + "TESS0025.md");
+
+    public static readonly DiagnosticDescriptor ReservedName = new(
+        id: "TESS0026",
+        title: "Name starting with two underscores in a distributed class",
+        messageFormat: "{0} '{1}' of {2} class '{3}' starts with two underscores, which C# reserves and the generated code uses for its own locals and members; rename it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The generated proxies, invokers and factories declare their own parameters, locals and members with names starting with two underscores, which C# reserves for generated code. A parameter of a remotable method or constructor, or a member of the class, with such a name can clash with one of them, and the build then fails inside generated code with an error that does not name the user's declaration.",
+        helpLinkUri: HelpBase + "TESS0026.md");
 }

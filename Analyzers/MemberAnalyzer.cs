@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -6,8 +7,8 @@ namespace Tessera.Analyzers;
 
 /// <summary>
 /// Members of a distributed class that do not survive distribution: public events (TESS0013), names the
-/// generator also uses (TESS0014) and public instance fields (TESS0019). Runs per member, so members the
-/// generator itself declares, in generated code, are never looked at.
+/// generator also uses (TESS0014), public instance fields (TESS0019) and names the generated code reserves
+/// (TESS0026). Runs per member, so members the generator itself declares, in generated code, are never looked at.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MemberAnalyzer : DistributedSymbolAnalyzer
@@ -17,12 +18,16 @@ public sealed class MemberAnalyzer : DistributedSymbolAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.RemotableEvent,
         DiagnosticDescriptors.GeneratedNameCollision,
-        DiagnosticDescriptors.FieldBypassesProxy);
+        DiagnosticDescriptors.FieldBypassesProxy,
+        DiagnosticDescriptors.ReservedName);
+
+    private const string ReservedPrefix = "__";
 
     private protected override void Analyze(SymbolAnalysisContext context, DistributionAttributes attributes)
     {
         var member = context.Symbol;
         if (member.IsImplicitlyDeclared || member.Locations.Length == 0 || attributes.KindOf(member.ContainingType) is not { } kind) return;
+        ReportReservedNames(context, member, kind);
         if (member is IMethodSymbol { MethodKind: not MethodKind.Ordinary }) return;
         var location = member.Locations[0];
 
@@ -43,6 +48,28 @@ public sealed class MemberAnalyzer : DistributedSymbolAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.FieldBypassesProxy, location,
                 $"Public field '{DistributedSymbols.NameOf(member)}' is read and written directly",
                 "make it private and read or change it through virtual methods"));
+        }
+    }
+
+    /// <summary>
+    /// The member's own name, and the parameters the generator copies into its code: those of remotable methods and,
+    /// for [Cached] and [Async], of constructors (the Create factories). A private helper's parameters never reach generated code.
+    /// </summary>
+    private static void ReportReservedNames(SymbolAnalysisContext context, ISymbol member, DistributionKind kind)
+    {
+        var label = DistributedSymbols.Label(kind);
+        var type = DistributedSymbols.NameOf(member.ContainingType);
+        if (member is not IMethodSymbol { MethodKind: not MethodKind.Ordinary } && member.Name.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ReservedName, member.Locations[0], KindName(member), member.Name, label, type));
+        if (member is not IMethodSymbol method) return;
+        var copied = method.MethodKind == MethodKind.Constructor
+            ? kind != DistributionKind.Stationary
+            : method.MethodKind == MethodKind.Ordinary && DistributedSymbols.IsRemotable(method);
+        if (!copied) return;
+        foreach (var parameter in method.Parameters)
+        {
+            if (!parameter.Name.StartsWith(ReservedPrefix, StringComparison.Ordinal) || parameter.Locations.Length == 0) continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ReservedName, parameter.Locations[0], "Parameter", parameter.Name, label, type));
         }
     }
 
