@@ -15,13 +15,14 @@ internal sealed partial class MigratoryManager
     /// <summary>
     /// Handles failed sites one at a time, earliest in the chain first: a dead site's predecessor may be dead too,
     /// and only once that one is skipped is the live site that holds the state the one to ask. Then places the
-    /// requests that arrived meanwhile, in order.
+    /// requests that arrived meanwhile, in order, unless the tail is a dead site the repair could not decide about.
     /// </summary>
     private async Task RepairAsync()
     {
         var placed = new List<(Requester Entry, Requester Previous)>();
         var undecided = new Dictionary<SiteIdentity, SiteIdentity>();
         var deferred = new HashSet<(SiteIdentity Site, long Hop)>();
+        var taken = new HashSet<SiteIdentity>();
         while (true)
         {
             SiteIdentity dead;
@@ -30,14 +31,22 @@ internal sealed partial class MigratoryManager
                 if (!TryTakeEarliestFailedLocked(out dead))
                 {
                     _repairing = false;
-                    if (_lostReason is null)
+                    _undecided.ExceptWith(taken);
+                    _undecided.UnionWith(undecided.Keys);
+                    // A loss has told the held requesters already; behind a dead tail still undecided they wait for the recheck's repair.
+                    if (_lostReason is not null)
+                    {
+                        _held.Clear();
+                    }
+                    else if (!TailUndecidedLocked())
                     {
                         foreach (var (requester, lastHop) in _held)
                             if (PlaceLocked(requester, lastHop) is { } place) placed.Add(place);
+                        _held.Clear();
                     }
-                    _held.Clear();
                     break;
                 }
+                taken.Add(dead);
             }
             try
             {
@@ -76,6 +85,8 @@ internal sealed partial class MigratoryManager
         }
         _ = RepairAsync();
     }
+
+    private bool TailUndecidedLocked() => _undecided.Contains(_tail.Site) && _chain.Exists(e => e.Is(_tail));
 
     private bool TryTakeEarliestFailedLocked(out SiteIdentity dead)
     {

@@ -30,6 +30,11 @@ internal sealed partial class MigratoryManager
     // One recheck waits per dead site and silent site: every repair that finds the pair undecided again would
     // otherwise start another, and each would run its own repair when the silent site's health changes.
     private readonly HashSet<(SiteIdentity Dead, SiteIdentity Silent)> _rechecks = new();
+
+    // Dead sites whose last repair was undecided, until a repair decides. While one is the tail, requests wait as during a
+    // repair: a FORWARD to it would go nowhere, and the recheck must find nobody behind it to look for the state where it
+    // can be, with its predecessor or at home (sent there with an answer the manager never heard).
+    private readonly HashSet<SiteIdentity> _undecided = new();
     private readonly Requester _homeSite;
     private Requester _tail;
     private long _nextHop = 1;
@@ -75,7 +80,7 @@ internal sealed partial class MigratoryManager
             if (lastHop < -1 || lastHop >= _nextHop)
                 throw new ProtocolViolationException($"Site {requester.Site} asked for the state of object #{_home.Key:x16} as its holder since hop {lastHop}, a hop this home never gave.");
             lost = _lostReason;
-            if (lost is null && _repairing)
+            if (lost is null && (_repairing || TailUndecidedLocked()))
             {
                 // Placed once the dead site is skipped, so no FORWARD names a site about to leave the chain. A site has one
                 // request at a time (a GET sent again replaces the first), which bounds what waits here.

@@ -1,0 +1,51 @@
+using Tessera.Infrastructure;
+using Tessera.Runtime.Tests.Sites;
+using Tessera.Wire;
+using Xunit;
+
+namespace Tessera.Runtime.Tests.FaultHandling;
+
+/// <summary>
+/// A repair that ends undecided leaves the dead site in the chain, as its tail if nobody followed it. A request that comes
+/// before the manager asks again must still get the state, wherever the lost answer left it. (Placed behind the dead site,
+/// its FORWARD went nowhere and the recheck, finding somebody behind it, never looked at home: the state sent there was
+/// declared lost, or home's own entry stayed in the chain and swallowed its next request.)
+/// </summary>
+public sealed partial class CachedFaultTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_state_sent_home_whose_answer_was_lost_reaches_a_request_placed_before_the_manager_asked_again(bool homeAsks)
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, ticket) = await ShareAsync(harness, Unhurried);
+        var cutters = new List<ConnectionCutter>();
+        SilenceableTransport? quiet = null;
+        var siteA = await StartAsync(harness, faults: Unhurried, wrap: t => Cutter(cutters, quiet = new SilenceableTransport(t)));
+        var (siteB, _, _, _) = await StrandedAtAAsync(harness, home, counter, ticket, siteA, release: true);
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        var c = await Counter.TakeAsync(await StartAsync(harness, faults: Unhurried), ticket);
+        // A says no to keeping the state, then yes to sending it home: that second answer is lost with its connection.
+        cutters[0].CutNext(MessageKind.StateRerouteReply, letPass: 1);
+        // A answers nothing until the request is in, so the request comes during the repair, which ends undecided with
+        // the dead B as the chain's tail.
+        quiet!.Silence();
+
+        home.Health.Fail(siteB.Identity, "the test's verdict");
+        await Poll.UntilAsync(() => manager.Repairing, Patient);
+        var requestsBefore = home.Counters.Received(MessageKind.Get);
+        // Home's call asks its manager before it returns; C's request is in once home has counted it.
+        var asked = homeAsks ? counter.IncrementAsync() : Task.Run(c.Increment);
+        if (!homeAsks) await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == requestsBefore + 1, Patient);
+        quiet.Hear();
+        await Poll.UntilAsync(() => cutters[0].Cuts == 1, Patient);
+
+        // The state went home in B's place, and goes on from there to whoever asked meanwhile, then to the others.
+        Func<int> asker = homeAsks ? counter.Increment : c.Increment, other = homeAsks ? c.Increment : counter.Increment;
+        Assert.Equal(1, await asked.WaitAsync(Patient + Patient));
+        Assert.Equal(2, await Task.Run(other).WaitAsync(Patient));
+        Assert.Equal(3, await Task.Run(asker).WaitAsync(Patient));
+        Assert.All(new[] { counter, c }, x => Assert.Equal(FaultState.Ok, Faults.StateOf(x)));
+    }
+}
