@@ -30,6 +30,12 @@ internal sealed class ForwardSlot
 
     public bool IsSet => Next is not null;
 
+    /// <summary>The hop up to which forwards are history: the successor of the last one acted on, or voided.</summary>
+    public long Floor => _floor;
+
+    /// <summary>A proxy made afresh where a released one acted on forwards up to <paramref name="floor"/>: those are history here too.</summary>
+    public void StartAt(long floor) => _floor = floor;
+
     /// <summary>
     /// A FORWARD arrived. A fresh one counts even if the state is not here or asked for: the manager names a
     /// successor only for a site it placed in the chain, so the state is on its way.
@@ -70,7 +76,8 @@ internal sealed class ForwardSlot
             return RerouteOutcome.Rerouted;
         }
         if (_floor >= deadHop) return RerouteOutcome.HandedOn;
-        // A proxy made afresh after this site's reference went (released, or collected) starts at floor 0 and has nothing.
+        // A proxy made afresh after this site's reference was collected starts at floor 0 and has nothing (after a release,
+        // at the released one's floor).
         if (Next is not null || !mayGetState) return RerouteOutcome.Absent;
         // The forward naming the dead site never arrived (its connection dropped): void it before it does.
         Skip(deadHop, successor);

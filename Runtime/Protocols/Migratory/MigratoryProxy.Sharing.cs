@@ -56,12 +56,15 @@ public sealed partial class MigratoryProxy
     /// </summary>
     internal bool TryRetire()
     {
+        ReleasedProgress progress;
         lock (_gate)
         {
             if (IsActiveLocked) return false;
             _retired = true;
-            return true;
+            progress = new ReleasedProgress(_lastHop, _forward.Floor);
         }
+        if (_handle is not null) Site.Migratory.Retired(Home, Key, progress);
+        return true;
     }
 
     /// <summary>Whether this imported object holds or awaits the state, so dropping it now would strand the state.</summary>

@@ -52,7 +52,10 @@ public sealed partial class MigratoryProxy
         _handle = imported;
         _sharing = new Sharing(imported.Site, imported.Home, imported.EndpointHints, imported.ObjectKey, null);
         _presence = Presence.Empty;
-        _lastHop = -1;
+        // A proxy made afresh after a release here starts where the released one left off (see MigratoryProtocol.Retired).
+        var released = imported.Site.Migratory.TakeReleased(imported.Home, imported.ObjectKey);
+        _lastHop = released.LastHop;
+        _forward.StartAt(released.ForwardFloor);
     }
 
     internal long LastHop
@@ -196,13 +199,16 @@ public sealed partial class MigratoryProxy
     {
         reentered = _calls.TryReenter();
         if (reentered) return true;
+        // Before the fault gate, as a [Stationary] proxy does: a released reference says so at once, instead of waiting
+        // for its home to recover or failing with the home's fault.
+        if (_retired) throw new ReferenceReleasedException(EntityName);
         if (_refusal is { } refusal) throw refusal.ToException();
         return _calls.TryRun(thread, flow, stateAllows: _presence == Presence.Here && !_passing && !_forward.IsSet);
     }
 
     private Waiter EnqueueLocked(int thread, object? flow, out bool request)
     {
-        if (_retired) throw new ReferenceReleasedException(Name);
+        if (_retired) throw new ReferenceReleasedException(EntityName);
         var waiter = _calls.Add(thread, flow, Options.MaxWaitingCalls, Name);
         request = _presence == Presence.Empty;
         if (request)

@@ -21,7 +21,7 @@ internal sealed class AsyncWorkload
 
     public Overlap Overlap { get; }
 
-    public IReadOnlyList<object> Entities => _references;
+    public IEntityReferences Entities => new SiteReferences<SimActor.Ref>(_references);
 
     public static async Task<AsyncWorkload> SetUpAsync(SimWorld world)
     {

@@ -19,7 +19,7 @@ internal sealed class BindWorkload
         _copies = copies;
     }
 
-    public IReadOnlyList<object> Entities => _boards;
+    public IEntityReferences Entities => new SiteReferences<SimBoard>(_boards);
 
     public static async Task<BindWorkload> SetUpAsync(SimWorld world)
     {

@@ -2,52 +2,71 @@ namespace Tessera.Runtime.Tests.Simulation;
 
 /// <summary>
 /// [Cached] increments from every site, home included, one after another per site, so the state keeps moving
-/// among all of them; then, after the faults, each surviving site reads the state in turn.
+/// among all of them; in some runs a site releases its reference midway and takes the object again (see
+/// <see cref="Retakes{T}"/>); then, after the faults, each surviving site reads the state in turn.
 /// </summary>
 internal sealed class CachedWorkload
 {
     private static readonly TimeSpan ReadDeadline = TimeSpan.FromSeconds(3);
     private readonly SimWorld _world;
-    private readonly SimCounter[] _references;
+    private readonly SiteReferences<SimCounter> _references;
 
-    private CachedWorkload(SimWorld world, SimCounter[] references)
+    private CachedWorkload(SimWorld world, SiteReferences<SimCounter> references, Retakes<SimCounter> retakes)
     {
         _world = world;
         _references = references;
+        Retakes = retakes;
     }
 
-    public IReadOnlyList<object> Entities => _references;
+    public IEntityReferences Entities => _references;
+
+    public Retakes<SimCounter> Retakes { get; }
 
     public static async Task<CachedWorkload> SetUpAsync(SimWorld world)
     {
         var home = world.Scenario.Homes.Cached;
         var counter = SimCounter.Create(world.Name);
-        return new CachedWorkload(world, await world.ShareAsync(home, counter, counter.OfferUnlimited(world.Sites[home]), (site, ticket) => SimCounter.TakeAsync(site, ticket)));
+        var ticket = counter.OfferUnlimited(world.Sites[home]);
+        var references = new SiteReferences<SimCounter>(await world.ShareAsync(home, counter, ticket, (site, t) => SimCounter.TakeAsync(site, t)));
+        return new CachedWorkload(world, references, new Retakes<SimCounter>(world, Protocol.Cached, references, ticket, (site, t) => SimCounter.TakeAsync(site, t), (c, id) => c.IncrementAsync(id)));
     }
 
-    public Task RunAsync(OpRecorder recorder) => Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Cached).GroupBy(o => (o.Site, Flow: o.Arg)).Select(async ops =>
+    public Task RunAsync(OpRecorder recorder) => Task.WhenAll(Retakes.RunAsync(), Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Cached).GroupBy(o => (o.Site, Flow: o.Arg)).Select(async ops =>
     {
         foreach (var op in ops)
         {
             await _world.Log.UntilAsync(op.AtMs);
-            var counter = _references[op.Site];
-            if (op.Blocking) await recorder.RunBlockingAsync(op, () => counter.Increment(op.Id));
-            else await recorder.RunAsync(op, () => counter.IncrementAsync(op.Id));
+            try
+            {
+                if (await Retakes.ReferenceForAsync(op) is not { } counter) recorder.NotIssued(op);
+                else if (op.Blocking) await recorder.RunBlockingAsync(op, () => counter.Increment(op.Id));
+                else await recorder.RunAsync(op, () => counter.IncrementAsync(op.Id));
+            }
+            finally
+            {
+                Retakes.Ended(op);
+            }
         }
-    }));
+    })));
 
     /// <summary>
     /// Each live site reads the state, one after another so that no read races another. A read that meets a
-    /// passing fault (TempFail, or a state still on its way) tries again until <see cref="ReadDeadline"/>.
+    /// passing fault (TempFail, or a state still on its way) tries again until <see cref="ReadDeadline"/>. A site
+    /// that released its reference and could not take the object again has nothing to read with (the retake
+    /// invariants judge why).
     /// </summary>
     public async Task<Dictionary<int, FinalRead>> ReadAllAsync()
     {
         var reads = new Dictionary<int, FinalRead>();
-        foreach (var site in _world.Live) reads[site] = await ReadAsync(site);
+        foreach (var site in _world.Live)
+        {
+            if (_references[site] is { } counter) reads[site] = await ReadAsync(site, counter);
+            else _world.Log.Add($"s{site} cached final read: none, the site has no reference");
+        }
         return reads;
     }
 
-    private async Task<FinalRead> ReadAsync(int site)
+    private async Task<FinalRead> ReadAsync(int site, SimCounter counter)
     {
         var until = _world.Log.NowMs + (int)ReadDeadline.TotalMilliseconds;
         while (true)
@@ -55,7 +74,7 @@ internal sealed class CachedWorkload
             Exception error;
             try
             {
-                var applied = await Task.Run(() => _references[site].AppliedAsync()).WaitAsync(ReadDeadline);
+                var applied = await Task.Run(() => counter.AppliedAsync()).WaitAsync(ReadDeadline);
                 _world.Log.Add($"s{site} cached final read -> {applied.Length} increments");
                 return new FinalRead(applied, null, FaultState.Ok, _world.Log.NowMs);
             }
@@ -63,7 +82,7 @@ internal sealed class CachedWorkload
             {
                 error = ex;
             }
-            var state = Faults.StateOf(_references[site]);
+            var state = Faults.StateOf(counter);
             var passing = error is StateWaitTimeoutException or CallTimeoutException || error is EntityFaultException { State: FaultState.TempFail };
             if (!passing || _world.Log.NowMs >= until)
             {

@@ -4,19 +4,22 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// Once the network has healed, what each live site's fault state for each entity must settle to: PermFail
 /// where the entity's home crashed, Ok where it lives (a [Cached] object may also be PermFail, when its state
 /// was lost; the cached invariants judge that). TempFail must not outlast the heal by more than detection needs.
+/// A site's current reference is judged: the one it took again, if it released one.
 /// </summary>
 internal static class FaultStateInvariants
 {
     /// <summary>A crash hidden behind a partition is detected after the heal: the grace period, plus sweeps and redials.</summary>
     private static readonly TimeSpan SettleDeadline = SimWorld.Detection.PermFailGrace + TimeSpan.FromSeconds(2);
 
-    public static async Task CheckAsync(SimWorld world, IReadOnlyDictionary<Protocol, IReadOnlyList<object>> entities, Findings findings)
+    public static async Task CheckAsync(SimWorld world, IReadOnlyDictionary<Protocol, IEntityReferences> entities, Findings findings)
     {
         var watched = (from pair in entities
                        let home = world.Scenario.Homes.Of(pair.Key)
                        from site in world.Live
                        where site != home || pair.Key == Protocol.Cached
-                       select (Protocol: pair.Key, Site: site, Home: home, Entity: pair.Value[site])).ToList();
+                       let entity = pair.Value.CurrentOf(site)
+                       where entity is not null
+                       select (Protocol: pair.Key, Site: site, Home: home, Entity: entity)).ToList();
         // Each need settle once: on a loaded machine the detector may still flip a healthy link to TempFail and back.
         var unsettled = await Eventually.EachAsync(watched, w => Settled(world, w.Protocol, w.Home, Faults.StateOf(w.Entity)), SettleDeadline);
         foreach (var (protocol, site, home, entity) in unsettled)

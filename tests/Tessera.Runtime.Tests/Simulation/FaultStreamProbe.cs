@@ -3,19 +3,24 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// <summary>
 /// Watches every live site's fault stream for every entity through the faulty phase, and checks what a stream
 /// promises: each element differs from the one before, nothing follows a final state (LocalFail, PermFail), a
-/// stream that reached one ends by itself, and the last element is the state the site reports at the end.
+/// stream that reached one ends by itself, and the last element is the state the site reports at the end. A reference
+/// taken again after a release is watched from the moment it is taken; the released one stays watched and judged.
 /// </summary>
 internal sealed class FaultStreamProbe : IDisposable
 {
     private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(2);
     private readonly List<Watcher> _watchers = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly List<(IEntityReferences References, Action<int, object> OnTaken)> _subscriptions = new();
 
-    public FaultStreamProbe(SimWorld world, IReadOnlyDictionary<Protocol, IReadOnlyList<object>> entities)
+    public FaultStreamProbe(SimWorld world, IReadOnlyDictionary<Protocol, IEntityReferences> entities)
     {
         foreach (var (protocol, references) in entities)
         {
-            foreach (var site in world.Live) _watchers.Add(new Watcher(protocol, site, references[site], _stop.Token));
+            foreach (var site in world.Live) _watchers.Add(new Watcher(protocol, site, references.CurrentOf(site)!, _stop.Token));
+            Action<int, object> onTaken = (site, reference) => Watch(protocol, site, reference);
+            references.Taken += onTaken;
+            _subscriptions.Add((references, onTaken));
         }
     }
 
@@ -27,12 +32,13 @@ internal sealed class FaultStreamProbe : IDisposable
     /// </summary>
     public async Task CheckAsync(SimWorld world, Findings findings)
     {
-        var judged = _watchers.Where(w => !world.IsDead(w.Site)).ToList();
+        List<Watcher> judged;
+        lock (_watchers) judged = _watchers.Where(w => !world.IsDead(w.Site)).ToList();
         var behind = await Eventually.EachAsync(judged, w => w.Shows(Faults.StateOf(w.Entity)), CatchUp);
         // A final state may arrive just now; it never changes again, so its stream must come to show it too.
         var finals = judged.Select(w => (Watcher: w, State: Faults.StateOf(w.Entity))).Where(f => FaultStream.IsFinal(f.State)).ToList();
         var missed = (await Eventually.EachAsync(finals, f => f.Watcher.Shows(f.State), CatchUp)).ToDictionary(f => f.Watcher, f => f.State);
-        _stop.Cancel();
+        lock (_watchers) _stop.Cancel();
         foreach (var watcher in judged)
         {
             var ended = await watcher.Done.WaitAsync(CatchUp).ContinueWith(t => t.IsCompletedSuccessfully);
@@ -64,8 +70,18 @@ internal sealed class FaultStreamProbe : IDisposable
     /// <summary>Ends every stream still open, also when the run failed before its check.</summary>
     public void Dispose()
     {
-        _stop.Cancel();
+        foreach (var (references, onTaken) in _subscriptions) references.Taken -= onTaken;
+        lock (_watchers) _stop.Cancel();
         _stop.Dispose();
+    }
+
+    private void Watch(Protocol protocol, int site, object reference)
+    {
+        lock (_watchers)
+        {
+            // A take that ends after the check began is no part of it (the workload is over by then).
+            if (!_stop.IsCancellationRequested) _watchers.Add(new Watcher(protocol, site, reference, _stop.Token));
+        }
     }
 
     private sealed class Watcher

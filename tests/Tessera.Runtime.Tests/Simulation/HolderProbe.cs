@@ -9,7 +9,9 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// no call runs. The sites are read one after another, so a move between two reads could show its sender and its
 /// receiver both holding; hence each sample reads every site twice, and counts a site only if it held the state,
 /// at the same hop, both times (a hop is new on every arrival, so it held it all along). The stretches two such
-/// sites held it over overlap, so two of them in one sample are two holders at once.
+/// sites held it over overlap, so two of them in one sample are two holders at once. Every reference a site ever
+/// held is read, released ones too: a site that released its reference and took the object again has two, and a
+/// released one must never hold the state (Release is refused while it holds or awaits it).
 /// </summary>
 /// <remarks>
 /// The runtime has no accessor for "the state is here", so this reads MigratoryProxy's private fields, and says so
@@ -21,15 +23,15 @@ internal sealed class HolderProbe
     private static readonly FieldInfo? PresenceField = typeof(MigratoryProxy).GetField("_presence", Private);
     private static readonly FieldInfo? LostField = typeof(MigratoryProxy).GetField("_lostReason", Private);
     private readonly SimWorld _world;
-    private readonly MigratoryProxy[] _proxies;
-    private int? _lastHolder;
+    private readonly IEntityReferences _counters;
+    private MigratoryProxy? _lastHolder;
 
-    public HolderProbe(SimWorld world, IReadOnlyList<object> counters)
+    public HolderProbe(SimWorld world, IEntityReferences counters)
     {
         if (PresenceField is null || LostField is null)
             throw new InvalidOperationException("HolderProbe reads MigratoryProxy._presence and ._lostReason, which are gone: update the probe to the proxy's new fields.");
         _world = world;
-        _proxies = counters.Select(c => ((ICachedObject)c).TesseraState).ToArray();
+        _counters = counters;
     }
 
     public int Samples { get; private set; }
@@ -39,6 +41,9 @@ internal sealed class HolderProbe
 
     /// <summary>The first sample with two holders, or null.</summary>
     public string? DoubleHolder { get; private set; }
+
+    /// <summary>The first sample in which a released reference held the state, or null.</summary>
+    public string? ReleasedHolder { get; private set; }
 
     /// <summary>Samples every few ms until <paramref name="done"/> completes.</summary>
     public async Task RunAsync(Task done)
@@ -53,30 +58,39 @@ internal sealed class HolderProbe
     private void Sample()
     {
         Samples++;
-        var sites = _world.Live.ToArray();
-        var first = sites.Select(Read).ToArray();
-        var second = sites.Select(Read).ToArray();
-        var holders = sites.Where((_, i) => first[i] is { } hop && second[i] == hop).ToList();
+        var proxies = _counters.Ever.Where(r => !_world.IsDead(r.Site)).Select(r => (r.Site, Proxy: ((ICachedObject)r.Reference).TesseraState)).ToArray();
+        var first = proxies.Select(p => Read(p.Proxy)).ToArray();
+        var second = proxies.Select(p => Read(p.Proxy)).ToArray();
+        var holders = proxies.Where((_, i) => first[i] is { } hop && second[i] == hop).ToList();
         // A site that crashed meanwhile holds what it holds as a dead process: the state is lost with it, not doubled.
-        holders.RemoveAll(_world.IsDead);
+        holders.RemoveAll(h => _world.IsDead(h.Site));
         if (holders.Count == 1)
         {
             OneHolder++;
             // The state's travels, for the log of a failing run.
-            if (_lastHolder != holders[0]) _world.Log.Add($"holder s{holders[0]} (hop {_proxies[holders[0]].LastHop})");
-            _lastHolder = holders[0];
+            if (_lastHolder != holders[0].Proxy) _world.Log.Add($"holder {Describe(holders[0])}");
+            _lastHolder = holders[0].Proxy;
         }
         if (holders.Count > 1 && DoubleHolder is null)
         {
-            DoubleHolder = string.Join(" and ", holders.Select(s => $"s{s} (hop {_proxies[s].LastHop})")) + " held the state at once";
+            DoubleHolder = string.Join(" and ", holders.Select(Describe)) + " held the state at once";
             _world.Log.Add("HOLDERS " + DoubleHolder);
+        }
+        if (holders.FirstOrDefault(h => IsReleased(h.Proxy)) is { Proxy: not null } released && ReleasedHolder is null)
+        {
+            ReleasedHolder = $"{Describe(released)} held the state";
+            _world.Log.Add("RELEASED HOLDER " + ReleasedHolder);
         }
     }
 
+    private static bool IsReleased(MigratoryProxy proxy) => proxy.Handle?.IsReleased == true;
+
+    private static string Describe((int Site, MigratoryProxy Proxy) holder)
+        => $"s{holder.Site}{(IsReleased(holder.Proxy) ? "'s released reference" : "")} (hop {holder.Proxy.LastHop})";
+
     /// <returns>The hop at which the site got the state, if it holds it now.</returns>
-    private long? Read(int site)
+    private static long? Read(MigratoryProxy proxy)
     {
-        var proxy = _proxies[site];
         var hop = proxy.LastHop;
         var here = PresenceField!.GetValue(proxy)?.ToString() == "Here" && LostField!.GetValue(proxy) is null;
         return here && proxy.LastHop == hop ? hop : null;

@@ -109,6 +109,27 @@ public sealed class InvariantTests
         Assert.Contains(findings.Violations, v => v.StartsWith("fault without a cause:"));
     }
 
+    [Fact]
+    public void Retake_checks_catch_a_released_reference_that_ran_a_call_a_ticket_refused_a_late_take_and_a_site_left_without_the_object()
+    {
+        var findings = new Findings();
+        var released = new object();
+        var usedAfterRelease = new RetakeRecord(new PlannedRelease(Protocol.Cached, 1, 100, 40), 100, released) { ReleaseReturned = true, ReleasedMs = 100, UseOfReleasedEnded = true, Fresh = released };
+        var late = new TakeAttempt(100) { EndedMs = 100 + (int)(LinkedSites.TakeTimeout + OpRecorder.Margin).TotalMilliseconds + 1 };
+        var refused = new TakeAttempt(120) { EndedMs = 130, Error = new TicketNotFoundException(7) };
+        var leftWithout = new RetakeRecord(new PlannedRelease(Protocol.Stationary, 2, 100, 41), 100, new object()) { ReleaseReturned = true, ReleasedMs = 100, UseOfReleasedEnded = true, UseOfReleased = new ReferenceReleasedException("x") };
+        leftWithout.Takes.AddRange([late, refused]);
+
+        RetakeInvariants.Check([usedAfterRelease, leftWithout], Nobody, new Homes(0, 0, 0, 0), new HashSet<long> { 40 }, findings);
+
+        Assert.Contains(findings.Violations, v => v.Contains("#40") && v.Contains("ran"));
+        Assert.Contains(findings.Violations, v => v.Contains("ran instead of throwing ReferenceReleasedException"));
+        Assert.Contains(findings.Violations, v => v.Contains("gave back the released proxy"));
+        Assert.Contains(findings.Violations, v => v.StartsWith("late: a take"));
+        Assert.Contains(findings.Violations, v => v.Contains("TicketNotFoundException") && v.Contains("lived"));
+        Assert.Contains(findings.Violations, v => v.Contains("could not be taken again while home s0 lived"));
+    }
+
     private static OpOutcome Ended(Protocol protocol, int site, long id, object value)
         => new(new PlannedOp(protocol, site, 0, id, 0), 0) { EndedMs = 5, Value = value };
 

@@ -6,6 +6,9 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// <summary>Starts sites whose dials go through a <see cref="LinkTable"/>, so a test can hold, delay or kill their links.</summary>
 internal static class LinkedSites
 {
+    /// <summary>Long enough for a take made during setup on a loaded machine; a take during a partition waits for the heal.</summary>
+    public static readonly TimeSpan TakeTimeout = TimeSpan.FromSeconds(5);
+
     public static Task<Site> StartAsync(SiteHarness harness, LinkTable links, FaultOptions faults, TimeSpan callTimeout, ILoggerFactory? log = null)
         => harness.StartSiteAsync(
             callTimeout: callTimeout,
@@ -14,7 +17,7 @@ internal static class LinkedSites
             {
                 Faults = faults,
                 ShutdownTimeout = TimeSpan.FromMilliseconds(250),
-                TakeTimeout = TimeSpan.FromSeconds(5),
+                TakeTimeout = TakeTimeout,
                 LoggerFactory = log,
             });
 }

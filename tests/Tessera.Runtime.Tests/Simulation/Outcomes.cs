@@ -10,8 +10,10 @@ internal sealed class OpOutcome(PlannedOp op, int startedMs)
     /// <summary>Null while the operation runs, and for one that never ended (a hang).</summary>
     public int? EndedMs { get; set; }
 
-    /// <summary>Its site had crashed before its time came, so it was never issued.</summary>
-    public bool Skipped { get; init; }
+    /// <summary>Why it was never issued: its site had crashed before its time came, or had no reference to call.</summary>
+    public string? SkippedBecause { get; init; }
+
+    public bool Skipped => SkippedBecause is not null;
 
     /// <summary>Its site crashed before it ended: what it reports is a dead process's, seen by nobody.</summary>
     public bool Zombie { get; set; }
@@ -34,7 +36,7 @@ internal sealed class OpOutcome(PlannedOp op, int startedMs)
     public override string ToString()
     {
         var what = $"s{Op.Site} {Op.Protocol.ToString().ToLowerInvariant()} {Op}";
-        if (Skipped) return what + " skipped (site dead)";
+        if (Skipped) return $"{what} skipped ({SkippedBecause})";
         var result = EndedMs is null ? "never ended" : Error is null ? $"-> {Value}" : $"-> {Describe(Error)}";
         var took = EndedMs is { } ended ? $" ({ended - StartedMs}ms)" : "";
         var stalls = ProcessStalledMs + PoolStalledMs > 0 ? $" [stalled meanwhile: process {ProcessStalledMs}ms, pool {PoolStalledMs}ms]" : "";
@@ -58,7 +60,7 @@ internal sealed class OpRecorder(SimWorld world, StallWatch stalls)
     /// <summary>Slack for timers and a loaded machine: the runtime's own rechecks run every 100-250 ms.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
 
-    private static readonly TimeSpan HangGrace = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan HangGrace = TimeSpan.FromSeconds(5);
     private readonly List<OpOutcome> _all = new();
 
     public static int BoundMs => (int)(SimWorld.CallTimeout + Margin).TotalMilliseconds;
@@ -74,9 +76,17 @@ internal sealed class OpRecorder(SimWorld world, StallWatch stalls)
     /// <summary>Null when the operation's site is dead: it is recorded as skipped.</summary>
     public OpOutcome? Begin(PlannedOp op)
     {
-        var outcome = world.IsDead(op.Site) ? new OpOutcome(op, world.Log.NowMs) { Skipped = true } : new OpOutcome(op, world.Log.NowMs);
+        var outcome = world.IsDead(op.Site) ? new OpOutcome(op, world.Log.NowMs) { SkippedBecause = "site dead" } : new OpOutcome(op, world.Log.NowMs);
         lock (_all) _all.Add(outcome);
         return outcome.Skipped ? null : outcome;
+    }
+
+    /// <summary>Records an operation its site could not issue: it released its reference, and could not take the object again.</summary>
+    public void NotIssued(PlannedOp op)
+    {
+        var outcome = new OpOutcome(op, world.Log.NowMs) { SkippedBecause = world.IsDead(op.Site) ? "site dead" : "no reference: it was released and not taken again" };
+        lock (_all) _all.Add(outcome);
+        world.Log.Add(outcome.ToString());
     }
 
     /// <summary>Issues the call on the pool, so that a runtime path that blocks cannot stall the schedule.</summary>

@@ -30,6 +30,17 @@ internal sealed record PlannedOp(Protocol Protocol, int Site, int AtMs, long Id,
     };
 }
 
+/// <summary>
+/// At <paramref name="AtMs"/>, once the calls it planned before then have ended, <paramref name="Site"/> releases its
+/// reference to the <paramref name="Protocol"/> entity, makes one call on the released reference (numbered
+/// <paramref name="ProbeId"/>, which must be refused and never run), and takes the object again from its ticket; its
+/// later calls go through the new reference.
+/// </summary>
+internal sealed record PlannedRelease(Protocol Protocol, int Site, int AtMs, long ProbeId)
+{
+    public override string ToString() => $"s{Site}@{AtMs}#{ProbeId}";
+}
+
 internal abstract record FaultEvent(int AtMs);
 
 internal sealed record Crash(int AtMs, int Site) : FaultEvent(AtMs)
@@ -72,7 +83,8 @@ internal sealed record Scenario(
     IReadOnlyList<FaultDetection> Modes,
     int Rounds,
     IReadOnlyList<FaultEvent> Faults,
-    IReadOnlyList<PlannedOp> Ops)
+    IReadOnlyList<PlannedOp> Ops,
+    IReadOnlyList<PlannedRelease> Releases)
 {
     public IEnumerable<Crash> Crashes => Faults.OfType<Crash>();
 
@@ -87,6 +99,8 @@ internal sealed record Scenario(
         text.AppendLine("  faults: " + (Faults.Count == 0 ? "none" : string.Join(" | ", Faults)));
         foreach (var protocol in Enum.GetValues<Protocol>())
             text.AppendLine($"  {protocol.ToString().ToLowerInvariant()}: " + string.Join(" ", Ops.Where(o => o.Protocol == protocol)));
+        if (Releases.Count > 0)
+            text.AppendLine("  releases, then takes again: " + string.Join(" | ", Releases.GroupBy(r => r.Protocol).Select(g => $"{g.Key.ToString().ToLowerInvariant()} {string.Join(" ", g)}")));
         return text.ToString();
     }
 }

@@ -12,6 +12,9 @@ internal static class ScenarioGenerator
     /// <summary>The share of stationary and cached calls made through the blocking form of the method.</summary>
     private const double BlockingShare = 0.2;
 
+    /// <summary>The share of runs in which sites release references in the middle of their workload and take the objects again.</summary>
+    private const double ReleaseShare = 0.3;
+
     public static Scenario Generate(int seed)
     {
         var random = new Random(seed);
@@ -26,7 +29,9 @@ internal static class ScenarioGenerator
         Cached(random, sites, ops, ref id);
         Async(random, sites, homes, ops, ref id);
         Binds(random, sites, rounds, ops, ref id);
-        return new Scenario(seed, sites, homes, modes, rounds, faults, ops);
+        // Drawn last, so every other part of a seed's plan is what it was before releases existed.
+        var releases = Releases(random, sites, homes, ops, ref id);
+        return new Scenario(seed, sites, homes, modes, rounds, faults, ops, releases);
     }
 
     private static List<FaultEvent> Faults(Random random, int sites)
@@ -128,5 +133,28 @@ internal static class ScenarioGenerator
             var binders = Enumerable.Range(0, sites).OrderBy(_ => random.Next()).Take(random.Next(2, Math.Min(3, sites) + 1));
             foreach (var site in binders.Order()) ops.Add(new PlannedOp(Protocol.Bind, site, at + random.Next(11), id++, round));
         }
+    }
+
+    /// <summary>
+    /// In some runs, each site but the home that calls an entity at least twice (at different times) may release its
+    /// reference between its first and its last call: calls planned before go through the old reference, the rest
+    /// through the one it takes again. Only [Cached] and [Stationary] references: an [Async] reference cannot be
+    /// released (docs/simulation.md).
+    /// </summary>
+    private static List<PlannedRelease> Releases(Random random, int sites, Homes homes, List<PlannedOp> ops, ref long id)
+    {
+        var releases = new List<PlannedRelease>();
+        if (random.NextDouble() >= ReleaseShare) return releases;
+        foreach (var protocol in new[] { Protocol.Cached, Protocol.Stationary })
+        {
+            for (var site = 0; site < sites; site++)
+            {
+                var times = ops.Where(o => o.Protocol == protocol && o.Site == site).Select(o => o.AtMs).Order().ToList();
+                var chosen = random.NextDouble() < 0.5;
+                if (!chosen || site == homes.Of(protocol) || times.Count < 2 || times[0] == times[^1]) continue;
+                releases.Add(new PlannedRelease(protocol, site, random.Next(times[0] + 1, times[^1] + 1), id++));
+            }
+        }
+        return releases;
     }
 }

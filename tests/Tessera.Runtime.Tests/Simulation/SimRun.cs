@@ -18,7 +18,7 @@ internal static class SimRun
         var scenario = ScenarioGenerator.Generate(seed);
         var clock = Stopwatch.StartNew();
         var findings = new Findings();
-        var played = (Outcomes: Array.Empty<OpOutcome>(), Stats: new RunStats(0, 0, false));
+        var played = (Outcomes: Array.Empty<OpOutcome>(), Stats: new RunStats(0, 0, false, ReleaseStats.None));
         SimWorld? world = null;
         try
         {
@@ -45,7 +45,7 @@ internal static class SimRun
         var cached = await CachedWorkload.SetUpAsync(world);
         var active = await AsyncWorkload.SetUpAsync(world);
         var binds = await BindWorkload.SetUpAsync(world);
-        var entities = new Dictionary<Protocol, IReadOnlyList<object>>
+        var entities = new Dictionary<Protocol, IEntityReferences>
         {
             [Protocol.Stationary] = stationary.Entities,
             [Protocol.Cached] = cached.Entities,
@@ -69,6 +69,8 @@ internal static class SimRun
         var copies = await binds.SettleAsync();
 
         recorder.AccountStalls();
+        stationary.Retakes.AccountStalls(stalls);
+        cached.Retakes.AccountStalls(stalls);
         var all = recorder.All;
         findings.RequireEnded(all);
         findings.RequireTyped(all);
@@ -77,17 +79,38 @@ internal static class SimRun
         StationaryInvariants.Check(Of(all, Protocol.Stationary), stationary.Journal.Snapshot(), findings);
         CachedInvariants.Check(casualties, homes.Cached, Of(all, Protocol.Cached), reads, Overlap.Of(world.Name).Overlaps, findings);
         if (probe.DoubleHolder is { } holders) findings.Add($"cached: {holders} (sampled {probe.Samples} times)");
+        if (probe.ReleasedHolder is { } released) findings.Add($"cached: {released}, after its release (sampled {probe.Samples} times)");
+        var retakes = stationary.Retakes.Records.Concat(cached.Retakes.Records).ToList();
+        var ran = stationary.Journal.Snapshot().Concat(reads.Values.SelectMany(r => r.Applied ?? [])).ToHashSet();
+        RetakeInvariants.Check(retakes, casualties, homes, ran, findings);
         AsyncInvariants.Check(Of(all, Protocol.Async), active.Journal.Snapshot(), active.Overlap.Overlaps, findings);
         BindInvariants.Check(!casualties.Has(homes.Variables), Of(all, Protocol.Bind), copies, findings);
         world.Log.Add($"cached state: {string.Join("; ", reads.Select(r => $"s{r.Key} {r.Value}"))}");
-        return (all, new RunStats(probe.Samples, probe.OneHolder, reads.Values.All(r => r.Applied is null)));
+        return (all, new RunStats(probe.Samples, probe.OneHolder, reads.Values.All(r => r.Applied is null), ReleaseStats.Of(retakes)));
     }
 
     private static List<OpOutcome> Of(IEnumerable<OpOutcome> outcomes, Protocol protocol) => outcomes.Where(o => o.Op.Protocol == protocol).ToList();
 }
 
-/// <summary>What a run measured besides its violations: the holder probe's samples, and whether the [Cached] state was lost.</summary>
-internal sealed record RunStats(int ProbeSamples, int ProbeSawOneHolder, bool CachedLost);
+/// <summary>What a run measured besides its violations: the holder probe's samples, whether the [Cached] state was lost, and what its releases did.</summary>
+internal sealed record RunStats(int ProbeSamples, int ProbeSawOneHolder, bool CachedLost, ReleaseStats Releases);
+
+/// <summary>
+/// A run's releases: how many were played, how many let go of the reference (some only once a [Cached] state here had
+/// moved on), how many kept it because the state stayed, and how many sites took the object again, in how many takes.
+/// </summary>
+internal sealed record ReleaseStats(int Played, int Released, int ReleasedAfterWaiting, int Kept, int TakenAgain, int Takes)
+{
+    public static readonly ReleaseStats None = new(0, 0, 0, 0, 0, 0);
+
+    public static ReleaseStats Of(IReadOnlyCollection<RetakeRecord> records) => new(
+        records.Count,
+        records.Count(r => r.ReleaseReturned),
+        records.Count(r => r.ReleaseReturned && r.Refusals > 0),
+        records.Count(r => r.Kept),
+        records.Count(r => r.Fresh is not null),
+        records.Sum(r => r.Takes.Count));
+}
 
 /// <summary>A finished run: its plan, what it found, and what it logged.</summary>
 internal sealed record RunReport(Scenario Scenario, IReadOnlyList<string> Violations, string Log, TimeSpan Duration, IReadOnlyList<OpOutcome> Outcomes, RunStats Stats)

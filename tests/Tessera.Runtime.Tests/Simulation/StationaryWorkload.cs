@@ -1,38 +1,53 @@
 namespace Tessera.Runtime.Tests.Simulation;
 
-/// <summary>[Stationary] calls from every site but the home, each at its planned time, concurrently.</summary>
+/// <summary>
+/// [Stationary] calls from every site but the home, each at its planned time, concurrently; in some runs a site
+/// releases its reference midway and takes the object again (see <see cref="Retakes{T}"/>).
+/// </summary>
 internal sealed class StationaryWorkload
 {
     private readonly SimWorld _world;
-    private readonly SimLedger[] _references;
+    private readonly SiteReferences<SimLedger> _references;
 
-    private StationaryWorkload(SimWorld world, Journal<long> journal, SimLedger[] references)
+    private StationaryWorkload(SimWorld world, Journal<long> journal, SiteReferences<SimLedger> references, Retakes<SimLedger> retakes)
     {
         _world = world;
         Journal = journal;
         _references = references;
+        Retakes = retakes;
     }
 
     public Journal<long> Journal { get; }
 
-    public IReadOnlyList<object> Entities => _references;
+    public IEntityReferences Entities => _references;
+
+    public Retakes<SimLedger> Retakes { get; }
 
     public static async Task<StationaryWorkload> SetUpAsync(SimWorld world)
     {
         var home = world.Scenario.Homes.Stationary;
         var journal = new Journal<long>();
         var ledger = new SimLedger(journal);
-        var references = await world.ShareAsync(home, ledger, ledger.OfferUnlimited(world.Sites[home]), (site, ticket) => SimLedger.TakeAsync(site, ticket));
-        return new StationaryWorkload(world, journal, references);
+        var ticket = ledger.OfferUnlimited(world.Sites[home]);
+        var references = new SiteReferences<SimLedger>(await world.ShareAsync(home, ledger, ticket, (site, t) => SimLedger.TakeAsync(site, t)));
+        var retakes = new Retakes<SimLedger>(world, Protocol.Stationary, references, ticket, (site, t) => SimLedger.TakeAsync(site, t), (l, id) => l.RecordAsync(id, 0));
+        return new StationaryWorkload(world, journal, references, retakes);
     }
 
-    public Task RunAsync(OpRecorder recorder) => Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Stationary).Select(async op =>
+    public Task RunAsync(OpRecorder recorder) => Task.WhenAll(Retakes.RunAsync(), Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Stationary).Select(async op =>
     {
         await _world.Log.UntilAsync(op.AtMs);
-        var ledger = _references[op.Site];
-        if (op.Blocking) await recorder.RunBlockingAsync(op, () => ledger.Record(op.Id));
-        else await recorder.RunAsync(op, () => ledger.RecordAsync(op.Id, op.Arg));
-    }));
+        try
+        {
+            if (await Retakes.ReferenceForAsync(op) is not { } ledger) recorder.NotIssued(op);
+            else if (op.Blocking) await recorder.RunBlockingAsync(op, () => ledger.Record(op.Id));
+            else await recorder.RunAsync(op, () => ledger.RecordAsync(op.Id, op.Arg));
+        }
+        finally
+        {
+            Retakes.Ended(op);
+        }
+    })));
 }
 
 /// <summary>
