@@ -119,6 +119,13 @@ internal sealed partial class MigratoryManager
                 var next = _chain.FindIndex(e => e.FollowsOn(failed.Requester));
                 successor = next < 0 ? null : _chain[next].Requester;
             }
+            // Home holds the state at the dead site's own hop only if it was sent here in that site's place, by a predecessor
+            // whose answer saying so was lost: home takes the place, whether or not that predecessor could answer now.
+            if (successor is null && _home.LastHop == failed.Requester.Hop)
+            {
+                Skip(failed, _homeSite with { Hop = failed.Requester.Hop });
+                continue;
+            }
             var rerouted = await _protocol.Inquiries.RerouteAsync(_home, failed.From, failed.Requester.Hop, successor).ConfigureAwait(false);
             if (rerouted == true)
             {

@@ -48,4 +48,65 @@ public sealed partial class CachedFaultTests
         Assert.Equal(3, await Task.Run(asker).WaitAsync(Patient));
         Assert.All(new[] { counter, c }, x => Assert.Equal(FaultState.Ok, Faults.StateOf(x)));
     }
+
+    [Fact]
+    public async Task A_state_sent_home_with_a_lost_answer_is_not_declared_lost_when_the_site_that_sent_it_dies_before_the_manager_asks_again()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, ticket) = await ShareAsync(harness, Unhurried);
+        var cutters = new List<ConnectionCutter>();
+        var siteA = await StartAsync(harness, faults: Unhurried, wrap: t => Cutter(cutters, t));
+        await SentHomeWithTheAnswerLostAsync(harness, home, counter, ticket, siteA, cutters);
+
+        Assert.True(harness.Network.KillTransport(siteA.Address));
+        home.Health.Fail(siteA.Identity, "the test's verdict");
+
+        // The only copy is home's, at B's hop: it used to be declared lost once A could not be asked.
+        var c = await Counter.TakeAsync(await StartAsync(harness, faults: Unhurried), ticket);
+        Assert.Equal(1, await Task.Run(c.Increment).WaitAsync(Patient + Patient));
+        Assert.Equal(2, await Task.Run(counter.Increment).WaitAsync(Patient));
+    }
+
+    [Fact]
+    public async Task A_state_sent_home_with_a_lost_answer_reaches_a_new_requester_while_the_site_that_sent_it_is_silent()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, ticket) = await ShareAsync(harness, Unhurried);
+        var cutters = new List<ConnectionCutter>();
+        SilenceableTransport? quiet = null;
+        var siteA = await StartAsync(harness, faults: Unhurried, wrap: t => Cutter(cutters, quiet = new SilenceableTransport(t)));
+        await SentHomeWithTheAnswerLostAsync(harness, home, counter, ticket, siteA, cutters, () => quiet!.Silence());
+
+        Assert.Equal(1, await Task.Run(counter.Increment).WaitAsync(Patient));
+        // Held behind the undecided B until A answered, which it never did, although home had the state.
+        var c = await Counter.TakeAsync(await StartAsync(harness, faults: Unhurried), ticket);
+        try
+        {
+            Assert.Equal(2, await Task.Run(c.Increment).WaitAsync(Patient + Patient));
+        }
+        finally
+        {
+            quiet!.Hear();
+        }
+    }
+
+    /// <summary>
+    /// A handed the state to B and released its reference; B died before the state left A. A said no to keeping the state,
+    /// then sent it home, and that answer was lost: the repair ended undecided, with the state home at B's hop.
+    /// <paramref name="afterCut"/> runs as soon as the answer is cut.
+    /// </summary>
+    private static async Task SentHomeWithTheAnswerLostAsync(
+        SiteHarness harness, Site home, Counter counter, string ticket, Site siteA, List<ConnectionCutter> cutters, Action? afterCut = null)
+    {
+        var (siteB, _, _, hopAtA) = await StrandedAtAAsync(harness, home, counter, ticket, siteA, release: true);
+        var atHome = ((ICachedObject)counter).TesseraState;
+        cutters[0].CutNext(MessageKind.StateRerouteReply, letPass: 1);
+
+        home.Health.Fail(siteB.Identity, "the test's verdict");
+        await Poll.UntilAsync(() => cutters[0].Cuts == 1, Patient);
+        afterCut?.Invoke();
+        await Poll.UntilAsync(() => !atHome.Manager!.Repairing, Patient + Patient);
+        await Poll.UntilAsync(() => atHome.LastHop > hopAtA, Patient);
+        Assert.Equal(FaultState.Ok, Faults.StateOf(counter));
+    }
 }
