@@ -260,11 +260,11 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ReservedName = new(
         id: "TESS0026",
-        title: "Name starting with two underscores in a distributed class",
-        messageFormat: "{0} '{1}' of {2} class '{3}' starts with two underscores, which C# reserves and the generated code uses for its own locals and members; rename it",
+        title: "Parameter named like something in the generated code",
+        messageFormat: "Parameter '{0}' of {1} is copied into the code generated for this {2} class, which uses names starting with two underscores, and TesseraCodec and TesseraType, for its own; rename it",
         category: Category,
-        defaultSeverity: DiagnosticSeverity.Error,
+        defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "The generated proxies, invokers and factories declare their own parameters, locals and members with names starting with two underscores, which C# reserves for generated code. A parameter of a remotable method or constructor, or a member of the class, with such a name can clash with one of them, and the build then fails inside generated code with an error that does not name the user's declaration.",
+        description: "The generated proxies, codecs and factories repeat the parameters of remotable methods, and of [Cached] constructors, next to parameters and locals of their own named with two leading underscores (which C# reserves for generated code), and refer to the generated TesseraCodec and TesseraType by their short names. A parameter with such a name either fails to compile inside generated code, with an error that does not name it, or compiles and silently means the generated variable instead (an [Async] parameter named __target passes the object itself).",
         helpLinkUri: HelpBase + "TESS0026.md");
 }

@@ -2,13 +2,14 @@ using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Tessera.Generators.Cached;
 
 namespace Tessera.Analyzers;
 
 /// <summary>
 /// Members of a distributed class that do not survive distribution: public events (TESS0013), names the
-/// generator also uses (TESS0014), public instance fields (TESS0019) and names the generated code reserves
-/// (TESS0026). Runs per member, so members the generator itself declares, in generated code, are never looked at.
+/// generator also uses (TESS0014), public instance fields (TESS0019) and parameter names the generated code uses
+/// itself (TESS0026). Runs per member, so members the generator itself declares, in generated code, are never looked at.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MemberAnalyzer : DistributedSymbolAnalyzer
@@ -52,26 +53,30 @@ public sealed class MemberAnalyzer : DistributedSymbolAnalyzer
     }
 
     /// <summary>
-    /// The member's own name, and the parameters the generator copies into its code: those of remotable methods and,
-    /// for [Cached] and [Async], of constructors (the Create factories). A private helper's parameters never reach generated code.
+    /// The parameters the generator copies into scopes of its own: those of remotable methods, and of the constructors a
+    /// [Cached] class gets a factory for. A member's own name cannot clash (a generated member of the same name only
+    /// hides it, with a warning in generated code), nor can other parameters, which never reach generated code.
     /// </summary>
     private static void ReportReservedNames(SymbolAnalysisContext context, ISymbol member, DistributionKind kind)
     {
-        var label = DistributedSymbols.Label(kind);
-        var type = DistributedSymbols.NameOf(member.ContainingType);
-        if (member is not IMethodSymbol { MethodKind: not MethodKind.Ordinary } && member.Name.StartsWith(ReservedPrefix, StringComparison.Ordinal))
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ReservedName, member.Locations[0], KindName(member), member.Name, label, type));
-        if (member is not IMethodSymbol method) return;
+        // The implementation part of a partial method repeats the definition, whose names are the ones copied.
+        if (member is not IMethodSymbol { PartialDefinitionPart: null } method) return;
         var copied = method.MethodKind == MethodKind.Constructor
-            ? kind != DistributionKind.Stationary
+            ? kind == DistributionKind.Cached && CachedRequirements.IsAccessible(method)
             : method.MethodKind == MethodKind.Ordinary && DistributedSymbols.IsRemotable(method);
         if (!copied) return;
         foreach (var parameter in method.Parameters)
         {
-            if (!parameter.Name.StartsWith(ReservedPrefix, StringComparison.Ordinal) || parameter.Locations.Length == 0) continue;
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ReservedName, parameter.Locations[0], "Parameter", parameter.Name, label, type));
+            if (!IsReserved(parameter.Name) || parameter.Locations.Length == 0) continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ReservedName, parameter.Locations[0],
+                parameter.Name, DistributedSymbols.NameOf(method.ContainingType) + "." + (method.MethodKind == MethodKind.Constructor ? "Create" : method.Name),
+                DistributedSymbols.Label(kind)));
         }
     }
+
+    /// <summary>Names the generated code gives its own locals and parameters, and the generated types it names unqualified.</summary>
+    private static bool IsReserved(string name)
+        => name.StartsWith(ReservedPrefix, StringComparison.Ordinal) || name is "TesseraCodec" or "TesseraType";
 
     private static string KindName(ISymbol member) => member switch
     {

@@ -99,7 +99,7 @@ public class GeneralTests
             Assert.Equal($"https://github.com/tessera-dotnet/tessera/blob/main/docs/rules/{d.Id}.md", d.HelpLinkUri);
         });
         Assert.Equal(
-            ["TESS0007", "TESS0015", "TESS0016", "TESS0017", "TESS0018", "TESS0019", "TESS0020", "TESS0021", "TESS0022", "TESS0023", "TESS0024"],
+            ["TESS0007", "TESS0015", "TESS0016", "TESS0017", "TESS0018", "TESS0019", "TESS0020", "TESS0021", "TESS0022", "TESS0023", "TESS0024", "TESS0026"],
             descriptors.Where(d => d.DefaultSeverity == DiagnosticSeverity.Warning).Select(d => d.Id));
     }
 }

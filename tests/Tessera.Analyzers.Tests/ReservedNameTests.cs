@@ -1,49 +1,73 @@
+using Microsoft.CodeAnalysis;
 using Xunit;
 
 namespace Tessera.Analyzers.Tests;
 
-/// <summary>TESS0026: names starting with two underscores, which the generated code uses for its own.</summary>
+/// <summary>TESS0026: parameters the generator copies, named like its own parameters, locals or types.</summary>
 public sealed class ReservedNameTests
 {
     [Fact]
-    public async Task TESS0026_ParametersTheGeneratorCopiesAndMembersOfTheClass()
+    public async Task TESS0026_CopiedParametersNamedLikeGeneratedCode()
     {
         var diagnostics = await AnalyzerVerifier.VerifyAsync("""
             [Async]
             public partial class Meter
             {
-                private int {|TESS0026:__tesseraState|};
-                public Meter(int {|TESS0026:__site|}) => __tesseraState = __site;
-                public virtual int Read(int {|TESS0026:__encoded|}, int scale) => Scale(__encoded * scale);
-                private int Scale(int __value) => __value + __tesseraState;
-                public virtual int {|TESS0026:__Peek|}() => __tesseraState;
+                public virtual int Read(int {|TESS0026:__encoded|}, int scale) => __encoded * scale;
+                public virtual bool Same(Meter {|TESS0026:__target|}) => __target == this;
             }
 
             [Stationary]
             public partial class Gauge
             {
-                private readonly int _start;
-                public Gauge(int __start) => _start = __start;
-                public virtual int Read(int {|TESS0026:__writer|}) => _start + __writer;
+                public virtual int Read(int {|TESS0026:TesseraCodec|}) => TesseraCodec;
             }
-            """);
 
-        Assert.Contains(
-            "Parameter '__encoded' of [Async] class 'Meter' starts with two underscores, which C# reserves and the generated code uses for its own locals and members; rename it",
-            diagnostics.Select(d => d.GetMessage()));
-        Assert.Contains("Field '__tesseraState' of [Async] class 'Meter'", diagnostics.Select(d => d.GetMessage()).Single(m => m.Contains("'__tesseraState'")));
-    }
-
-    [Fact]
-    public async Task TESS0026_NamesWithUnderscoresElsewhereAreFine()
-    {
-        await AnalyzerVerifier.VerifyAsync("""
             [Cached]
             public partial class Tally
             {
                 private int _count;
-                private int count__;
-                public virtual int Add(int by_, int a__b) => _count += by_ + a__b + count__;
+                public Tally(int {|TESS0026:TesseraType|}) => _count = TesseraType;
+                public virtual partial int Add(int {|TESS0026:__by|});
+                public virtual partial int Add(int __by) => _count += __by;
+            }
+            """);
+
+        Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Contains(
+            "Parameter '__encoded' of Meter.Read is copied into the code generated for this [Async] class, which uses names starting with two underscores, and TesseraCodec and TesseraType, for its own; rename it",
+            diagnostics.Select(d => d.GetMessage()));
+        Assert.Contains(diagnostics, d => d.GetMessage().StartsWith("Parameter 'TesseraType' of Tally.Create is copied", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TESS0026_NamesTheGeneratedCodeNeverSeesAreFine()
+    {
+        await AnalyzerVerifier.VerifyAsync("""
+            [Stationary]
+            public partial class Gauge
+            {
+                private int __count;
+                public Gauge(int __start) => __count = __start;
+                private int __Helper(int __scale) => __count * __scale;
+                public virtual int Read(int by_, int a__b) => __Helper(by_ + a__b);
+            }
+
+            [Async]
+            public partial class Meter
+            {
+                private readonly int _start;
+                public Meter(int __site) => _start = __site;
+                public virtual int Read() => _start;
+            }
+
+            [Cached]
+            public partial class Tally
+            {
+                private int _count;
+                public Tally() { }
+                private Tally(int __tesseraState) => _count = __tesseraState;
+                public virtual int Add(int by) => _count += by;
             }
             """);
     }
