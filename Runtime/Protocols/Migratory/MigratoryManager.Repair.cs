@@ -86,6 +86,11 @@ internal sealed partial class MigratoryManager
         _ = RepairAsync();
     }
 
+    private bool InChain(Requester requester)
+    {
+        lock (_gate) return _chain.Exists(e => e.Is(requester));
+    }
+
     private bool TailUndecidedLocked() => _undecided.Contains(_tail.Site) && _chain.Exists(e => e.Is(_tail));
 
     private bool TryTakeEarliestFailedLocked(out SiteIdentity dead)
@@ -153,6 +158,13 @@ internal sealed partial class MigratoryManager
                 continue;
             }
             if (deferred.Add((failed.Requester.Site, failed.Requester.Hop)) && WaitsBehindDeadPredecessor(failed)) return;
+            // Behind a dead predecessor this repair could not decide about, the state may not have got past either: it may
+            // still be with that one's silent predecessor, so this site is undecided too, not judged by who came after.
+            if (undecided.TryGetValue(failed.From.Site, out var silentBefore) && InChain(failed.From))
+            {
+                Settle(dead, Progress.Unknown, silentBefore, undecided);
+                continue;
+            }
             var (progress, silent) = await ProgressPastAsync(failed.Requester.Hop).ConfigureAwait(false);
             if (progress == Progress.Past)
             {

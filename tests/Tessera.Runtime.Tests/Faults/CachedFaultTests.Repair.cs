@@ -109,4 +109,52 @@ public sealed partial class CachedFaultTests
         await Poll.UntilAsync(() => atHome.LastHop > hopAtA, Patient);
         Assert.Equal(FaultState.Ok, Faults.StateOf(counter));
     }
+
+    /// <summary>
+    /// A holds the state, cut off from the manager; X asked after it, then C. X dies, and the repair cannot ask A, so X is
+    /// undecided. Then C dies: C used to be judged by who came after it (nobody), and the state declared lost, although A
+    /// still held it. A partition loses nothing, even when crashes come with it.
+    /// </summary>
+    [Fact]
+    public async Task A_dead_requester_behind_an_undecided_dead_site_does_not_make_a_partition_lose_the_state()
+    {
+        await using var harness = new SiteHarness();
+        var home = await StartAsync(harness, callTimeout: TimeSpan.FromSeconds(2), faults: Unhurried);
+        var counter = Counter.Create();
+        var ticket = counter.OfferUnlimited(home);
+        var manager = ((ICachedObject)counter).TesseraState.Manager!;
+        SilenceableTransport? quiet = null;
+        var siteA = await StartAsync(harness, faults: Unhurried, wrap: t => quiet = new SilenceableTransport(t));
+        var (siteX, siteC) = (await StartAsync(harness, faults: Unhurried), await StartAsync(harness, faults: Unhurried));
+        var (a, x, c) = (await Counter.TakeAsync(siteA, ticket), await Counter.TakeAsync(siteX, ticket), await Counter.TakeAsync(siteC, ticket));
+        var gate = Gates.New();
+        var held = a.HoldAsync(gate);
+        await Gates.EnteredAsync(gate).WaitAsync(Patient);
+        _ = await QueueIncrementsAsync(home, x, 2);
+        _ = await QueueIncrementsAsync(home, c, 3);
+        await Poll.UntilAsync(() => siteA.Counters.Received(MessageKind.Forward) == 1, Patient);
+        quiet!.Silence();
+        try
+        {
+            Assert.True(harness.Network.KillTransport(siteX.Address));
+            home.Health.Fail(siteX.Identity, "the test's verdict");
+            await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateReroute) >= 1, Patient);
+            await Poll.UntilAsync(() => !manager.Repairing, Patient);
+
+            Assert.True(harness.Network.KillTransport(siteC.Address));
+            home.Health.Fail(siteC.Identity, "the test's verdict");
+            var reroutes = home.Counters.Sent(MessageKind.StateReroute);
+            await Poll.UntilAsync(() => home.Counters.Sent(MessageKind.StateReroute) > reroutes, Patient);
+            await Poll.UntilAsync(() => !manager.Repairing, Patient);
+
+            Assert.Equal(FaultState.Ok, Faults.StateOf(counter));
+        }
+        finally
+        {
+            quiet.Hear();
+            Gates.Release(gate);
+        }
+        await held.WaitAsync(Patient);
+        Assert.Equal(1, await Task.Run(counter.Increment).WaitAsync(Patient));
+    }
 }
