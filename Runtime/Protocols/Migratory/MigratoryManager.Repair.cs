@@ -33,6 +33,8 @@ internal sealed partial class MigratoryManager
                     _repairing = false;
                     _undecided.ExceptWith(taken);
                     _undecided.UnionWith(undecided.Keys);
+                    // A site decided later in this repair, or whose entries a later request's hop proved served, is history.
+                    _undecided.RemoveWhere(site => !_chain.Exists(e => e.Requester.Site == site));
                     // A loss has told the held requesters already; behind a dead tail still undecided they wait for the recheck's repair.
                     if (_lostReason is not null)
                     {
