@@ -31,10 +31,10 @@ internal sealed partial class MigratoryManager
                 if (!TryTakeEarliestFailedLocked(out dead))
                 {
                     _repairing = false;
-                    _undecided.ExceptWith(taken);
-                    _undecided.UnionWith(undecided.Keys);
-                    // A site decided later in this repair, or whose entries a later request's hop proved served, is history.
-                    _undecided.RemoveWhere(site => !_chain.Exists(e => e.Requester.Site == site));
+                    // An entry of a site this repair took again, or one a later request's hop proved served, is history.
+                    _undecided.RemoveWhere(entry => taken.Contains(entry.Site) || !_chain.Exists(e => e.Requester.Site == entry.Site && e.Requester.Hop == entry.Hop));
+                    foreach (var entry in _chain)
+                        if (undecided.ContainsKey(entry.Requester.Site)) _undecided.Add((entry.Requester.Site, entry.Requester.Hop));
                     // A loss has told the held requesters already; behind a dead tail still undecided they wait for the recheck's repair.
                     if (_lostReason is not null)
                     {
@@ -93,7 +93,7 @@ internal sealed partial class MigratoryManager
         lock (_gate) return _chain.Exists(e => e.Is(requester));
     }
 
-    private bool TailUndecidedLocked() => _undecided.Contains(_tail.Site) && _chain.Exists(e => e.Is(_tail));
+    private bool TailUndecidedLocked() => _undecided.Contains((_tail.Site, _tail.Hop)) && _chain.Exists(e => e.Is(_tail));
 
     private bool TryTakeEarliestFailedLocked(out SiteIdentity dead)
     {

@@ -31,10 +31,11 @@ internal sealed partial class MigratoryManager
     // otherwise start another, and each would run its own repair when the silent site's health changes.
     private readonly HashSet<(SiteIdentity Dead, SiteIdentity Silent)> _rechecks = new();
 
-    // Dead sites whose last repair was undecided, until a repair decides. While one is the tail, requests wait as during a
-    // repair: a FORWARD to it would go nowhere, and the recheck must find nobody behind it to look for the state where it
-    // can be, with its predecessor or at home (sent there with an answer the manager never heard).
-    private readonly HashSet<SiteIdentity> _undecided = new();
+    // Chain entries of dead sites whose last repair was undecided, until a repair decides. While one is the tail, requests
+    // wait as during a repair: a FORWARD to it would go nowhere, and the recheck must find nobody behind it to look for the
+    // state where it can be, with its predecessor or at home (sent there with an answer the manager never heard). Entries,
+    // not sites: a later request of the same site, alive after all, is not undecided.
+    private readonly HashSet<(SiteIdentity Site, long Hop)> _undecided = new();
     private readonly Requester _homeSite;
     private Requester _tail;
     private long _nextHop = 1;
