@@ -31,10 +31,15 @@ internal sealed partial class MigratoryManager
                 if (!TryTakeEarliestFailedLocked(out dead))
                 {
                     _repairing = false;
-                    // An entry of a site this repair took again, or one a later request's hop proved served, is history.
-                    _undecided.RemoveWhere(entry => taken.Contains(entry.Site) || !_chain.Exists(e => e.Requester.Site == entry.Site && e.Requester.Hop == entry.Hop));
-                    foreach (var entry in _chain)
-                        if (undecided.ContainsKey(entry.Requester.Site)) _undecided.Add((entry.Requester.Site, entry.Requester.Hop));
+                    // Rebuilt from the chain: an entry that left it (a later request's hop proved it served) is history, and a
+                    // site this repair took again is undecided now only if the repair left it so.
+                    var earlier = _undecided.Where(entry => !taken.Contains(entry.Site)).ToHashSet();
+                    _undecided.Clear();
+                    foreach (var (requester, _) in _chain)
+                    {
+                        var entry = (requester.Site, requester.Hop);
+                        if (undecided.ContainsKey(requester.Site) || earlier.Contains(entry)) _undecided.Add(entry);
+                    }
                     // A loss has told the held requesters already; behind a dead tail still undecided they wait for the recheck's repair.
                     if (_lostReason is not null)
                     {

@@ -208,7 +208,6 @@ public sealed partial class MigratoryProxy
 
     private Waiter EnqueueLocked(int thread, object? flow, out bool request)
     {
-        if (_retired) throw new ReferenceReleasedException(EntityName);
         var waiter = _calls.Add(thread, flow, Options.MaxWaitingCalls, Name);
         request = _presence == Presence.Empty;
         if (request)
