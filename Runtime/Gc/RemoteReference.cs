@@ -14,11 +14,13 @@ public static class RemoteReference
     /// is local again at its home. Using or sending the proxy afterwards throws
     /// <see cref="ReferenceReleasedException"/>; a reference that arrives later makes a new proxy.
     /// </summary>
-    /// <returns>True if <paramref name="reference"/> was a live proxy; false for a local object or one already released.</returns>
+    /// <remarks>An <c>[Async]</c> reference (<c>T.Ref</c>) releases the proxy it calls through; a call made through it afterwards fails with <see cref="ReferenceReleasedException"/>.</remarks>
+    /// <returns>True if <paramref name="reference"/> was a live proxy (or an async reference through one); false for a local object or one already released.</returns>
     /// <exception cref="InvalidOperationException">A <c>[Cached]</c> reference holds or awaits the object's state here.</exception>
     public static bool Release(object reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
+        reference = ProxyOf(reference);
         var handle = Sites.ReferenceTable.HandleOf(reference);
         if (handle is null) return false;
         // Checked and retired in one step: a call on another thread could otherwise ask for the state in between.
@@ -31,6 +33,9 @@ public static class RemoteReference
     public static bool IsRemote(object reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return Sites.ReferenceTable.HandleOf(reference) is not null;
+        return Sites.ReferenceTable.HandleOf(ProxyOf(reference)) is not null;
     }
+
+    // An async reference is a wrapper the caller holds; the proxy with the weight is behind it.
+    private static object ProxyOf(object reference) => reference is Infrastructure.IAsyncReference async ? async.Target : reference;
 }

@@ -60,13 +60,8 @@ public sealed class ProxyHandle
     internal EntityFaultCell? FaultIfAny => Volatile.Read(ref _fault);
 
     /// <summary>Whether this proxy was released: its weight went home, and it can no longer be used or sent.</summary>
-    public bool IsReleased
-    {
-        get
-        {
-            lock (_gate) return _released;
-        }
-    }
+    /// <remarks>Read without the lock, as async calls check it on their hot path; it is only ever set, under the lock.</remarks>
+    public bool IsReleased => Volatile.Read(ref _released);
 
     /// <summary>
     /// One request, one reply. Blocks the calling thread until the reply, the deadline or cancellation. Takes
@@ -121,7 +116,7 @@ public sealed class ProxyHandle
 
     internal void ThrowIfReleased()
     {
-        lock (_gate) ThrowIfReleasedLocked();
+        if (IsReleased) throw new ReferenceReleasedException(ToString());
     }
 
     private void ThrowIfReleasedLocked()

@@ -46,7 +46,16 @@ internal sealed class AsyncCaller
         var reply = new Dataflow<TResult>();
         var telemetry = CallTelemetry.Start(CallProtocol.Async, handle, methodId, out var traceContext);
         var call = new PendingAsyncCall<TResult>(handle, methodId, arguments, traceContext, cancellationToken, Deadline(), decode, reply) { Telemetry = telemetry };
-        if (!_held.TryHold(call)) Dispatch(call, ref route);
+        // Checked when the call is made, not when it leaves: a call held for its home before the release still goes.
+        if (handle.IsReleased)
+        {
+            call.ReturnArguments();
+            call.Fail(new ReferenceReleasedException(handle.ToString()));
+        }
+        else if (!_held.TryHold(call))
+        {
+            Dispatch(call, ref route);
+        }
         return reply;
     }
 
@@ -90,6 +99,7 @@ internal sealed class AsyncCaller
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
+            handle.ThrowIfReleased();
             if (FaultStream.IsFinal(new FaultedEntity(handle, handle).State)) throw FaultGate.Refusal(handle, $"One-way call of method 0x{methodId:x8}");
             // Behind the two-way calls held for this home, if any: a later call must not overtake them when it is back.
             if (_held.MightHold(handle.Home) && _held.TryHold(new PendingOneWayCall(handle, methodId, arguments, traceContext, cancellationToken, deadline, _logger) { Telemetry = telemetry }))
