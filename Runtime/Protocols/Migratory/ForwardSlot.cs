@@ -76,8 +76,7 @@ internal sealed class ForwardSlot
             return RerouteOutcome.Rerouted;
         }
         if (_floor >= deadHop) return RerouteOutcome.HandedOn;
-        // A proxy made afresh after this site's reference was collected starts at floor 0 and has nothing (after a release,
-        // at the released one's floor).
+        // A proxy made afresh here starts at the floor of the one before it, which the site remembers (at 0 if it forgot).
         if (Next is not null || !mayGetState) return RerouteOutcome.Absent;
         // The forward naming the dead site never arrived (its connection dropped): void it before it does.
         Skip(deadHop, successor);

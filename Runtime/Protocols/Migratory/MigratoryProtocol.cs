@@ -28,15 +28,16 @@ internal sealed class MigratoryProtocol
     // Strong references to imported proxies that hold or await a state, so it cannot be collected mid-move.
     private readonly ConcurrentDictionary<(SiteIdentity Home, ulong Key), MigratoryProxy> _active = new();
 
-    // How far a released proxy here got with each state, until a proxy is made here again for the object. The manager
-    // keeps the released proxy's served request in its chain until a GET says it was served, and takes a GET claiming an
-    // earlier hop for the first one sent again: a fresh proxy's "never had it" was ignored. And a repair asks this site
-    // to void a forward to a dead successor: a fresh proxy awaiting the state knew nothing of the forward the released
-    // one had acted on, so it voided it, and a state that died with that successor was never declared lost.
-    private readonly ConcurrentDictionary<(SiteIdentity Home, ulong Key), ReleasedProgress> _released = new();
+    // How far a proxy here got with each state, kept from when it was released or stopped holding and awaiting the state
+    // (from then on the CLR may collect it) until a proxy is made here again for the object. The manager keeps a served
+    // request in its chain until a GET says it was served, and takes a GET claiming an earlier hop for the first one sent
+    // again: a fresh proxy's "never had it" was ignored. And a repair asks this site to void a forward to a dead
+    // successor: a fresh proxy awaiting the state knew nothing of the forward the old one had acted on, so it voided it,
+    // and a state that died with that successor was never declared lost.
+    private readonly ConcurrentDictionary<(SiteIdentity Home, ulong Key), ProxyProgress> _progress = new();
 
-    /// <summary>Released objects whose progress a site remembers at most; past it, a sixteenth of them, any, is forgotten.</summary>
-    internal const int MaxRememberedReleases = 65_536;
+    /// <summary>Objects whose progress a site remembers at most; past it, a sixteenth of them, any, is forgotten.</summary>
+    internal const int MaxRememberedProgress = 65_536;
 
     public MigratoryProtocol(Site site, ILogger logger)
     {
@@ -65,21 +66,24 @@ internal sealed class MigratoryProtocol
         if (proxy.Handle is not null) _active[(proxy.Home, proxy.Key)] = proxy;
     }
 
-    /// <summary>An imported proxy was released (RemoteReference.Release) after getting this far with the state.</summary>
-    public void Retired(SiteIdentity home, ulong key, ReleasedProgress progress)
+    /// <summary>
+    /// An imported proxy got this far with the state and was released (RemoteReference.Release), or stopped holding
+    /// and awaiting it, so the CLR may collect it before it is used again.
+    /// </summary>
+    public void Remember(SiteIdentity home, ulong key, ProxyProgress progress)
     {
-        if (progress == ReleasedProgress.None) return;
-        // A program that releases objects it never takes again would otherwise grow this without bound. Forgetting one
+        if (progress == ProxyProgress.None) return;
+        // A program that drops objects it never takes again would otherwise grow this without bound. Forgetting one
         // costs only a later proxy for that object the old behaviour (see the field's comment), and only if it comes back.
-        if (!_released.ContainsKey((home, key)) && _released.Count >= MaxRememberedReleases)
+        if (!_progress.ContainsKey((home, key)) && _progress.Count >= MaxRememberedProgress)
         {
-            foreach (var forgotten in _released.Keys.Take(MaxRememberedReleases / 16)) _released.TryRemove(forgotten, out _);
+            foreach (var forgotten in _progress.Keys.Take(MaxRememberedProgress / 16)) _progress.TryRemove(forgotten, out _);
         }
-        _released.AddOrUpdate((home, key), progress, (_, known) => known.Max(progress));
+        _progress.AddOrUpdate((home, key), progress, (_, known) => known.Max(progress));
     }
 
-    /// <summary>Where a new proxy for (<paramref name="home"/>, <paramref name="key"/>) starts: where a released one left off.</summary>
-    public ReleasedProgress TakeReleased(SiteIdentity home, ulong key) => _released.TryRemove((home, key), out var progress) ? progress : ReleasedProgress.None;
+    /// <summary>Where a new proxy for (<paramref name="home"/>, <paramref name="key"/>) starts: where the one before it here left off.</summary>
+    public ProxyProgress TakeRemembered(SiteIdentity home, ulong key) => _progress.TryRemove((home, key), out var progress) ? progress : ProxyProgress.None;
 
     public void Deactivate(MigratoryProxy proxy)
     {
@@ -156,7 +160,7 @@ internal sealed class MigratoryProtocol
     public void OnPeerFailed(SiteIdentity peer)
     {
         Outbox.OnPeerFailed(peer);
-        foreach (var released in _released.Keys.Where(k => k.Home == peer)) _released.TryRemove(released, out _);
+        foreach (var released in _progress.Keys.Where(k => k.Home == peer)) _progress.TryRemove(released, out _);
         foreach (var ((home, _), proxy) in _active)
         {
             if (home == peer) proxy.Lose($"its home site {peer} failed");
@@ -279,11 +283,11 @@ internal sealed class MigratoryProtocol
     }
 }
 
-/// <summary>How far a released proxy got: the hop at which it last got the state, and the last forward it acted on.</summary>
-internal readonly record struct ReleasedProgress(long LastHop, long ForwardFloor)
+/// <summary>How far a proxy got: the hop at which it last got the state, and the last forward it acted on.</summary>
+internal readonly record struct ProxyProgress(long LastHop, long ForwardFloor)
 {
     /// <summary>A proxy that never had the state, nor handed it on.</summary>
-    public static readonly ReleasedProgress None = new(-1, 0);
+    public static readonly ProxyProgress None = new(-1, 0);
 
-    public ReleasedProgress Max(ReleasedProgress other) => new(Math.Max(LastHop, other.LastHop), Math.Max(ForwardFloor, other.ForwardFloor));
+    public ProxyProgress Max(ProxyProgress other) => new(Math.Max(LastHop, other.LastHop), Math.Max(ForwardFloor, other.ForwardFloor));
 }

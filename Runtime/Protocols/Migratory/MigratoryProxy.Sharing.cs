@@ -56,14 +56,14 @@ public sealed partial class MigratoryProxy
     /// </summary>
     internal bool TryRetire()
     {
-        ReleasedProgress progress;
+        ProxyProgress progress;
         lock (_gate)
         {
             if (IsActiveLocked) return false;
             _retired = true;
-            progress = new ReleasedProgress(_lastHop, _forward.Floor);
+            progress = new ProxyProgress(_lastHop, _forward.Floor);
         }
-        if (_handle is not null) Site.Migratory.Retired(Home, Key, progress);
+        if (_handle is not null) Site.Migratory.Remember(Home, Key, progress);
         return true;
     }
 

@@ -52,10 +52,10 @@ public sealed partial class MigratoryProxy
         _handle = imported;
         _sharing = new Sharing(imported.Site, imported.Home, imported.EndpointHints, imported.ObjectKey, null);
         _presence = Presence.Empty;
-        // A proxy made afresh after a release here starts where the released one left off (see MigratoryProtocol.Retired).
-        var released = imported.Site.Migratory.TakeReleased(imported.Home, imported.ObjectKey);
-        _lastHop = released.LastHop;
-        _forward.StartAt(released.ForwardFloor);
+        // A proxy made afresh here (the one before released or collected) starts where that one left off (see MigratoryProtocol.Remember).
+        var before = imported.Site.Migratory.TakeRemembered(imported.Home, imported.ObjectKey);
+        _lastHop = before.LastHop;
+        _forward.StartAt(before.ForwardFloor);
     }
 
     internal long LastHop
@@ -304,9 +304,15 @@ public sealed partial class MigratoryProxy
         if (_presence == Presence.Empty && _forward.IsSet) Site.Migratory.Activate(this);
     }
 
+    /// <summary>
+    /// Called under the lock once an imported proxy neither holds nor awaits the state. Its progress is remembered now,
+    /// not when it is collected: a finalizer may run after the next proxy for the object was made here.
+    /// </summary>
     private void Deactivate()
     {
-        if (_handle is not null) Site.Migratory.Deactivate(this);
+        if (_handle is null) return;
+        Site.Migratory.Deactivate(this);
+        Site.Migratory.Remember(Home, Key, new ProxyProgress(_lastHop, _forward.Floor));
     }
 
     private void Fail(CallRefusal refusal, bool lost)

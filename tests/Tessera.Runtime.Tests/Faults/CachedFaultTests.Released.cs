@@ -59,48 +59,6 @@ public sealed partial class CachedFaultTests
     }
 
     [Fact]
-    public async Task A_proxy_made_afresh_after_a_release_gets_the_state_from_an_idle_holder()
-    {
-        await using var harness = new SiteHarness();
-        var (home, counter, ticket) = await ShareAsync(harness);
-        var siteA = await StartAsync(harness, callTimeout: TimeSpan.FromSeconds(3));
-        var a = await Counter.TakeAsync(siteA, ticket);
-        Assert.Equal(1, await Task.Run(() => a.Increment()).WaitAsync(Patient));
-        // Home asks as the holder since hop 0, so the manager still counts A's request (hop 1) as not known to be served.
-        Assert.Equal(2, await Task.Run(counter.Increment).WaitAsync(Patient));
-        Assert.True(RemoteReference.Release(a));
-
-        var again = await Counter.TakeAsync(siteA, ticket);
-
-        // The fresh proxy's GET used to say "never had it", which the manager took for A's first GET sent again.
-        Assert.Equal(3, await Task.Run(() => again.Increment()).WaitAsync(Patient));
-    }
-
-    [Fact]
-    public async Task A_fresh_proxy_awaiting_the_state_does_not_void_the_forward_its_released_predecessor_acted_on()
-    {
-        await using var harness = new SiteHarness();
-        var (home, _, ticket) = await ShareAsync(harness, Unhurried);
-        var siteA = await StartAsync(harness, callTimeout: TimeSpan.FromSeconds(5), faults: Unhurried);
-        var siteB = await StartAsync(harness, faults: Unhurried);
-        var (a, b) = (await Counter.TakeAsync(siteA, ticket), await Counter.TakeAsync(siteB, ticket));
-        Assert.Equal(1, await Task.Run(() => a.Increment()).WaitAsync(Patient));
-        Assert.Equal(2, await Task.Run(() => b.Increment()).WaitAsync(Patient));
-        Assert.True(RemoteReference.Release(a));
-        var again = await Counter.TakeAsync(siteA, ticket);
-        Assert.True(harness.Network.KillTransport(siteB.Address));
-        var waiting = Task.Run(() => again.IncrementAsync());
-        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.Get) == 3, Patient);
-
-        home.Health.Fail(siteB.Identity, "the test's verdict");
-
-        // B held the only copy. Asked to skip B, the fresh proxy at A used to void the forward to B that the released one
-        // had acted on, since it awaited the state itself: the state was then A's to hand on, and A's call waited for it.
-        var error = await Assert.ThrowsAsync<EntityFaultException>(() => waiting.WaitAsync(Patient));
-        Assert.Equal(FaultState.PermFail, error.State);
-    }
-
-    [Fact]
     public async Task A_call_on_a_released_reference_says_so_even_when_its_home_is_PermFail()
     {
         await using var harness = new SiteHarness();
@@ -123,14 +81,14 @@ public sealed partial class CachedFaultTests
         await using var harness = new SiteHarness();
         var site = await harness.StartSiteAsync();
         var home = new SiteIdentity(Guid.NewGuid(), 1);
-        var released = MigratoryProtocol.MaxRememberedReleases + 100;
+        var released = MigratoryProtocol.MaxRememberedProgress + 100;
 
-        for (var key = 1UL; key <= (ulong)released; key++) site.Migratory.Retired(home, key, new ReleasedProgress((long)key, 0));
+        for (var key = 1UL; key <= (ulong)released; key++) site.Migratory.Remember(home, key, new ProxyProgress((long)key, 0));
 
-        var remembered = Enumerable.Range(1, released).Count(key => site.Migratory.TakeReleased(home, (ulong)key) != ReleasedProgress.None);
-        Assert.InRange(remembered, MigratoryProtocol.MaxRememberedReleases / 2, MigratoryProtocol.MaxRememberedReleases);
-        site.Migratory.Retired(home, 7, new ReleasedProgress(3, 2));
-        Assert.Equal(new ReleasedProgress(3, 2), site.Migratory.TakeReleased(home, 7));
+        var remembered = Enumerable.Range(1, released).Count(key => site.Migratory.TakeRemembered(home, (ulong)key) != ProxyProgress.None);
+        Assert.InRange(remembered, MigratoryProtocol.MaxRememberedProgress / 2, MigratoryProtocol.MaxRememberedProgress);
+        site.Migratory.Remember(home, 7, new ProxyProgress(3, 2));
+        Assert.Equal(new ProxyProgress(3, 2), site.Migratory.TakeRemembered(home, 7));
     }
 
     /// <summary>
