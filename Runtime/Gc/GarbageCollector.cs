@@ -45,10 +45,7 @@ internal sealed class GarbageCollector
         _clock = new CoarseClock(_time);
         _nextRenewal = _clock.Now + _clock.StampsIn(_options.LeaseRenewalInterval);
         _timer = _time.CreateTimer(static state => ((GarbageCollector)state!).Tick(), this, _options.WeightReturnDelay, _options.WeightReturnDelay);
-        GcMetrics.Register(this, site.Identity);
     }
-
-    public int ExportCount => _references.ExportCount;
 
     /// <summary>Live proxies: made for a reference that arrived, and neither released nor collected yet.</summary>
     public long ProxyCount => Interlocked.Read(ref _proxies);
@@ -98,7 +95,7 @@ internal sealed class GarbageCollector
     {
         _stopped = true;
         await _timer.DisposeAsync().ConfigureAwait(false);
-        GcMetrics.Unregister(this);
+        GcMetrics.Unregister(_site);
         try
         {
             await Task.WhenAll(Flush()).WaitAsync(_site.Options.ShutdownTimeout, _time).ConfigureAwait(false);

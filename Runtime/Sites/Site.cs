@@ -103,6 +103,12 @@ public sealed class Site : IAsyncDisposable
     /// <summary>Proxies this site holds for entities elsewhere that were neither released nor collected yet.</summary>
     public long ProxyCount => Gc.ProxyCount;
 
+    /// <summary>Unbound dataflow variables this site manages that other sites still refer to (docs/gc.md).</summary>
+    public int ExportedVariableCount => Variables.ExportCount;
+
+    /// <summary>Proxies this site holds for dataflow variables managed elsewhere, neither determined nor collected yet.</summary>
+    public long VariableProxyCount => Variables.ProxyCount;
+
     internal ReferenceTable References { get; }
 
     internal GarbageCollector Gc { get; }
@@ -140,9 +146,11 @@ public sealed class Site : IAsyncDisposable
         {
             site._detector.Dispose();
             site.Kills.Stop();
+            await site.Gc.StopAsync().ConfigureAwait(false);
             await transport.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        GcMetrics.Register(site);
         site.EndpointHints = options.AdvertisedAddresses is { Length: > 0 } advertised ? ImmutableArray.Create(advertised) : ImmutableArray.Create(site.Address);
         site._logger.LogInformation("Site {Site} listening on {Address}.", site.Identity, site.Address);
         return site;

@@ -30,6 +30,11 @@ internal sealed class MeasurementRecorder : IDisposable
 
     public int Count(string instrument, params (string Key, string Value)[] tags) => Matching(instrument, tags).Count();
 
+    /// <summary>Every value <paramref name="key"/> took in the measurements of <paramref name="instrument"/> so far, in order.</summary>
+    public IReadOnlyList<string?> Tags(string instrument, string key)
+        => _measurements.Where(measurement => measurement.Instrument == instrument && measurement.Tags.ContainsKey(key))
+            .Select(measurement => measurement.Tags[key]).Distinct().Order().ToList();
+
     /// <summary>Reads the observable gauges now.</summary>
     public void Observe() => _listener.RecordObservableInstruments();
 

@@ -26,6 +26,24 @@ public sealed class MetricsTests
         Assert.Equal("{transition}", units["tessera.fault.transitions"]);
         Assert.Equal("{entity}", units["tessera.gc.exports"]);
         Assert.Equal("{proxy}", units["tessera.gc.proxies"]);
+        Assert.Equal("{variable}", units["tessera.gc.variable_exports"]);
+        Assert.Equal("{proxy}", units["tessera.gc.variable_proxies"]);
+    }
+
+    [Fact]
+    public async Task A_site_that_fails_to_listen_is_not_reported_by_the_gauges()
+    {
+        await using var taken = await Site.StartAsync();
+        using var recorder = new MeasurementRecorder();
+        recorder.Observe();
+        var before = recorder.Tags("tessera.gc.exports", "site");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Site.StartAsync(new SiteOptions { ListenAddress = taken.Address }));
+
+        recorder.Observe();
+        Assert.Equal(before, recorder.Tags("tessera.gc.exports", "site"));
+        Assert.Equal(before, recorder.Tags("tessera.gc.variable_proxies", "site"));
+        Assert.Contains(taken.Identity.ToString(), before);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Tessera.Runtime.Tests.Sites;
+using Tessera.Wire;
 using Xunit;
 
 namespace Tessera.Runtime.Tests.Gc;
@@ -85,12 +86,15 @@ public sealed class GcScenarioTests
     }
 
     [Fact]
-    public async Task The_meter_publishes_each_sites_exports_and_proxies()
+    public async Task The_meter_publishes_each_sites_exports_and_proxies_of_objects_and_variables()
     {
         await using var harness = new SiteHarness();
         var home = await GcSites.StartAsync(harness);
         var holder = await GcSites.StartAsync(harness);
         var greeter = await Greeter.TakeAsync(holder, new Greeter().Offer(home));
+        var relay = await VariableRelay.TakeAsync(home, new VariableRelay().Offer(holder));
+        await relay.HoldAsync(1, new Dataflow<int>());
+        await Poll.UntilAsync(() => home.Counters.Received(MessageKind.VariableRegister) == 1);
         var seen = new Dictionary<(string Instrument, string Site), long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -110,7 +114,12 @@ public sealed class GcScenarioTests
 
         Assert.Equal(1, seen[("tessera.gc.exports", home.Identity.ToString())]);
         Assert.Equal(1, seen[("tessera.gc.proxies", holder.Identity.ToString())]);
-        Assert.Equal(0, seen[("tessera.gc.proxies", home.Identity.ToString())]);
+        Assert.Equal(1, seen[("tessera.gc.proxies", home.Identity.ToString())]);
+        Assert.Equal(1, seen[("tessera.gc.variable_exports", home.Identity.ToString())]);
+        Assert.Equal(1, seen[("tessera.gc.variable_proxies", holder.Identity.ToString())]);
+        Assert.Equal(0, seen[("tessera.gc.variable_proxies", home.Identity.ToString())]);
+        Assert.Equal(home.ExportedVariableCount, seen[("tessera.gc.variable_exports", home.Identity.ToString())]);
         GC.KeepAlive(greeter);
+        GC.KeepAlive(relay);
     }
 }
