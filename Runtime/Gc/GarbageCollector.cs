@@ -63,6 +63,18 @@ internal sealed class GarbageCollector
         ReturnWeight(EntityTable.Objects, handle.Home, handle.EndpointHints, handle.ObjectKey, credits);
     }
 
+    /// <summary>
+    /// A proxy was released (RemoteReference.Release). Async calls held for its home, made before the release, go out
+    /// first: weight home ahead of them would let the home drop the object they call, and they would fail there.
+    /// </summary>
+    public void OnProxyReleased(ProxyHandle handle, List<Credit> credits)
+    {
+        Interlocked.Decrement(ref _proxies);
+        _references.ForgetCollected(handle.Home, handle.ObjectKey);
+        void Return() => ReturnWeight(EntityTable.Objects, handle.Home, handle.EndpointHints, handle.ObjectKey, credits);
+        if (!_site.AsyncCalls.TryRunAfterHeld(handle.Home, Return)) Return();
+    }
+
     /// <summary>Queues a let-go proxy's weight for its home; may run on the finalizer thread, so it never blocks.</summary>
     public void ReturnWeight(EntityTable table, SiteIdentity home, ImmutableArray<string> hints, ulong key, List<Credit> credits)
     {

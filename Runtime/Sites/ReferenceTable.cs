@@ -189,7 +189,7 @@ internal sealed class ReferenceTable : IGcTable
             credits = handle.Release();
         }
         if (credits is null) return false;
-        _site.Gc.OnProxyDropped(handle, credits);
+        _site.Gc.OnProxyReleased(handle, credits);
         return true;
     }
 

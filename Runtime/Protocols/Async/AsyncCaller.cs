@@ -46,7 +46,8 @@ internal sealed class AsyncCaller
         var reply = new Dataflow<TResult>();
         var telemetry = CallTelemetry.Start(CallProtocol.Async, handle, methodId, out var traceContext);
         var call = new PendingAsyncCall<TResult>(handle, methodId, arguments, traceContext, cancellationToken, Deadline(), decode, reply) { Telemetry = telemetry };
-        // Checked when the call is made, not when it leaves: a call held for its home before the release still goes.
+        // Checked when the call is made, not when it leaves: a call held for its home before the release still goes, and the
+        // released weight goes home behind it (GarbageCollector.OnProxyReleased).
         if (handle.IsReleased)
         {
             call.ReturnArguments();
@@ -121,6 +122,9 @@ internal sealed class AsyncCaller
             arguments.Return();
         }
     }
+
+    /// <inheritdoc cref="HeldAsyncCalls.TryRunAfterHeld"/>
+    public bool TryRunAfterHeld(SiteIdentity home, Action then) => _held.TryRunAfterHeld(home, then);
 
     public void OnReply(PeerConnection connection, long callId, EncodedBytes result)
     {

@@ -19,6 +19,11 @@ internal sealed class HeldAsyncCalls
     // Transitions wake the drain at once; the period bounds how late an expired or cancelled call fails.
     private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentDictionary<SiteIdentity, Queue<PendingAsyncCall>> _queues = new();
+
+    // What waits for a queue to be emptied and retired (the weight of a proxy released while its calls were held). Its own
+    // lock, not the queue's: a drain holds that one while it waits for room to send, and a release must not wait with it.
+    private readonly Lock _afterGate = new();
+    private readonly Dictionary<Queue<PendingAsyncCall>, List<Action>> _afterDrain = new();
     private readonly AsyncCaller _caller;
     private readonly Site _site;
     private readonly ILogger _logger;
@@ -70,6 +75,22 @@ internal sealed class HeldAsyncCalls
         return true;
     }
 
+    /// <summary>
+    /// Runs <paramref name="then"/> once the calls held for <paramref name="home"/> now, and any queued behind them, went out or failed.
+    /// </summary>
+    /// <returns>False, running nothing, when no calls are held for <paramref name="home"/>.</returns>
+    public bool TryRunAfterHeld(SiteIdentity home, Action then)
+    {
+        lock (_afterGate)
+        {
+            // Looked up under this lock: a queue retired before it is gone from _queues, so nothing is left behind on it.
+            if (!_queues.TryGetValue(home, out var queue)) return false;
+            if (!_afterDrain.TryGetValue(queue, out var actions)) _afterDrain[queue] = actions = new List<Action>();
+            actions.Add(then);
+        }
+        return true;
+    }
+
     /// <summary>Why <paramref name="call"/>, waiting <paramref name="waiting"/>, must end now: its caller cancelled it, or its deadline passed; null if neither.</summary>
     private Exception? Ended(PendingAsyncCall call, long now, string waiting)
     {
@@ -112,9 +133,9 @@ internal sealed class HeldAsyncCalls
                 // Calls whose time ran out since the last look fail here rather than run at home after the fact.
                 ExpireOrCancel(queue, _clock.Now);
                 while (queue.TryDequeue(out var held)) _caller.Dispatch(held, ref route);
-                _queues.TryRemove(new KeyValuePair<SiteIdentity, Queue<PendingAsyncCall>>(home, queue));
-                Monitor.PulseAll(queue);
+                Retire(home, queue);
             }
+            RunAfterDrain(queue);
             return;
         }
     }
@@ -129,9 +150,24 @@ internal sealed class HeldAsyncCalls
                 held.ReturnArguments();
                 held.Fail(new ConnectionClosedException($"This site stopped while an async call of method 0x{held.MethodId:x8} on {held.Handle} was held for {home}; it was never sent."));
             }
-            _queues.TryRemove(new KeyValuePair<SiteIdentity, Queue<PendingAsyncCall>>(home, queue));
-            Monitor.PulseAll(queue);
+            Retire(home, queue);
         }
+        RunAfterDrain(queue);
+    }
+
+    private void Retire(SiteIdentity home, Queue<PendingAsyncCall> queue)
+    {
+        _queues.TryRemove(new KeyValuePair<SiteIdentity, Queue<PendingAsyncCall>>(home, queue));
+        Monitor.PulseAll(queue);
+    }
+
+    /// <summary>Outside the queue's lock: the calls are on the wire (in the connection's order) or failed, so what waited may follow them.</summary>
+    private void RunAfterDrain(Queue<PendingAsyncCall> queue)
+    {
+        List<Action>? actions;
+        lock (_afterGate) _afterDrain.Remove(queue, out actions);
+        if (actions is null) return;
+        foreach (var action in actions) action();
     }
 
     private void ExpireOrCancel(Queue<PendingAsyncCall> queue, long now)

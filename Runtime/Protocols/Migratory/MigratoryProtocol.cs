@@ -29,7 +29,7 @@ internal sealed class MigratoryProtocol
     private readonly ConcurrentDictionary<(SiteIdentity Home, ulong Key), MigratoryProxy> _active = new();
 
     // How far a proxy here got with each state, kept from when it was released or stopped holding and awaiting the state
-    // (from then on the CLR may collect it) until a proxy is made here again for the object. The manager keeps a served
+    // (from then on the CLR may collect it), for any proxy made here again for the object. The manager keeps a served
     // request in its chain until a GET says it was served, and takes a GET claiming an earlier hop for the first one sent
     // again: a fresh proxy's "never had it" was ignored. And a repair asks this site to void a forward to a dead
     // successor: a fresh proxy awaiting the state knew nothing of the forward the old one had acted on, so it voided it,
@@ -79,11 +79,16 @@ internal sealed class MigratoryProtocol
         {
             foreach (var forgotten in _progress.Keys.Take(MaxRememberedProgress / 16)) _progress.TryRemove(forgotten, out _);
         }
-        _progress.AddOrUpdate((home, key), progress, (_, known) => known.Max(progress));
+        _progress.AddOrUpdate((home, key), static (_, progress) => progress, static (_, known, progress) => known.Max(progress), progress);
     }
 
     /// <summary>Where a new proxy for (<paramref name="home"/>, <paramref name="key"/>) starts: where the one before it here left off.</summary>
-    public ProxyProgress TakeRemembered(SiteIdentity home, ulong key) => _progress.TryRemove((home, key), out var progress) ? progress : ProxyProgress.None;
+    /// <remarks>
+    /// Read, not taken: the new proxy may be collected without ever holding or awaiting the state, so without calling
+    /// <see cref="Remember"/>, and the one after it needs the same start. Keeping it is safe, as progress only grows for a
+    /// (home, key): a home that restarts is another incarnation, and an object shared again gets a new key.
+    /// </remarks>
+    public ProxyProgress Remembered(SiteIdentity home, ulong key) => _progress.GetValueOrDefault((home, key), ProxyProgress.None);
 
     public void Deactivate(MigratoryProxy proxy)
     {
@@ -160,11 +165,12 @@ internal sealed class MigratoryProtocol
     public void OnPeerFailed(SiteIdentity peer)
     {
         Outbox.OnPeerFailed(peer);
-        foreach (var released in _progress.Keys.Where(k => k.Home == peer)) _progress.TryRemove(released, out _);
         foreach (var ((home, _), proxy) in _active)
         {
             if (home == peer) proxy.Lose($"its home site {peer} failed");
         }
+        // After the losses: a proxy that loses its state remembers its progress as it stops.
+        foreach (var forgotten in _progress.Keys.Where(k => k.Home == peer)) _progress.TryRemove(forgotten, out _);
         foreach (var home in _homes.Values) home.Manager?.OnSiteFailed(peer);
     }
 

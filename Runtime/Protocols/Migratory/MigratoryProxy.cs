@@ -53,7 +53,7 @@ public sealed partial class MigratoryProxy
         _sharing = new Sharing(imported.Site, imported.Home, imported.EndpointHints, imported.ObjectKey, null);
         _presence = Presence.Empty;
         // A proxy made afresh here (the one before released or collected) starts where that one left off (see MigratoryProtocol.Remember).
-        var before = imported.Site.Migratory.TakeRemembered(imported.Home, imported.ObjectKey);
+        var before = imported.Site.Migratory.Remembered(imported.Home, imported.ObjectKey);
         _lastHop = before.LastHop;
         _forward.StartAt(before.ForwardFloor);
     }
@@ -164,7 +164,9 @@ public sealed partial class MigratoryProxy
             outcome = _forward.Reroute(deadHop, successor, mayGetState: _presence != Presence.Empty);
             if (outcome == RerouteOutcome.Rerouted)
             {
-                ActivateLocked();
+                // A forward voided here with nothing to take its place leaves this site out of the state's path.
+                if (_presence == Presence.Empty && !_forward.IsSet) Deactivate();
+                else ActivateLocked();
                 // With nobody left waiting for the state, calls the batch rule held back may run.
                 pass = GrantOrPassLocked(out next);
             }

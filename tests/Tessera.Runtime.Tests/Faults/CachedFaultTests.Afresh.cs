@@ -66,6 +66,25 @@ public sealed partial class CachedFaultTests
         Assert.Equal(FaultState.PermFail, error.State);
     }
 
+    [Fact]
+    public async Task A_proxy_made_afresh_after_an_unused_one_was_collected_gets_the_state_from_an_idle_holder()
+    {
+        await using var harness = new SiteHarness();
+        var (_, counter, ticket) = await ShareAsync(harness);
+        var siteA = await StartAsync(harness, callTimeout: TimeSpan.FromSeconds(3));
+        var first = new StrongBox<Counter?>();
+        Assert.Equal(1, await IncrementThroughAFirstProxyAsync(siteA, ticket, ProxyEnd.Collected, first));
+        Assert.Equal(2, await Task.Run(counter.Increment).WaitAsync(Patient));
+        await EndAsync(siteA, ProxyEnd.Collected, first);
+        // Made afresh, this one used to take what the site remembered of the first, and, never used, never gave it back.
+        await TakeWithoutUsingAsync(siteA, ticket);
+        await EndAsync(siteA, ProxyEnd.Collected, first);
+
+        var again = await Counter.TakeAsync(siteA, ticket);
+
+        Assert.Equal(3, await Task.Run(() => again.Increment()).WaitAsync(Patient));
+    }
+
     /// <summary>
     /// Takes the object at <paramref name="site"/> and calls it once, drawing the state there. The proxy is kept in
     /// <paramref name="kept"/> only if it is to be released; otherwise nothing refers to it once this returns.
@@ -94,4 +113,7 @@ public sealed partial class CachedFaultTests
             await Task.Delay(10);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task TakeWithoutUsingAsync(Site site, string ticket) => Assert.NotNull(await Counter.TakeAsync(site, ticket));
 }

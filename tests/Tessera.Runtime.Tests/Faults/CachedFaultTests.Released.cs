@@ -85,10 +85,12 @@ public sealed partial class CachedFaultTests
 
         for (var key = 1UL; key <= (ulong)released; key++) site.Migratory.Remember(home, key, new ProxyProgress((long)key, 0));
 
-        var remembered = Enumerable.Range(1, released).Count(key => site.Migratory.TakeRemembered(home, (ulong)key) != ProxyProgress.None);
+        var remembered = Enumerable.Range(1, released).Count(key => site.Migratory.Remembered(home, (ulong)key) != ProxyProgress.None);
         Assert.InRange(remembered, MigratoryProtocol.MaxRememberedProgress / 2, MigratoryProtocol.MaxRememberedProgress);
-        site.Migratory.Remember(home, 7, new ProxyProgress(3, 2));
-        Assert.Equal(new ProxyProgress(3, 2), site.Migratory.TakeRemembered(home, 7));
+        var another = (ulong)released + 1;
+        site.Migratory.Remember(home, another, new ProxyProgress(3, 2));
+        site.Migratory.Remember(home, another, new ProxyProgress(1, 4));
+        Assert.Equal(new ProxyProgress(3, 4), site.Migratory.Remembered(home, another));
     }
 
     /// <summary>
