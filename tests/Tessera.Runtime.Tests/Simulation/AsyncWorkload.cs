@@ -2,53 +2,94 @@ namespace Tessera.Runtime.Tests.Simulation;
 
 /// <summary>
 /// [Async] calls: each site but the home sends a numbered sequence, one call after another from one flow,
-/// without waiting for replies; the replies are awaited on the side.
+/// without waiting for replies; the replies are awaited on the side. In some runs a site releases or drops its
+/// reference midway and takes the object again (see <see cref="Retakes{T}"/>): the calls it sent before then have
+/// ended first, and the rest go through the new reference.
 /// </summary>
 internal sealed class AsyncWorkload
 {
-    private readonly SimWorld _world;
-    private readonly SimActor.Ref[] _references;
+    /// <summary>The sequence number of the call made on a released reference: none of the workload's, so one that ran shows in the journal.</summary>
+    public const int ProbeSequence = -1;
 
-    private AsyncWorkload(SimWorld world, Journal<(int Caller, int Sequence)> journal, Overlap overlap, SimActor.Ref[] references)
+    private readonly SimWorld _world;
+    private readonly SiteReferences<SimActor.Ref> _references;
+
+    private AsyncWorkload(SimWorld world, Journal<(int Caller, int Sequence)> journal, Overlap overlap, SiteReferences<SimActor.Ref> references, Retakes<SimActor.Ref> retakes)
     {
         _world = world;
         Journal = journal;
         Overlap = overlap;
         _references = references;
+        Retakes = retakes;
     }
 
     public Journal<(int Caller, int Sequence)> Journal { get; }
 
     public Overlap Overlap { get; }
 
-    public IEntityReferences Entities => new SiteReferences<SimActor.Ref>(_references);
+    public IEntityReferences Entities => _references;
+
+    public Retakes<SimActor.Ref> Retakes { get; }
 
     public static async Task<AsyncWorkload> SetUpAsync(SimWorld world)
     {
         var home = world.Scenario.Homes.Async;
         var (journal, overlap) = (new Journal<(int, int)>(), new Overlap());
         var actor = SimActor.Create(journal, overlap);
-        var references = await world.ShareAsync(home, actor, actor.OfferUnlimited(world.Sites[home]), (site, ticket) => SimActor.TakeAsync(site, ticket));
-        return new AsyncWorkload(world, journal, overlap, references);
+        var ticket = actor.OfferUnlimited(world.Sites[home]);
+        var references = new SiteReferences<SimActor.Ref>(await world.ShareAsync(home, actor, ticket, (site, t) => SimActor.TakeAsync(site, t)));
+        var retakes = new Retakes<SimActor.Ref>(world, Protocol.Async, references, ticket, (site, t) => SimActor.TakeAsync(site, t), (a, plan) => a.Step(plan.Site, ProbeSequence).AsTask());
+        return new AsyncWorkload(world, journal, overlap, references, retakes);
     }
 
-    public Task RunAsync(OpRecorder recorder) => Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Async).GroupBy(o => o.Site).Select(async calls =>
+    public Task RunAsync(OpRecorder recorder) => Task.WhenAll(Retakes.RunAsync(), Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Async).GroupBy(o => o.Site).Select(async calls =>
     {
         var replies = new List<Task>();
         foreach (var op in calls)
         {
             await _world.Log.UntilAsync(op.AtMs);
-            if (recorder.Begin(op) is not { } outcome) continue;
-            replies.Add(recorder.TrackAsync(outcome, Send(op)));
+            replies.Add(await SendAsync(op, recorder));
         }
         await Task.WhenAll(replies);
-    }));
+    })));
 
-    private Task<int> Send(PlannedOp op)
+    /// <summary>The ids of the calls made on released references that ran at home, as the journal tells.</summary>
+    public IEnumerable<long> ProbesRan()
+    {
+        var ran = Journal.Snapshot().Where(e => e.Sequence == ProbeSequence).Select(e => e.Caller).ToHashSet();
+        return _world.Scenario.Releases.Where(r => r.Protocol == Protocol.Async && ran.Contains(r.Site)).Select(r => r.ProbeId);
+    }
+
+    /// <summary>
+    /// Sends one call, once its site has a reference to send it through, and returns its reply, tracked. In a method of
+    /// its own, so the reference is a local of this method only and the flow does not keep it from being collected.
+    /// </summary>
+    private async Task<Task> SendAsync(PlannedOp op, OpRecorder recorder)
+    {
+        var actor = await Retakes.ReferenceForAsync(op);
+        if (actor is null) recorder.NotIssued(op);
+        else if (recorder.Begin(op) is { } outcome) return EndedAfterAsync(op, recorder.TrackAsync(outcome, Send(actor, op)));
+        Retakes.Ended(op);
+        return Task.CompletedTask;
+    }
+
+    private async Task EndedAfterAsync(PlannedOp op, Task reply)
     {
         try
         {
-            return _references[op.Site].Step(op.Site, op.Arg).AsTask();
+            await reply;
+        }
+        finally
+        {
+            Retakes.Ended(op);
+        }
+    }
+
+    private static Task<int> Send(SimActor.Ref actor, PlannedOp op)
+    {
+        try
+        {
+            return actor.Step(op.Site, op.Arg).AsTask();
         }
         catch (Exception ex)
         {

@@ -26,10 +26,11 @@ internal static class BatchRunner
                         + $"{faults.OfType<Partition>().Count()} partitions, {faults.OfType<Slowdown>().Count()} slowdowns; "
                         + $"the [Cached] state was lost in {reports.Count(r => r.Stats.CachedLost)} runs and survived a crash in {reports.Count(r => r.Scenario.Crashes.Any() && !r.Stats.CachedLost)}");
         var releases = reports.Select(r => r.Stats.Releases).ToList();
-        text.AppendLine($"releases: {reports.Sum(r => r.Scenario.Releases.Count)} planned in {reports.Count(r => r.Scenario.Releases.Count > 0)} runs "
-                        + $"({reports.Sum(r => r.Scenario.Releases.Count(x => x.Protocol == Protocol.Cached))} [Cached]); {releases.Sum(r => r.Played)} played, "
+        var planned = reports.SelectMany(r => r.Scenario.Releases).ToList();
+        text.AppendLine($"releases: {planned.Count} planned in {reports.Count(r => r.Scenario.Releases.Count > 0)} runs "
+                        + $"({planned.Count(x => x.Protocol == Protocol.Cached)} [Cached], {planned.Count(x => x.Protocol == Protocol.Async)} [Async]; {planned.Count(x => x.Drop)} drops); {releases.Sum(r => r.Played)} played, "
                         + $"{releases.Sum(r => r.Released)} released ({releases.Sum(r => r.ReleasedAfterWaiting)} once the [Cached] state had moved on), {releases.Sum(r => r.Kept)} kept (the state stayed), "
-                        + $"{releases.Sum(r => r.TakenAgain)} taken again in {releases.Sum(r => r.Takes)} takes");
+                        + $"{releases.Sum(r => r.Dropped)} dropped ({releases.Sum(r => r.Collected)} collected), {releases.Sum(r => r.TakenAgain)} taken again in {releases.Sum(r => r.Takes)} takes");
         text.AppendLine($"holder probe: {reports.Sum(r => r.Stats.ProbeSamples)} samples, {reports.Sum(r => r.Stats.ProbeSawOneHolder)} with one holder");
         text.AppendLine($"stalls: {ops.Count(o => o.ProcessStalledMs > 0)} calls ran through a stall of the whole process (longest {ops.Select(o => o.ProcessStalledMs).DefaultIfEmpty(0).Max()} ms), "
                         + $"{ops.Count(o => o.PoolStalledMs > 0)} through one of the thread pool (longest {ops.Select(o => o.PoolStalledMs).DefaultIfEmpty(0).Max()} ms)");

@@ -2,7 +2,7 @@ namespace Tessera.Runtime.Tests.Simulation;
 
 /// <summary>
 /// [Cached] increments from every site, home included, one after another per site, so the state keeps moving
-/// among all of them; in some runs a site releases its reference midway and takes the object again (see
+/// among all of them; in some runs a site releases or drops its reference midway and takes the object again (see
 /// <see cref="Retakes{T}"/>); then, after the faults, each surviving site reads the state in turn.
 /// </summary>
 internal sealed class CachedWorkload
@@ -28,7 +28,7 @@ internal sealed class CachedWorkload
         var counter = SimCounter.Create(world.Name);
         var ticket = counter.OfferUnlimited(world.Sites[home]);
         var references = new SiteReferences<SimCounter>(await world.ShareAsync(home, counter, ticket, (site, t) => SimCounter.TakeAsync(site, t)));
-        return new CachedWorkload(world, references, new Retakes<SimCounter>(world, Protocol.Cached, references, ticket, (site, t) => SimCounter.TakeAsync(site, t), (c, id) => c.IncrementAsync(id)));
+        return new CachedWorkload(world, references, new Retakes<SimCounter>(world, Protocol.Cached, references, ticket, (site, t) => SimCounter.TakeAsync(site, t), (c, plan) => c.IncrementAsync(plan.ProbeId)));
     }
 
     public Task RunAsync(OpRecorder recorder) => Task.WhenAll(Retakes.RunAsync(), Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Cached).GroupBy(o => (o.Site, Flow: o.Arg)).Select(async ops =>
@@ -38,9 +38,7 @@ internal sealed class CachedWorkload
             await _world.Log.UntilAsync(op.AtMs);
             try
             {
-                if (await Retakes.ReferenceForAsync(op) is not { } counter) recorder.NotIssued(op);
-                else if (op.Blocking) await recorder.RunBlockingAsync(op, () => counter.Increment(op.Id));
-                else await recorder.RunAsync(op, () => counter.IncrementAsync(op.Id));
+                await CallAsync(op, recorder);
             }
             finally
             {
@@ -48,6 +46,17 @@ internal sealed class CachedWorkload
             }
         }
     })));
+
+    /// <summary>
+    /// One call, in a method of its own: the reference it goes through is a local of this method only, so the flow that
+    /// waits for its next call does not keep it from being collected when its site drops it.
+    /// </summary>
+    private async Task CallAsync(PlannedOp op, OpRecorder recorder)
+    {
+        if (await Retakes.ReferenceForAsync(op) is not { } counter) recorder.NotIssued(op);
+        else if (op.Blocking) await recorder.RunBlockingAsync(op, () => counter.Increment(op.Id));
+        else await recorder.RunAsync(op, () => counter.IncrementAsync(op.Id));
+    }
 
     /// <summary>
     /// Each live site reads the state, one after another so that no read races another. A read that meets a

@@ -4,14 +4,16 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// Watches every live site's fault stream for every entity through the faulty phase, and checks what a stream
 /// promises: each element differs from the one before, nothing follows a final state (LocalFail, PermFail), a
 /// stream that reached one ends by itself, and the last element is the state the site reports at the end. A reference
-/// taken again after a release is watched from the moment it is taken; the released one stays watched and judged.
+/// taken again after a release is watched from the moment it is taken; the released one stays watched and judged. A
+/// dropped one's stream is stopped when it is dropped, since a stream keeps its entity alive, and is judged on what it
+/// showed until then.
 /// </summary>
 internal sealed class FaultStreamProbe : IDisposable
 {
     private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(2);
     private readonly List<Watcher> _watchers = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<(IEntityReferences References, Action<int, object> OnTaken)> _subscriptions = new();
+    private readonly List<(IEntityReferences References, Action<int, object> OnTaken, Action<int, object> OnDropped)> _subscriptions = new();
 
     public FaultStreamProbe(SimWorld world, IReadOnlyDictionary<Protocol, IEntityReferences> entities)
     {
@@ -19,8 +21,10 @@ internal sealed class FaultStreamProbe : IDisposable
         {
             foreach (var site in world.Live) _watchers.Add(new Watcher(protocol, site, references.CurrentOf(site)!, _stop.Token));
             Action<int, object> onTaken = (site, reference) => Watch(protocol, site, reference);
+            Action<int, object> onDropped = (_, reference) => StopWatching(reference);
             references.Taken += onTaken;
-            _subscriptions.Add((references, onTaken));
+            references.Dropped += onDropped;
+            _subscriptions.Add((references, onTaken, onDropped));
         }
     }
 
@@ -34,9 +38,10 @@ internal sealed class FaultStreamProbe : IDisposable
     {
         List<Watcher> judged;
         lock (_watchers) judged = _watchers.Where(w => !world.IsDead(w.Site)).ToList();
-        var behind = await Eventually.EachAsync(judged, w => w.Shows(Faults.StateOf(w.Entity)), CatchUp);
+        var watched = judged.Where(w => w.Entity is not null).ToList();
+        var behind = await Eventually.EachAsync(watched, w => w.Shows(Faults.StateOf(w.Entity!)), CatchUp);
         // A final state may arrive just now; it never changes again, so its stream must come to show it too.
-        var finals = judged.Select(w => (Watcher: w, State: Faults.StateOf(w.Entity))).Where(f => FaultStream.IsFinal(f.State)).ToList();
+        var finals = watched.Select(w => (Watcher: w, State: Faults.StateOf(w.Entity!))).Where(f => FaultStream.IsFinal(f.State)).ToList();
         var missed = (await Eventually.EachAsync(finals, f => f.Watcher.Shows(f.State), CatchUp)).ToDictionary(f => f.Watcher, f => f.State);
         lock (_watchers) _stop.Cancel();
         foreach (var watcher in judged)
@@ -44,17 +49,18 @@ internal sealed class FaultStreamProbe : IDisposable
             var ended = await watcher.Done.WaitAsync(CatchUp).ContinueWith(t => t.IsCompletedSuccessfully);
             var seen = watcher.Seen();
             var shown = string.Join(",", seen);
-            var name = $"s{watcher.Site}'s {watcher.Protocol.ToString().ToLowerInvariant()} entity";
+            var name = $"s{watcher.Site}'s {(watcher.Entity is null ? "dropped " : "")}{watcher.Protocol.ToString().ToLowerInvariant()} entity";
             if (!ended) findings.Add($"fault stream: {name}'s stream did not end when cancelled: {shown}");
             else if (watcher.Failure is { } failure) findings.Add($"fault stream: {name}'s stream failed: {failure}");
             if (seen.Zip(seen.Skip(1)).Any(p => p.First == p.Second)) findings.Add($"fault stream: {name} repeated a state: {shown}");
             if (seen.SkipLast(1).Any(FaultStream.IsFinal)) findings.Add($"fault stream: {name} went on after a final state: {shown}");
             // A final state that arrives as the streams are stopped ends its stream either way, so the probe cannot
             // tell which did it: a fresh stream of that entity shows whether it ends by itself.
-            if (seen.Count > 0 && FaultStream.IsFinal(seen[^1]) && !watcher.EndedByItself && !await EndsByItselfAsync(watcher.Entity))
+            if (watcher.Entity is not { } entity) continue;
+            if (seen.Count > 0 && FaultStream.IsFinal(seen[^1]) && !watcher.EndedByItself && !await EndsByItselfAsync(entity))
                 findings.Add($"fault stream: {name} reached {seen[^1]} but did not end by itself");
             if (behind.Contains(watcher) || missed.ContainsKey(watcher))
-                findings.Add($"fault stream: {name}'s stream ({shown}) did not come to show its state, {Faults.StateOf(watcher.Entity)}, within {CatchUp.TotalSeconds:0} s");
+                findings.Add($"fault stream: {name}'s stream ({shown}) did not come to show its state, {Faults.StateOf(entity)}, within {CatchUp.TotalSeconds:0} s");
         }
     }
 
@@ -70,7 +76,11 @@ internal sealed class FaultStreamProbe : IDisposable
     /// <summary>Ends every stream still open, also when the run failed before its check.</summary>
     public void Dispose()
     {
-        foreach (var (references, onTaken) in _subscriptions) references.Taken -= onTaken;
+        foreach (var (references, onTaken, onDropped) in _subscriptions)
+        {
+            references.Taken -= onTaken;
+            references.Dropped -= onDropped;
+        }
         lock (_watchers) _stop.Cancel();
         _stop.Dispose();
     }
@@ -84,23 +94,34 @@ internal sealed class FaultStreamProbe : IDisposable
         }
     }
 
+    private void StopWatching(object dropped)
+    {
+        lock (_watchers)
+        {
+            foreach (var watcher in _watchers.Where(w => ReferenceEquals(w.Entity, dropped))) watcher.Drop();
+        }
+    }
+
     private sealed class Watcher
     {
         private readonly List<FaultState> _seen = new();
+        private readonly CancellationTokenSource _dropped;
 
         public Watcher(Protocol protocol, int site, object entity, CancellationToken stop)
         {
             Protocol = protocol;
             Site = site;
             Entity = entity;
-            Done = Task.Run(() => WatchAsync(stop));
+            _dropped = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            Done = Task.Run(() => WatchAsync(entity, _dropped.Token));
         }
 
         public Protocol Protocol { get; }
 
         public int Site { get; }
 
-        public object Entity { get; }
+        /// <summary>Null once its site dropped it.</summary>
+        public object? Entity { get; private set; }
 
         public Task Done { get; }
 
@@ -123,11 +144,18 @@ internal sealed class FaultStreamProbe : IDisposable
             return !FaultStream.IsFinal(state) || Done.IsCompleted;
         }
 
-        private async Task WatchAsync(CancellationToken stop)
+        /// <summary>Stops the stream, which lets go of the entity once it ends, and forgets the entity.</summary>
+        public void Drop()
+        {
+            Entity = null;
+            _dropped.Cancel();
+        }
+
+        private async Task WatchAsync(object entity, CancellationToken stop)
         {
             try
             {
-                await foreach (var state in Faults.Watch(Entity, stop))
+                await foreach (var state in Faults.Watch(entity, stop))
                 {
                     lock (_seen) _seen.Add(state);
                 }

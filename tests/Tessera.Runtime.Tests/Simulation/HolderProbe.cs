@@ -11,7 +11,8 @@ namespace Tessera.Runtime.Tests.Simulation;
 /// at the same hop, both times (a hop is new on every arrival, so it held it all along). The stretches two such
 /// sites held it over overlap, so two of them in one sample are two holders at once. Every reference a site ever
 /// held is read, released ones too: a site that released its reference and took the object again has two, and a
-/// released one must never hold the state (Release is refused while it holds or awaits it).
+/// released one must never hold the state (Release is refused while it holds or awaits it). A dropped one is read until
+/// the CLR collects it (the runtime keeps it while it holds or awaits the state), and never held here.
 /// </summary>
 /// <remarks>
 /// The runtime has no accessor for "the state is here", so this reads MigratoryProxy's private fields, and says so
@@ -24,7 +25,9 @@ internal sealed class HolderProbe
     private static readonly FieldInfo? LostField = typeof(MigratoryProxy).GetField("_lostReason", Private);
     private readonly SimWorld _world;
     private readonly IEntityReferences _counters;
-    private MigratoryProxy? _lastHolder;
+    // A description, not the proxy: the probe must not keep a dropped proxy from being collected. A hop is new on every
+    // arrival, so the description changes whenever the state moves.
+    private string? _lastHolder;
 
     public HolderProbe(SimWorld world, IEntityReferences counters)
     {
@@ -68,8 +71,9 @@ internal sealed class HolderProbe
         {
             OneHolder++;
             // The state's travels, for the log of a failing run.
-            if (_lastHolder != holders[0].Proxy) _world.Log.Add($"holder {Describe(holders[0])}");
-            _lastHolder = holders[0].Proxy;
+            var holder = Describe(holders[0]);
+            if (_lastHolder != holder) _world.Log.Add($"holder {holder}");
+            _lastHolder = holder;
         }
         if (holders.Count > 1 && DoubleHolder is null)
         {

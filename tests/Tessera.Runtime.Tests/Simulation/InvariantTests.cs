@@ -130,6 +130,20 @@ public sealed class InvariantTests
         Assert.Contains(findings.Violations, v => v.Contains("could not be taken again while home s0 lived"));
     }
 
+    [Fact]
+    public void Retake_checks_hold_a_dropped_reference_to_its_takes_though_it_made_no_call_after_the_drop()
+    {
+        var findings = new Findings();
+        var dropped = new RetakeRecord(new PlannedRelease(Protocol.Async, 1, 100, 42, Drop: true), 100, null) { DroppedMs = 100, Collections = 1 };
+        dropped.Takes.Add(new TakeAttempt(110) { EndedMs = 120, Error = new TicketNotFoundException(7) });
+
+        RetakeInvariants.Check([dropped], Nobody, new Homes(0, 0, 0, 0), new HashSet<long>(), findings);
+
+        Assert.Contains(findings.Violations, v => v.Contains("dropped") && v.Contains("TicketNotFoundException") && v.Contains("lived"));
+        Assert.Contains(findings.Violations, v => v.Contains("could not be taken again while home s0 lived"));
+        Assert.DoesNotContain(findings.Violations, v => v.Contains("ReferenceReleasedException"));
+    }
+
     private static OpOutcome Ended(Protocol protocol, int site, long id, object value)
         => new(new PlannedOp(protocol, site, 0, id, 0), 0) { EndedMs = 5, Value = value };
 

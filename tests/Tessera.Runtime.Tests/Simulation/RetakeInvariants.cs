@@ -1,14 +1,24 @@
 namespace Tessera.Runtime.Tests.Simulation;
 
-/// <summary>What one planned release did: whether the reference went, what a call on it said afterwards, and each take that followed.</summary>
-internal sealed class RetakeRecord(PlannedRelease plan, int startedMs, object released)
+/// <summary>
+/// What one planned release or drop did: whether the reference went (released, or collected), what a call on a released
+/// one said afterwards, and each take that followed.
+/// </summary>
+/// <param name="released">The reference, for a release; null for a drop, whose reference the record must not keep alive.</param>
+internal sealed class RetakeRecord(PlannedRelease plan, int startedMs, object? released)
 {
     public PlannedRelease Plan { get; } = plan;
 
     /// <summary>When the release began: once the site's earlier calls had ended.</summary>
     public int StartedMs { get; } = startedMs;
 
-    public object Released { get; } = released;
+    public object? Released { get; } = released;
+
+    /// <summary>For a drop, when the site dropped its reference.</summary>
+    public int? DroppedMs { get; set; }
+
+    /// <summary>For a drop, how many forced collections it took until the proxy was collected; null if it was not (see <see cref="Proxies.CollectAsync"/>).</summary>
+    public int? Collections { get; set; }
 
     /// <summary>How often Release refused because the [Cached] state was here, or on its way.</summary>
     public int Refusals { get; set; }
@@ -33,7 +43,7 @@ internal sealed class RetakeRecord(PlannedRelease plan, int startedMs, object re
     /// <summary>The reference taken again, if a take succeeded.</summary>
     public object? Fresh { get; set; }
 
-    public string Name => $"s{Plan.Site}'s {Plan.Protocol.ToString().ToLowerInvariant()} reference (released {Plan})";
+    public string Name => $"s{Plan.Site}'s {Plan.Protocol.ToString().ToLowerInvariant()} reference ({(Plan.Drop ? "dropped" : "released")} {Plan})";
 }
 
 /// <summary>One take of the ticket after a release, ms on the run's clock.</summary>
@@ -53,10 +63,11 @@ internal sealed class TakeAttempt(int startedMs)
 }
 
 /// <summary>
-/// What releasing a reference and taking the object again must show. Release takes a live proxy (true); a call on the
-/// released reference is refused with <see cref="ReferenceReleasedException"/> and never runs; every take ends within
-/// its deadline with a fresh proxy or a typed fault, and never says the unlimited ticket is gone while its home lives;
-/// and a site whose home lives gets the object back. The calls made through the new reference are judged with all the
+/// What releasing (or dropping) a reference and taking the object again must show. Release takes a live proxy (true); a
+/// call on the released reference is refused with <see cref="ReferenceReleasedException"/> and never runs; every take
+/// ends within its deadline with a fresh proxy (after a drop, the old one if the CLR could not collect it) or a typed
+/// fault, and never says the unlimited ticket is gone while its home lives; and a site whose home lives gets the object
+/// back. The calls made through the new reference are judged with all the
 /// others, by each protocol's own invariants. A site that crashed is held only to the rule that its takes end.
 /// </summary>
 internal static class RetakeInvariants
@@ -73,7 +84,7 @@ internal static class RetakeInvariants
                 if (take.EndedMs is not { } ended) findings.Add($"hang: a take of {record.Name} (no end after {TakeBoundMs}ms + {OpRecorder.HangGrace.TotalSeconds:0} s)");
                 else if (ended - take.StartedMs > TakeBoundMs + take.StalledMs) findings.Add($"late: a take of {record.Name}, {take}, past its bound of {TakeBoundMs}ms");
             }
-            if (ran.Contains(record.Plan.ProbeId)) findings.Add($"release: the call #{record.Plan.ProbeId} on {record.Name}, after the release, ran");
+            if (!record.Plan.Drop && ran.Contains(record.Plan.ProbeId)) findings.Add($"release: the call #{record.Plan.ProbeId} on {record.Name}, after the release, ran");
             if (casualties.Has(record.Plan.Site)) continue;
             CheckRelease(record, findings);
             CheckTakes(record, casualties, homes.Of(record.Plan.Protocol), findings);
@@ -92,7 +103,8 @@ internal static class RetakeInvariants
 
     private static void CheckTakes(RetakeRecord record, Casualties casualties, int home, Findings findings)
     {
-        if (record.ReleasedMs is null || !record.ReleaseReturned) return;
+        var letGo = record.Plan.Drop ? record.DroppedMs is not null : record.ReleasedMs is not null && record.ReleaseReturned;
+        if (!letGo) return;
         foreach (var take in record.Takes.Where(t => t.Error is not null))
         {
             if (take.Error is not TesseraException) findings.Add($"untyped fault: a take of {record.Name}: {take.Error}");
@@ -101,7 +113,7 @@ internal static class RetakeInvariants
         }
         if (record.Fresh is { } fresh)
         {
-            if (ReferenceEquals(fresh, record.Released)) findings.Add($"release: taking {record.Name} again gave back the released proxy");
+            if (record.Released is { } released && ReferenceEquals(Proxies.Of(fresh), Proxies.Of(released))) findings.Add($"release: taking {record.Name} again gave back the released proxy");
             else if (!RemoteReference.IsRemote(fresh)) findings.Add($"release: taking {record.Name} again gave a local object, not a proxy");
             return;
         }

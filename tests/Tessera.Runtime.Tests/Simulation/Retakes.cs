@@ -3,11 +3,12 @@ using Tessera.Infrastructure;
 namespace Tessera.Runtime.Tests.Simulation;
 
 /// <summary>
-/// Plays one entity's planned releases. At its time, a site lets the calls it planned before then end, and releases its
-/// reference as an application does (<see cref="RemoteReference.Release"/>; a [Cached] reference that holds or awaits
-/// the state is refused, and is tried again until the state has moved on); makes one call on the released reference,
-/// which must be refused; and takes the object again from the ticket, trying again while the take fails and the home
-/// lives. The site's later calls wait for, and go through, the new reference.
+/// Plays one entity's planned releases and drops. At its time, a site lets the calls it planned before then end, and
+/// releases its reference as an application does (<see cref="RemoteReference.Release"/>; a [Cached] reference that holds
+/// or awaits the state is refused, and is tried again until the state has moved on), then makes one call on the released
+/// reference, which must be refused; or drops it, as an application that forgets a reference does, and has the CLR
+/// collect it. Then it takes the object again from the ticket, trying again while the take fails and the home lives.
+/// The site's later calls wait for, and go through, the new reference.
 /// </summary>
 internal sealed class Retakes<T> where T : class
 {
@@ -22,13 +23,13 @@ internal sealed class Retakes<T> where T : class
     private readonly SiteReferences<T> _references;
     private readonly string _ticket;
     private readonly Func<Site, string, Task<T>> _take;
-    private readonly Func<T, long, Task> _call;
+    private readonly Func<T, PlannedRelease, Task> _call;
     private readonly Dictionary<long, TaskCompletionSource> _ended;
     private readonly Dictionary<int, (PlannedRelease Plan, TaskCompletionSource Done)> _plans;
     private readonly List<RetakeRecord> _records = new();
 
-    /// <param name="call">One call on a reference, numbered as the workload numbers its calls.</param>
-    public Retakes(SimWorld world, Protocol protocol, SiteReferences<T> references, string ticket, Func<Site, string, Task<T>> take, Func<T, long, Task> call)
+    /// <param name="call">The call on a released reference: one the workload would make, numbered <see cref="PlannedRelease.ProbeId"/>.</param>
+    public Retakes(SimWorld world, Protocol protocol, SiteReferences<T> references, string ticket, Func<Site, string, Task<T>> take, Func<T, PlannedRelease, Task> call)
     {
         (_world, _protocol, _references, _ticket, _take, _call) = (world, protocol, references, ticket, take, call);
         _ended = world.Scenario.Ops.Where(o => o.Protocol == protocol).ToDictionary(o => o.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -73,9 +74,19 @@ internal sealed class Retakes<T> where T : class
             await _world.Log.UntilAsync(plan.AtMs);
             var before = _world.Scenario.Ops.Where(o => o.Protocol == _protocol && o.Site == plan.Site && o.AtMs < plan.AtMs);
             await Task.WhenAll(before.Select(o => _ended[o.Id].Task));
-            var record = new RetakeRecord(plan, _world.Log.NowMs, _references[plan.Site]!);
-            lock (_records) _records.Add(record);
-            await PlayAsync(record);
+            if (_world.IsDead(plan.Site))
+            {
+                Log(plan, $"not {(plan.Drop ? "dropped" : "released")}: the site is dead");
+                lock (_records) _records.Add(new RetakeRecord(plan, _world.Log.NowMs, null));
+            }
+            else if (plan.Drop)
+            {
+                await DropAsync(plan);
+            }
+            else
+            {
+                await ReleaseAsync(plan);
+            }
         }
         finally
         {
@@ -83,19 +94,40 @@ internal sealed class Retakes<T> where T : class
         }
     }
 
-    private async Task PlayAsync(RetakeRecord record)
+    private async Task ReleaseAsync(PlannedRelease plan)
     {
-        var site = record.Plan.Site;
-        if (_world.IsDead(site))
-        {
-            Log(record, "not released: the site is dead");
-            return;
-        }
-        var released = (T)record.Released;
+        var released = _references[plan.Site]!;
+        var record = new RetakeRecord(plan, _world.Log.NowMs, released);
+        lock (_records) _records.Add(record);
         if (!await ReleaseAsync(record, released)) return;
-        _references.Drop(site);
+        _references.Drop(plan.Site);
         await UseReleasedAsync(record, released);
-        await TakeAgainAsync(record, released);
+        await TakeAgainAsync(record);
+    }
+
+    /// <summary>
+    /// Drops the site's reference and has it collected. Nothing here may hold it meanwhile, so this method and what it
+    /// awaits know it only through a weak reference to its proxy's handle.
+    /// </summary>
+    private async Task DropAsync(PlannedRelease plan)
+    {
+        var record = new RetakeRecord(plan, _world.Log.NowMs, null);
+        lock (_records) _records.Add(record);
+        var handle = Forget(plan.Site);
+        record.DroppedMs = _world.Log.NowMs;
+        record.Collections = await Proxies.CollectAsync(handle);
+        Log(plan, record.Collections is { } collections
+            ? $"dropped, and collected in {_world.Log.NowMs - record.DroppedMs}ms ({collections} collection(s))"
+            : $"dropped, NOT collected within {Proxies.Patience.TotalMilliseconds:0}ms: the runtime still holds it, taken again all the same");
+        await TakeAgainAsync(record);
+    }
+
+    /// <summary>Not async, so the site's reference lives only in this frame: the returned weak reference is all that is left of it.</summary>
+    private WeakReference Forget(int site)
+    {
+        var handle = new WeakReference(Proxies.HandleOf(_references[site]!) ?? throw new InvalidOperationException($"s{site}'s {_protocol} reference is not a proxy."));
+        _references.Forget(site);
+        return handle;
     }
 
     private async Task<bool> ReleaseAsync(RetakeRecord record, T reference)
@@ -135,7 +167,7 @@ internal sealed class Retakes<T> where T : class
     /// <summary>One call through the released reference, as a stale pointer in an application would make: it must be refused.</summary>
     private async Task UseReleasedAsync(RetakeRecord record, T released)
     {
-        var call = Task.Run(() => _call(released, record.Plan.ProbeId));
+        var call = Task.Run(() => _call(released, record.Plan));
         try
         {
             await call.WaitAsync(SimWorld.CallTimeout + OpRecorder.Margin);
@@ -149,7 +181,7 @@ internal sealed class Retakes<T> where T : class
         Log(record, "a call on the released reference -> " + (!call.IsCompleted ? "no end" : record.UseOfReleased is { } error ? OpOutcome.Describe(error) : "ran"));
     }
 
-    private async Task TakeAgainAsync(RetakeRecord record, T released)
+    private async Task TakeAgainAsync(RetakeRecord record)
     {
         var (site, home) = (record.Plan.Site, _world.Scenario.Homes.Of(_protocol));
         var until = _world.Log.NowMs + (int)TakePatience.TotalMilliseconds;
@@ -164,7 +196,8 @@ internal sealed class Retakes<T> where T : class
             {
                 record.Fresh = take.Result;
                 _references.Adopt(site, take.Result);
-                Log(record, $"taken again in {attempt.EndedMs - attempt.StartedMs}ms" + (ReferenceEquals(take.Result, released) ? ": the RELEASED proxy itself" : ""));
+                var same = record.Released is { } released && ReferenceEquals(Proxies.Of(take.Result), Proxies.Of(released));
+                Log(record, $"taken again in {attempt.EndedMs - attempt.StartedMs}ms" + (same ? ": the RELEASED proxy itself" : ""));
                 return;
             }
             attempt.Error = take.IsCompleted ? take.Exception?.InnerException ?? new TaskCanceledException(take) : null;
@@ -174,7 +207,9 @@ internal sealed class Retakes<T> where T : class
         }
     }
 
-    private void Log(RetakeRecord record, string what) => _world.Log.Add($"s{record.Plan.Site} {_protocol.ToString().ToLowerInvariant()} reference: {what}");
+    private void Log(RetakeRecord record, string what) => Log(record.Plan, what);
+
+    private void Log(PlannedRelease plan, string what) => _world.Log.Add($"s{plan.Site} {_protocol.ToString().ToLowerInvariant()} reference: {what}");
 
     private static async Task<bool> EndsWithinAsync(Task task, TimeSpan limit)
     {

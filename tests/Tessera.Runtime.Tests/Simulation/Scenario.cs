@@ -31,14 +31,16 @@ internal sealed record PlannedOp(Protocol Protocol, int Site, int AtMs, long Id,
 }
 
 /// <summary>
-/// At <paramref name="AtMs"/>, once the calls it planned before then have ended, <paramref name="Site"/> releases its
-/// reference to the <paramref name="Protocol"/> entity, makes one call on the released reference (numbered
-/// <paramref name="ProbeId"/>, which must be refused and never run), and takes the object again from its ticket; its
-/// later calls go through the new reference.
+/// At <paramref name="AtMs"/>, once the calls it planned before then have ended, <paramref name="Site"/> lets go of its
+/// reference to the <paramref name="Protocol"/> entity and takes the object again from its ticket; its later calls go
+/// through the new reference. It lets go by releasing the reference, then makes one call on the released one (numbered
+/// <paramref name="ProbeId"/>, which must be refused and never run); or, if <paramref name="Drop"/>, by dropping it for
+/// the CLR to collect, and nothing is called on it (<paramref name="ProbeId"/> is drawn all the same, so that ids do not
+/// depend on the choice).
 /// </summary>
-internal sealed record PlannedRelease(Protocol Protocol, int Site, int AtMs, long ProbeId)
+internal sealed record PlannedRelease(Protocol Protocol, int Site, int AtMs, long ProbeId, bool Drop = false)
 {
-    public override string ToString() => $"s{Site}@{AtMs}#{ProbeId}";
+    public override string ToString() => Drop ? $"s{Site}@{AtMs}(drop)" : $"s{Site}@{AtMs}#{ProbeId}";
 }
 
 internal abstract record FaultEvent(int AtMs);
@@ -100,7 +102,7 @@ internal sealed record Scenario(
         foreach (var protocol in Enum.GetValues<Protocol>())
             text.AppendLine($"  {protocol.ToString().ToLowerInvariant()}: " + string.Join(" ", Ops.Where(o => o.Protocol == protocol)));
         if (Releases.Count > 0)
-            text.AppendLine("  releases, then takes again: " + string.Join(" | ", Releases.GroupBy(r => r.Protocol).Select(g => $"{g.Key.ToString().ToLowerInvariant()} {string.Join(" ", g)}")));
+            text.AppendLine("  releases and drops, then takes again: " + string.Join(" | ", Releases.GroupBy(r => r.Protocol).Select(g => $"{g.Key.ToString().ToLowerInvariant()} {string.Join(" ", g)}")));
         return text.ToString();
     }
 }

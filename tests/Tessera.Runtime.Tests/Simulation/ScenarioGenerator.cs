@@ -15,6 +15,9 @@ internal static class ScenarioGenerator
     /// <summary>The share of runs in which sites release references in the middle of their workload and take the objects again.</summary>
     private const double ReleaseShare = 0.3;
 
+    /// <summary>The share of those sites that drop their reference for the CLR to collect instead of releasing it.</summary>
+    private const double DropShare = 0.5;
+
     public static Scenario Generate(int seed)
     {
         var random = new Random(seed);
@@ -136,16 +139,20 @@ internal static class ScenarioGenerator
     }
 
     /// <summary>
-    /// In some runs, each site but the home that calls an entity at least twice (at different times) may release its
+    /// In some runs, each site but the home that calls an entity at least twice (at different times) may let go of its
     /// reference between its first and its last call: calls planned before go through the old reference, the rest
-    /// through the one it takes again. Only [Cached] and [Stationary] references: an [Async] reference cannot be
-    /// released (docs/simulation.md).
+    /// through the one it takes again. Each such site releases its reference or drops it (<see cref="DropShare"/>).
     /// </summary>
+    /// <remarks>
+    /// The draws for [Cached] and [Stationary] come first and are what they were before [Async] releases and drops
+    /// existed, so those sites, times and ids are unchanged; the [Async] ones follow, then one draw per release decides
+    /// whether it is a drop.
+    /// </remarks>
     private static List<PlannedRelease> Releases(Random random, int sites, Homes homes, List<PlannedOp> ops, ref long id)
     {
         var releases = new List<PlannedRelease>();
         if (random.NextDouble() >= ReleaseShare) return releases;
-        foreach (var protocol in new[] { Protocol.Cached, Protocol.Stationary })
+        foreach (var protocol in new[] { Protocol.Cached, Protocol.Stationary, Protocol.Async })
         {
             for (var site = 0; site < sites; site++)
             {
@@ -155,6 +162,6 @@ internal static class ScenarioGenerator
                 releases.Add(new PlannedRelease(protocol, site, random.Next(times[0] + 1, times[^1] + 1), id++));
             }
         }
-        return releases;
+        return releases.Select(r => r with { Drop = random.NextDouble() < DropShare }).ToList();
     }
 }

@@ -71,6 +71,7 @@ internal static class SimRun
         recorder.AccountStalls();
         stationary.Retakes.AccountStalls(stalls);
         cached.Retakes.AccountStalls(stalls);
+        active.Retakes.AccountStalls(stalls);
         var all = recorder.All;
         findings.RequireEnded(all);
         findings.RequireTyped(all);
@@ -80,8 +81,8 @@ internal static class SimRun
         CachedInvariants.Check(casualties, homes.Cached, Of(all, Protocol.Cached), reads, Overlap.Of(world.Name).Overlaps, findings);
         if (probe.DoubleHolder is { } holders) findings.Add($"cached: {holders} (sampled {probe.Samples} times)");
         if (probe.ReleasedHolder is { } released) findings.Add($"cached: {released}, after its release (sampled {probe.Samples} times)");
-        var retakes = stationary.Retakes.Records.Concat(cached.Retakes.Records).ToList();
-        var ran = stationary.Journal.Snapshot().Concat(reads.Values.SelectMany(r => r.Applied ?? [])).ToHashSet();
+        var retakes = stationary.Retakes.Records.Concat(cached.Retakes.Records).Concat(active.Retakes.Records).ToList();
+        var ran = stationary.Journal.Snapshot().Concat(reads.Values.SelectMany(r => r.Applied ?? [])).Concat(active.ProbesRan()).ToHashSet();
         RetakeInvariants.Check(retakes, casualties, homes, ran, findings);
         AsyncInvariants.Check(Of(all, Protocol.Async), active.Journal.Snapshot(), active.Overlap.Overlaps, findings);
         BindInvariants.Check(!casualties.Has(homes.Variables), Of(all, Protocol.Bind), copies, findings);
@@ -96,18 +97,21 @@ internal static class SimRun
 internal sealed record RunStats(int ProbeSamples, int ProbeSawOneHolder, bool CachedLost, ReleaseStats Releases);
 
 /// <summary>
-/// A run's releases: how many were played, how many let go of the reference (some only once a [Cached] state here had
-/// moved on), how many kept it because the state stayed, and how many sites took the object again, in how many takes.
+/// A run's releases and drops: how many were played, how many let go of the reference (some only once a [Cached] state
+/// here had moved on), how many kept it because the state stayed, how many dropped it and how many of those the CLR
+/// collected, and how many sites took the object again, in how many takes.
 /// </summary>
-internal sealed record ReleaseStats(int Played, int Released, int ReleasedAfterWaiting, int Kept, int TakenAgain, int Takes)
+internal sealed record ReleaseStats(int Played, int Released, int ReleasedAfterWaiting, int Kept, int Dropped, int Collected, int TakenAgain, int Takes)
 {
-    public static readonly ReleaseStats None = new(0, 0, 0, 0, 0, 0);
+    public static readonly ReleaseStats None = new(0, 0, 0, 0, 0, 0, 0, 0);
 
     public static ReleaseStats Of(IReadOnlyCollection<RetakeRecord> records) => new(
         records.Count,
         records.Count(r => r.ReleaseReturned),
         records.Count(r => r.ReleaseReturned && r.Refusals > 0),
         records.Count(r => r.Kept),
+        records.Count(r => r.DroppedMs is not null),
+        records.Count(r => r.Collections is not null),
         records.Count(r => r.Fresh is not null),
         records.Sum(r => r.Takes.Count));
 }

@@ -2,7 +2,7 @@ namespace Tessera.Runtime.Tests.Simulation;
 
 /// <summary>
 /// [Stationary] calls from every site but the home, each at its planned time, concurrently; in some runs a site
-/// releases its reference midway and takes the object again (see <see cref="Retakes{T}"/>).
+/// releases or drops its reference midway and takes the object again (see <see cref="Retakes{T}"/>).
 /// </summary>
 internal sealed class StationaryWorkload
 {
@@ -30,7 +30,7 @@ internal sealed class StationaryWorkload
         var ledger = new SimLedger(journal);
         var ticket = ledger.OfferUnlimited(world.Sites[home]);
         var references = new SiteReferences<SimLedger>(await world.ShareAsync(home, ledger, ticket, (site, t) => SimLedger.TakeAsync(site, t)));
-        var retakes = new Retakes<SimLedger>(world, Protocol.Stationary, references, ticket, (site, t) => SimLedger.TakeAsync(site, t), (l, id) => l.RecordAsync(id, 0));
+        var retakes = new Retakes<SimLedger>(world, Protocol.Stationary, references, ticket, (site, t) => SimLedger.TakeAsync(site, t), (l, plan) => l.RecordAsync(plan.ProbeId, 0));
         return new StationaryWorkload(world, journal, references, retakes);
     }
 
@@ -39,15 +39,21 @@ internal sealed class StationaryWorkload
         await _world.Log.UntilAsync(op.AtMs);
         try
         {
-            if (await Retakes.ReferenceForAsync(op) is not { } ledger) recorder.NotIssued(op);
-            else if (op.Blocking) await recorder.RunBlockingAsync(op, () => ledger.Record(op.Id));
-            else await recorder.RunAsync(op, () => ledger.RecordAsync(op.Id, op.Arg));
+            await CallAsync(op, recorder);
         }
         finally
         {
             Retakes.Ended(op);
         }
     })));
+
+    /// <summary>One call, in a method of its own, so its reference is not kept once it ended (see <see cref="CachedWorkload"/>).</summary>
+    private async Task CallAsync(PlannedOp op, OpRecorder recorder)
+    {
+        if (await Retakes.ReferenceForAsync(op) is not { } ledger) recorder.NotIssued(op);
+        else if (op.Blocking) await recorder.RunBlockingAsync(op, () => ledger.Record(op.Id));
+        else await recorder.RunAsync(op, () => ledger.RecordAsync(op.Id, op.Arg));
+    }
 }
 
 /// <summary>
