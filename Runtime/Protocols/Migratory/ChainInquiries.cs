@@ -63,9 +63,10 @@ internal sealed class ChainInquiries
     public void OnQuery(PeerConnection from, StateQuery query)
     {
         var home = new SiteIdentity(query.HomeSiteId, query.HomeIncarnation);
-        // A proxy made afresh after the release knows nothing of what the old one held.
+        // With no proxy here now (released or collected, and not taken again), what the site remembers of the last one
+        // still says how far the state got here.
         var lastHop = Math.Max(
-            _protocol.Find(home, query.ObjectKey)?.LastHop ?? -1,
+            Math.Max(_protocol.Find(home, query.ObjectKey)?.LastHop ?? -1, _protocol.Remembered(home, query.ObjectKey).LastHop),
             _protocol.Outbox.Find(new ParcelKey(home, query.ObjectKey, MessageKind.Token))?.SenderLastHop ?? -1);
         _ = ReplyAsync(from, new StateQueryReply { RequestId = query.RequestId, LastHop = lastHop });
     }

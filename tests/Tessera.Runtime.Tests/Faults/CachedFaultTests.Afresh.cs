@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Tessera.Infrastructure;
+using Tessera.Protocols.Migratory;
 using Tessera.Runtime.Tests.Gc;
 using Tessera.Runtime.Tests.Sites;
 using Tessera.Wire;
@@ -83,6 +85,28 @@ public sealed partial class CachedFaultTests
         var again = await Counter.TakeAsync(siteA, ticket);
 
         Assert.Equal(3, await Task.Run(() => again.Increment()).WaitAsync(Patient));
+    }
+
+    [Fact]
+    public async Task A_site_whose_proxy_was_collected_still_says_how_far_the_state_got_there()
+    {
+        await using var harness = new SiteHarness();
+        var (home, counter, ticket) = await ShareAsync(harness, Steady);
+        var siteA = await StartAsync(harness, faults: Steady);
+        Assert.Equal(1, await IncrementThroughAFirstProxyAsync(siteA, ticket, ProxyEnd.Collected, new StrongBox<Counter?>()));
+        Assert.Equal(2, await Task.Run(counter.Increment).WaitAsync(Patient));
+        var key = ((ICachedObject)counter).TesseraState.Key;
+        // The token A sent home answers for A while it stays in A's outbox: settled once home echoed a heartbeat sent after
+        // it, and dropped then, as the outbox's sweep does once enough parcels pile up.
+        var token = new ParcelKey(home.Identity, key, MessageKind.Token);
+        await Poll.UntilAsync(() => siteA.Migratory.Outbox.Find(token) is not { Settled: false }, Patient);
+        siteA.Migratory.Outbox.Forget(token);
+        await EndAsync(siteA, ProxyEnd.Collected, new StrongBox<Counter?>());
+
+        var answer = await home.Migratory.Inquiries.QueryLastHopAsync(new Requester(siteA.Identity, siteA.EndpointHints, 0), key).WaitAsync(Patient);
+
+        // With no proxy left there, A used to answer "never had it" (-1).
+        Assert.Equal(1, answer);
     }
 
     /// <summary>
