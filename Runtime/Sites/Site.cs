@@ -181,6 +181,8 @@ public sealed class Site : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         _logger.LogInformation("Site {Site} stopping.", Identity);
+        // Before the GC stops: a proxy released behind calls held for its home sends its weight once they fail unsent.
+        await AsyncCalls.StopHoldingAsync(Options.ShutdownTimeout).ConfigureAwait(false);
         await Gc.StopAsync().ConfigureAwait(false);
         _detector.Stop();
         Kills.Stop();

@@ -126,6 +126,9 @@ internal sealed class AsyncCaller
     /// <inheritdoc cref="HeldAsyncCalls.TryRunAfterHeld"/>
     public bool TryRunAfterHeld(SiteIdentity home, Action then) => _held.TryRunAfterHeld(home, then);
 
+    /// <inheritdoc cref="HeldAsyncCalls.StopAsync"/>
+    public Task StopHoldingAsync(TimeSpan timeout) => _held.StopAsync(timeout);
+
     public void OnReply(PeerConnection connection, long callId, EncodedBytes result)
     {
         if (_channels.TryGetValue(connection, out var channel) && channel.TryTake(callId, out var call)) call.OnReply(_site, result);

@@ -24,6 +24,11 @@ internal sealed class HeldAsyncCalls
     // lock, not the queue's: a drain holds that one while it waits for room to send, and a release must not wait with it.
     private readonly Lock _afterGate = new();
     private readonly Dictionary<Queue<PendingAsyncCall>, List<Action>> _afterDrain = new();
+
+    // Drains still running, and what wakes them when the site stops: a stopping site waits for them to fail what they hold
+    // and run what waited on it (a released proxy's weight) while its garbage collector still sends weight.
+    private readonly ConcurrentDictionary<Task, byte> _drains = new();
+    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly AsyncCaller _caller;
     private readonly Site _site;
     private readonly ILogger _logger;
@@ -70,7 +75,7 @@ internal sealed class HeldAsyncCalls
                 if (!_queues.TryGetValue(home, out current) || current != queue) return false;
             }
             queue.Enqueue(call);
-            if (queue.Count == 1) _ = DrainAsync(home, queue);
+            if (queue.Count == 1) Track(DrainAsync(home, queue));
         }
         return true;
     }
@@ -89,6 +94,32 @@ internal sealed class HeldAsyncCalls
             actions.Add(then);
         }
         return true;
+    }
+
+    /// <summary>
+    /// The site is stopping (<see cref="Site.IsStopped"/> is set): wakes every drain, which fails the calls it holds (they were
+    /// never sent) and runs what waited for them, and waits for that, up to <paramref name="timeout"/>.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        _stopping.TrySetResult();
+        if (_drains.IsEmpty) return;
+        try
+        {
+            await Task.WhenAll(_drains.Keys).WaitAsync(timeout, _site.Options.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogDebug("Stopped before every drain of held async calls ended; weight they held back goes home with the leases.");
+        }
+    }
+
+    private void Track(Task drain)
+    {
+        if (drain.IsCompleted) return;
+        _drains.TryAdd(drain, 0);
+        // Runs at once if the drain ended between the check and here, so nothing is left behind.
+        drain.ContinueWith(static (ended, drains) => ((ConcurrentDictionary<Task, byte>)drains!).TryRemove(ended, out _), _drains, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Why <paramref name="call"/>, waiting <paramref name="waiting"/>, must end now: its caller cancelled it, or its deadline passed; null if neither.</summary>
@@ -119,7 +150,7 @@ internal sealed class HeldAsyncCalls
                 ExpireOrCancel(queue, _clock.Now);
                 try
                 {
-                    await health.NextChange.WaitAsync(Recheck, time).ConfigureAwait(false);
+                    await Task.WhenAny(health.NextChange, _stopping.Task).WaitAsync(Recheck, time).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {

@@ -31,6 +31,28 @@ public sealed class AsyncReleaseHeldTests
         await Poll.UntilAsync(() => home.ExportedCount == 0);
     }
 
+    [Fact]
+    public async Task A_site_that_stops_with_calls_held_still_sends_home_the_weight_of_a_proxy_released_behind_them()
+    {
+        await using var harness = new SiteHarness();
+        var patient = FaultSites.Fast with { PermFailGrace = TimeSpan.FromSeconds(20) };
+        var home = await Start(harness, patient);
+        var caller = await Start(harness, patient);
+        var remote = await Sequencer.TakeAsync(caller, Sequencer.Create().Offer(home));
+        Assert.Equal(0, await remote.Count().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        caller.Connections.Abort(home.Identity, new InvalidOperationException("cut by the test"));
+        await Poll.UntilAsync(() => caller.Health.StateOf(home.Identity) == FaultState.TempFail && !caller.Connections.IsEstablished(home.Identity));
+        var held = Enumerable.Range(1, 5).Select(remote.Record).ToArray();
+        Assert.True(RemoteReference.Release(remote));
+
+        // A clean stop sends the weight still waiting (GarbageCollector.StopAsync): the held calls fail unsent, so nothing
+        // stands between the weight and home any more, and home need not wait out a lease (200 s) to drop the object.
+        await caller.StopAsync();
+
+        foreach (var reply in held) await Assert.ThrowsAnyAsync<Exception>(() => reply.AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        await Poll.UntilAsync(() => home.ExportedCount == 0, TimeSpan.FromSeconds(5));
+    }
+
     // A short send queue makes the held calls go out over a while, as over a slow link, instead of in one burst.
     private static Task<Site> Start(SiteHarness harness, FaultOptions faults)
         => harness.StartSiteAsync(TimeSpan.FromSeconds(20), transportOptions: new TransportOptions { SendQueueCapacity = 4 }, configure: options => options with { Faults = faults, Gc = GcSites.Fast });
