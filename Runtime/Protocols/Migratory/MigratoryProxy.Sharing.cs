@@ -56,15 +56,14 @@ public sealed partial class MigratoryProxy
     /// </summary>
     internal bool TryRetire()
     {
-        ProxyProgress progress;
+        // Its progress was remembered when it last stopped holding and awaiting the state (Deactivate), and cannot have
+        // changed since: only a forward or a token makes it active again.
         lock (_gate)
         {
             if (IsActiveLocked) return false;
             _retired = true;
-            progress = new ProxyProgress(_lastHop, _forward.Floor);
+            return true;
         }
-        if (_handle is not null) Site.Migratory.Remember(Home, Key, progress);
-        return true;
     }
 
     /// <summary>Whether this imported object holds or awaits the state, so dropping it now would strand the state.</summary>

@@ -33,18 +33,7 @@ internal sealed class CachedWorkload
 
     public Task RunAsync(OpRecorder recorder) => Task.WhenAll(Retakes.RunAsync(), Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Cached).GroupBy(o => (o.Site, Flow: o.Arg)).Select(async ops =>
     {
-        foreach (var op in ops)
-        {
-            await _world.Log.UntilAsync(op.AtMs);
-            try
-            {
-                await CallAsync(op, recorder);
-            }
-            finally
-            {
-                Retakes.Ended(op);
-            }
-        }
+        foreach (var op in ops) await Retakes.CallAtItsTimeAsync(op, o => CallAsync(o, recorder));
     })));
 
     /// <summary>

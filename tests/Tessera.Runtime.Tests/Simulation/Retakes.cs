@@ -57,6 +57,20 @@ internal sealed class Retakes<T> where T : class
     /// <summary>Called once every planned call has ended (or was never issued), so a release can wait for those before it.</summary>
     public void Ended(PlannedOp op) => _ended[op.Id].TrySetResult();
 
+    /// <summary>Makes <paramref name="op"/> at its planned time through <paramref name="call"/>, and notes it ended however it ends.</summary>
+    public async Task CallAtItsTimeAsync(PlannedOp op, Func<PlannedOp, Task> call)
+    {
+        await _world.Log.UntilAsync(op.AtMs);
+        try
+        {
+            await call(op);
+        }
+        finally
+        {
+            Ended(op);
+        }
+    }
+
     /// <summary>Notes, for every take, how long the process and the pool stood still while it ran (see <see cref="OpRecorder.AccountStalls"/>).</summary>
     public void AccountStalls(StallWatch stalls)
     {

@@ -34,18 +34,7 @@ internal sealed class StationaryWorkload
         return new StationaryWorkload(world, journal, references, retakes);
     }
 
-    public Task RunAsync(OpRecorder recorder) => Task.WhenAll(Retakes.RunAsync(), Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Stationary).Select(async op =>
-    {
-        await _world.Log.UntilAsync(op.AtMs);
-        try
-        {
-            await CallAsync(op, recorder);
-        }
-        finally
-        {
-            Retakes.Ended(op);
-        }
-    })));
+    public Task RunAsync(OpRecorder recorder) => Task.WhenAll(Retakes.RunAsync(), Task.WhenAll(_world.Scenario.Ops.Where(o => o.Protocol == Protocol.Stationary).Select(op => Retakes.CallAtItsTimeAsync(op, o => CallAsync(o, recorder)))));
 
     /// <summary>One call, in a method of its own, so its reference is not kept once it ended (see <see cref="CachedWorkload"/>).</summary>
     private async Task CallAsync(PlannedOp op, OpRecorder recorder)
